@@ -1,0 +1,267 @@
+//! The analyzer: how text becomes index terms, the same way at index and at query time.
+//!
+//! - words are found by UAX #29 word boundaries (unicode-segmentation); punctuation is dropped,
+//!   so `Russo-Japanese` and `1904-05` give two terms each, matched together as a phrase;
+//! - every term is lowercased; Latin letters lose their diacritics (`Jutarō` → `jutaro`), and
+//!   Cyrillic `ё` becomes `е`;
+//! - words are stemmed by script: Snowball English for Latin text, Snowball Russian for
+//!   Cyrillic;
+//! - Han, Hiragana and Katakana, written without spaces, give one term per character, so a
+//!   query of several characters matches exactly that run as a phrase.
+//!
+//! [`CitedexTokenizer`] plugs this into tantivy; [`analyze`] is used directly by snippets.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::LazyLock;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Name under which the analyzer is registered in the index.
+pub const ANALYZER: &str = "citedex";
+
+/// Words longer than this (in bytes) are not indexed.
+const MAX_WORD_BYTES: usize = 80;
+
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
+
+/// One analyzed term with its byte range in the input and its position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub text: String,
+    pub from: usize,
+    pub to: usize,
+    pub position: usize,
+}
+
+/// Whether `c` belongs to a script written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x31F0..=0x31FF // Katakana phonetic extensions
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F // half-width Katakana
+        | 0x20000..=0x2FFFF)
+}
+
+fn is_latin(c: char) -> bool {
+    matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c as u32, 0x0400..=0x04FF | 0x0500..=0x052F)
+}
+
+/// Lowercases and folds one word (no stemming).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' | 'ð' => out.push('d'),
+            'þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            'ё' => out.push('е'),
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => out.push('\''),
+            c if is_latin(c) => out.extend(c.nfd().filter(|d| !is_combining_mark(*d))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Stems a folded word by its script.
+pub fn stem(folded: &str) -> String {
+    if folded.chars().any(is_cyrillic) {
+        RUSSIAN.stem(folded).into_owned()
+    } else if folded.chars().any(|c| c.is_ascii_alphabetic()) {
+        let stemmed = ENGLISH.stem(folded);
+        stemmed.trim_end_matches('\'').to_string()
+    } else {
+        folded.to_string()
+    }
+}
+
+/// Analyzes `text` into terms.
+pub fn analyze(text: &str) -> Vec<Term> {
+    let mut out = Vec::new();
+    each_word(text, |from, to, word| {
+        let position = out.len();
+        out.push(Term { text: stem(&fold(word)), from, to, position });
+    });
+    out
+}
+
+/// Calls `f(from, to, word)` for every word of `text`, CJK characters one by one.
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    for (start, segment) in text.split_word_bound_indices() {
+        if !segment.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if !segment.chars().any(is_cjk) {
+            if segment.len() <= MAX_WORD_BYTES {
+                f(start, start + segment.len(), segment);
+            }
+            continue;
+        }
+        // Split into CJK characters and runs of other characters.
+        let mut run_start: Option<usize> = None;
+        for (i, c) in segment.char_indices() {
+            if is_cjk(c) {
+                if let Some(rs) = run_start.take() {
+                    emit_run(segment, start, rs, i, &mut f);
+                }
+                let to = i + c.len_utf8();
+                f(start + i, start + to, &segment[i..to]);
+            } else if run_start.is_none() {
+                run_start = Some(i);
+            }
+        }
+        if let Some(rs) = run_start {
+            emit_run(segment, start, rs, segment.len(), &mut f);
+        }
+    }
+}
+
+fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut impl FnMut(usize, usize, &str)) {
+    let run = &segment[from..to];
+    if run.chars().any(char::is_alphanumeric) && run.len() <= MAX_WORD_BYTES {
+        f(base + from, base + to, run);
+    }
+}
+
+/// Guesses a document's language from the scripts of its letters: `ru` for mostly Cyrillic,
+/// `ja` for Japanese kana, `zh` for Han without kana, `en` for Latin, `und` when unknown.
+pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str {
+    let (mut latin, mut cyrillic, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
+    for c in texts.flat_map(str::chars).filter(|c| c.is_alphabetic()) {
+        match c as u32 {
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => kana += 1,
+            _ if is_cjk(c) => han += 1,
+            _ if is_cyrillic(c) => cyrillic += 1,
+            _ if c.is_ascii_alphabetic() || is_latin(c) => latin += 1,
+            _ => {}
+        }
+    }
+    let cjk = kana + han;
+    // A CJK character carries a word's worth of meaning: weigh it like several letters.
+    let scores = [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" })];
+    match scores.iter().max_by_key(|(n, _)| *n) {
+        Some(&(n, lang)) if n > 0 => lang,
+        _ => "und",
+    }
+}
+
+/// The analyzer as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct CitedexTokenizer;
+
+/// Token stream over pre-analyzed terms.
+pub struct CitedexTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for CitedexTokenizer {
+    type TokenStream<'a> = CitedexTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CitedexTokenStream {
+        let tokens = analyze(text)
+            .into_iter()
+            .map(|t| Token {
+                offset_from: t.from,
+                offset_to: t.to,
+                position: t.position,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        CitedexTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for CitedexTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        analyze(text).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn folds_diacritics_and_stems_english() {
+        assert_eq!(terms("Komura Jutarō"), vec!["komura", "jutaro"]);
+        assert_eq!(terms("Satō"), terms("Sato"));
+        assert_eq!(terms("negotiations"), terms("negotiate"));
+        assert_eq!(terms("Japan's"), vec!["japan"]);
+    }
+
+    #[test]
+    fn hyphenated_and_numeric_forms_split_into_parts() {
+        let t = analyze("the 1904-05 Russo-Japanese War");
+        let got: Vec<(&str, usize, usize)> = t.iter().map(|t| (t.text.as_str(), t.from, t.to)).collect();
+        assert_eq!(
+            got,
+            vec![("the", 0, 3), ("1904", 4, 8), ("05", 9, 11), ("russo", 12, 17), ("japanes", 18, 26), ("war", 27, 30)]
+        );
+    }
+
+    #[test]
+    fn russian_is_stemmed_and_folded() {
+        assert_eq!(terms("договоры"), terms("договор"));
+        assert_eq!(terms("Рузвельта"), terms("Рузвельт"));
+        assert_eq!(terms("ёлка"), terms("елка"));
+    }
+
+    #[test]
+    fn cjk_is_one_term_per_character() {
+        let t = analyze("日比谷焼打事件とポーツマス");
+        assert_eq!(t.len(), 13);
+        assert_eq!(t[0].text, "日");
+        assert_eq!((t[0].from, t[0].to), (0, 3));
+        assert_eq!(t[12].text, "ス");
+        let mixed = terms("東京abc");
+        assert_eq!(mixed, vec!["東", "京", "abc"]);
+    }
+
+    #[test]
+    fn languages_by_script() {
+        assert_eq!(detect_language(["The treaty was signed."].into_iter()), "en");
+        assert_eq!(detect_language(["Договор был подписан в Портсмуте."].into_iter()), "ru");
+        assert_eq!(detect_language(["ポーツマス条約は1905年に調印された。"].into_iter()), "ja");
+        assert_eq!(detect_language(["朴茨茅斯和约签订于美国。"].into_iter()), "zh");
+        assert_eq!(detect_language(["1905 — 1906"].into_iter()), "und");
+    }
+
+    #[test]
+    fn punctuation_only_is_skipped() {
+        assert!(analyze("______________. — ...").is_empty());
+    }
+}

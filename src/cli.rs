@@ -1,0 +1,130 @@
+//! Command-line arguments (clap derive). Only types and their conversion to the plain
+//! configuration of [`crate::commands`]; no logic.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const QUERY_HELP: &str = "\
+Query language:
+  treaty portsmouth       words; passages with more of them rank first
+  \"Building 86\"           a phrase
+  -Witte, -\"New York\"     exclude a word or phrase
+  Sakhalin OR Korea       either word
+  negoti*                 prefix
+  doc:portsmouth          document title or slug
+  section:effects         section heading
+  kind:reference          body, caption, reference, link or note
+  author:jukes            reference author
+  year:1905, year:1900..1910, year:..1950
+                          reference year or range
+A filter can be excluded too: -kind:note.
+Words found nowhere in the index are matched to the nearest indexed word
+(one typo for short words, two for long ones) unless --exact is given.
+
+Examples:
+  citedex search Sakhalin reparations
+  citedex search '\"Hibiya riots\"' --json
+  citedex search 'Witte -memoirs kind:body' --limit 3";
+
+/// Full-text search for source texts that carry references: ranked, highlighted passages,
+/// each with an exact citation.
+#[derive(Debug, Parser)]
+#[command(name = "citedex", version, about, long_about = None)]
+#[command(after_help = "Examples:\n  citedex search Sakhalin reparations\n  citedex index --rebuild\n  citedex show treaty-of-portsmouth/effects/1")]
+pub struct Cli {
+    #[command(flatten)]
+    pub paths: PathArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the corpus and the index are.
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Folder of source texts.
+    #[arg(long, global = true, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Folder of the index.
+    #[arg(long, global = true, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update the index from the corpus.
+    #[command(after_help = "Examples:\n  citedex index\n  citedex index --corpus ~/texts --index ~/texts-index\n  citedex index --rebuild")]
+    Index {
+        /// Start over instead of updating only what changed.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search the corpus (the index is built first if there is none).
+    #[command(after_help = QUERY_HELP)]
+    Search(SearchArgs),
+    /// Show one passage in full, with the passages around it.
+    #[command(after_help = "Example:\n  citedex show treaty-of-portsmouth/effects/1")]
+    Show {
+        /// Passage id, as printed by `citedex search`.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query (several arguments are joined by spaces).
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Number of hits to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Number of hits to skip (for paging).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not correct misspelled words.
+    #[arg(long)]
+    pub exact: bool,
+    /// Show the parts of each hit's score.
+    #[arg(long)]
+    pub explain: bool,
+    /// Snippet length in words.
+    #[arg(long, default_value_t = crate::search::snippet::DEFAULT_WORDS, value_name = "N")]
+    pub snippet_words: usize,
+    /// Do not bring the index up to date with the corpus first.
+    #[arg(long)]
+    pub no_update: bool,
+}
+
+impl SearchArgs {
+    pub fn options(&self) -> crate::search::Options {
+        crate::search::Options {
+            limit: self.limit,
+            offset: self.offset,
+            snippet_words: self.snippet_words.max(1),
+            exact: self.exact,
+            explain: self.explain,
+        }
+    }
+}
+
+impl PathArgs {
+    pub fn paths(&self) -> crate::commands::Paths {
+        crate::commands::Paths { corpus: self.corpus.clone(), index: self.index.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,153 @@
+//! The corpus folder: which files are source texts, and reading one into a string.
+//!
+//! Hidden files and folders, editor backups and lock files are ignored. A file is read whole;
+//! one that cannot be a text (empty, binary) is skipped with a reason, and one that is not
+//! UTF-8 is decoded as Windows-1252 with a warning, so that no file ever stops a run.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+/// A candidate source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path as shown to the user and recorded in citations (`corpus/x.txt`).
+    pub path: String,
+    /// Path on disk.
+    pub disk: PathBuf,
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch (0 when unknown).
+    pub mtime: u128,
+}
+
+/// Why a file was not indexed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Skip {
+    #[error("empty file")]
+    Empty,
+    #[error("binary file (contains NUL bytes)")]
+    Binary,
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+}
+
+/// A file read into text.
+#[derive(Debug)]
+pub struct Loaded {
+    pub text: String,
+    /// Set when the file was not UTF-8 and was decoded as Windows-1252.
+    pub decoded_as_cp1252: bool,
+}
+
+/// Whether a file name is one to ignore (hidden, editor backup, lock or swap file).
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || [".bak", ".swp", ".swo", ".tmp", ".orig"].iter().any(|e| name.to_ascii_lowercase().ends_with(e))
+}
+
+/// Lists the source files under `dir`, sorted by path. `display` is how `dir` is shown.
+pub fn scan(dir: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<(String, String)>)> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
+                if e.depth() == 0 {
+                    return Err(std::io::Error::other(e.to_string()));
+                }
+                errors.push((path, e.to_string()));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push((entry.path().display().to_string(), e.to_string()));
+                continue;
+            }
+        };
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        files.push(SourceFile {
+            path: entry.path().display().to_string(),
+            disk: entry.path().to_path_buf(),
+            size: meta.len(),
+            mtime,
+        });
+    }
+    Ok((files, errors))
+}
+
+/// Reads one file into text.
+pub fn load(file: &SourceFile) -> Result<Loaded, Skip> {
+    let bytes = std::fs::read(&file.disk).map_err(|e| Skip::Unreadable(e.to_string()))?;
+    decode(bytes)
+}
+
+/// Turns a file's bytes into text, or says why it is not a text.
+pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Skip::Empty);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(Skip::Binary);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Loaded { text, decoded_as_cp1252: false }),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let text: String = bytes.iter().map(|&b| cp1252(b)).collect();
+            Ok(Loaded { text, decoded_as_cp1252: true })
+        }
+    }
+}
+
+/// Windows-1252 byte to char (undefined bytes map to their Latin-1 code point).
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_hidden_and_backup_files() {
+        for name in [".hidden", "a.txt~", "#a.txt#", "a.txt.bak", ".a.swp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("treaty.txt"));
+    }
+
+    #[test]
+    fn decodes_or_skips() {
+        assert_eq!(decode(b"  \n".to_vec()).unwrap_err(), Skip::Empty);
+        assert_eq!(decode(b"a\0b".to_vec()).unwrap_err(), Skip::Binary);
+        let l = decode(b"caf\xe9 \x93q\x94".to_vec()).unwrap();
+        assert!(l.decoded_as_cp1252);
+        assert_eq!(l.text, "café “q”");
+        assert!(!decode("é".as_bytes().to_vec()).unwrap().decoded_as_cp1252);
+    }
+}

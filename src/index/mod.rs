@@ -1,0 +1,127 @@
+//! The index on disk: a tantivy index plus citedex's own metadata, kept in the payload of
+//! each tantivy commit so that the two can never disagree.
+//!
+//! - [`schema`] defines the fields and the format version;
+//! - [`writer`] builds and updates the index from the corpus.
+
+pub mod schema;
+pub mod reader;
+pub mod writer;
+
+pub use schema::{FORMAT_VERSION, Fields};
+
+use crate::analysis::{ANALYZER, CitedexTokenizer};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tantivy::Index;
+
+/// What citedex knows about one indexed source file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub size: u64,
+    pub mtime: u128,
+    /// BLAKE3 of the file's bytes.
+    pub hash: String,
+    pub format: String,
+    /// Slugs and titles of the documents the file holds.
+    pub documents: Vec<DocumentEntry>,
+    pub passages: u64,
+    pub references: u64,
+    pub citations: u64,
+    /// Set when the file was decoded as Windows-1252.
+    #[serde(default)]
+    pub decoded_as_cp1252: bool,
+}
+
+/// One document of an indexed file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEntry {
+    pub slug: String,
+    pub title: String,
+    pub language: String,
+    pub passages: u64,
+    pub references: u64,
+}
+
+/// citedex's metadata, stored as the payload of every commit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub format: u32,
+    pub citedex: String,
+    /// Seconds since the epoch of the last commit.
+    pub updated: u64,
+    /// The corpus folder the index was built from, as given.
+    pub corpus: String,
+    /// Every indexed source file, sorted by path.
+    pub files: Vec<FileEntry>,
+}
+
+/// Errors opening an index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("no index at {0}: run `citedex index` to build one")]
+    Missing(String),
+    #[error(
+        "the index at {path} was built by an incompatible citedex (index format {found}, this \
+         citedex reads format {expected}): run `citedex index --rebuild`"
+    )]
+    Incompatible { path: String, found: u32, expected: u32 },
+    #[error("cannot read the index at {path}: {cause}; run `citedex index --rebuild`")]
+    Unreadable { path: String, cause: String },
+}
+
+/// An opened index.
+pub struct CitedexIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub meta: Meta,
+    pub dir: PathBuf,
+}
+
+/// Whether `dir` holds a tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, CitedexTokenizer);
+}
+
+impl CitedexIndex {
+    /// Opens the index at `dir`, refusing one of another format version.
+    pub fn open(dir: &Path) -> Result<CitedexIndex, IndexError> {
+        let shown = dir.display().to_string();
+        if !exists(dir) {
+            return Err(IndexError::Missing(shown));
+        }
+        let unreadable = |cause: String| IndexError::Unreadable { path: shown.clone(), cause };
+        let index = Index::open_in_dir(dir).map_err(|e| unreadable(e.to_string()))?;
+        let metas = index.load_metas().map_err(|e| unreadable(e.to_string()))?;
+        let meta: Meta = match metas.payload.as_deref().map(serde_json::from_str::<serde_json::Value>) {
+            Some(Ok(v)) => {
+                let found = v.get("format").and_then(|f| f.as_u64()).unwrap_or(0) as u32;
+                if found != FORMAT_VERSION {
+                    return Err(IndexError::Incompatible { path: shown, found, expected: FORMAT_VERSION });
+                }
+                serde_json::from_value(v).map_err(|e| unreadable(format!("bad metadata: {e}")))?
+            }
+            Some(Err(e)) => return Err(unreadable(format!("bad metadata: {e}"))),
+            None => return Err(IndexError::Incompatible { path: shown, found: 0, expected: FORMAT_VERSION }),
+        };
+        let fields = Fields::of(&index.schema()).ok_or_else(|| IndexError::Incompatible {
+            path: shown.clone(),
+            found: meta.format,
+            expected: FORMAT_VERSION,
+        })?;
+        register(&index);
+        Ok(CitedexIndex { index, fields, meta, dir: dir.to_path_buf() })
+    }
+
+    /// Total size in bytes of the index files.
+    pub fn size_bytes(&self) -> u64 {
+        std::fs::read_dir(&self.dir)
+            .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+}

@@ -1,0 +1,85 @@
+//! The one place that defines the index's fields.
+
+use crate::analysis::ANALYZER;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+/// Bump when the schema, the analyzer or the stored record changes in a way an older index
+/// cannot serve: an index of another version is refused with a hint to rebuild.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Handles of every field.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Passage id, exact.
+    pub id: Field,
+    /// Document slug, exact.
+    pub doc: Field,
+    /// Source path, exact (to replace one file's passages).
+    pub path: Field,
+    /// Position of the passage in its document.
+    pub seq: Field,
+    /// Passage kind, exact.
+    pub kind: Field,
+    /// Document language code, exact.
+    pub lang: Field,
+    /// Document title, analyzed.
+    pub title: Field,
+    /// Section headings, analyzed.
+    pub section: Field,
+    /// Passage text, analyzed, with positions.
+    pub text: Field,
+    /// Reference authors, analyzed.
+    pub author: Field,
+    /// Reference years.
+    pub year: Field,
+    /// The whole passage as JSON, stored only.
+    pub record: Field,
+}
+
+impl Fields {
+    /// Builds the schema and its field handles.
+    pub fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let analyzed = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            doc: b.add_text_field("doc", STRING),
+            path: b.add_text_field("path", STRING),
+            seq: b.add_u64_field("seq", INDEXED | FAST),
+            kind: b.add_text_field("kind", STRING),
+            lang: b.add_text_field("lang", STRING),
+            title: b.add_text_field("title", analyzed.clone()),
+            section: b.add_text_field("section", analyzed.clone()),
+            text: b.add_text_field("text", analyzed.clone()),
+            author: b.add_text_field("author", analyzed),
+            year: b.add_u64_field("year", INDEXED | FAST),
+            record: b.add_text_field("record", STORED),
+        };
+        (b.build(), fields)
+    }
+
+    /// Field handles of an opened index, checking that every field is there.
+    pub fn of(schema: &Schema) -> Option<Fields> {
+        let f = |name| schema.get_field(name).ok();
+        Some(Fields {
+            id: f("id")?,
+            doc: f("doc")?,
+            path: f("path")?,
+            seq: f("seq")?,
+            kind: f("kind")?,
+            lang: f("lang")?,
+            title: f("title")?,
+            section: f("section")?,
+            text: f("text")?,
+            author: f("author")?,
+            year: f("year")?,
+            record: f("record")?,
+        })
+    }
+}

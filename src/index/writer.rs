@@ -1,0 +1,323 @@
+//! Building and updating the index from the corpus.
+//!
+//! A run compares the corpus with the manifest of the last commit (sizes and modification
+//! times first, content hashes when those differ), replaces the passages of the files that
+//! were added, changed or removed, and publishes everything in one atomic commit whose
+//! payload is the new manifest. A run killed half-way leaves the previous commit in place; the
+//! next run redoes what was lost.
+
+use super::{CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta, exists, register};
+use crate::corpus::{self, SourceFile};
+use crate::passage::{self, Passage};
+use crate::source::{self, Kind};
+use anyhow::{Context, Result, bail};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+/// What to index, and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub corpus: PathBuf,
+    pub index: PathBuf,
+    /// Start over instead of updating.
+    pub rebuild: bool,
+    pub max_words: usize,
+}
+
+/// What a run did, for the summary line.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Documents in files that were new, changed, removed, or unchanged.
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub unchanged: u64,
+    /// Totals of the files (re)indexed in this run.
+    pub passages: u64,
+    pub references: u64,
+    pub citations: u64,
+    /// Documents and passages in the whole index after the run.
+    pub total_documents: u64,
+    pub total_passages: u64,
+    /// Files not indexed, with the reason.
+    pub skipped: Vec<(String, String)>,
+    /// Files indexed with a warning.
+    pub warnings: Vec<(String, String)>,
+    pub elapsed: Duration,
+    /// Whether a commit was made (false when nothing changed).
+    pub committed: bool,
+}
+
+impl Summary {
+    /// One line: what changed, how much, how long.
+    pub fn line(&self) -> String {
+        let mut s = format!(
+            "indexed {} documents, {} passages in {:.2}s ({} added, {} updated, {} removed, {} unchanged; \
+             {} passages, {} references, {} citations re-indexed",
+            self.total_documents,
+            self.total_passages,
+            self.elapsed.as_secs_f64(),
+            self.added,
+            self.updated,
+            self.removed,
+            self.unchanged,
+            self.passages,
+            self.references,
+            self.citations,
+        );
+        s.push_str(&format!("; {} files skipped)", self.skipped.len()));
+        s
+    }
+}
+
+/// Reasons a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("another `citedex index` is already updating {0}: wait for it to finish and retry")]
+    Locked(String),
+    #[error("corpus folder {0} not found: create it and put source texts in it, or pass --corpus DIR")]
+    NoCorpus(String),
+    #[error("corpus folder {0} holds no source files: add some with `citedex add FILE`")]
+    EmptyCorpus(String),
+}
+
+/// A file of the corpus, after comparing it with the manifest.
+enum Plan {
+    Unchanged(FileEntry),
+    Index { file: SourceFile, previous: Option<FileEntry> },
+}
+
+/// Brings the index at `opts.index` up to date with the corpus.
+pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summary> {
+    let started = Instant::now();
+    let corpus_shown = opts.corpus.display().to_string();
+    if !opts.corpus.is_dir() {
+        bail!(WriteError::NoCorpus(corpus_shown));
+    }
+    let (files, scan_errors) =
+        corpus::scan(&opts.corpus).with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
+    let mut summary = Summary { skipped: scan_errors, ..Summary::default() };
+
+    std::fs::create_dir_all(&opts.index)
+        .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
+    let (index, fields, previous) = open_for_writing(&opts.index, opts.rebuild)?;
+    let mut writer = writer_for(&index, &opts.index)?;
+    if opts.rebuild {
+        writer.delete_all_documents()?;
+    }
+    let mut old: BTreeMap<String, FileEntry> =
+        previous.files.into_iter().map(|f| (f.path.clone(), f)).collect();
+
+    // Plan: which files changed.
+    let mut plans = Vec::new();
+    for file in files {
+        let prev = if opts.rebuild { None } else { old.remove(&file.path) };
+        match prev {
+            Some(p) if p.size == file.size && p.mtime == file.mtime => plans.push(Plan::Unchanged(p)),
+            previous => plans.push(Plan::Index { file, previous }),
+        }
+    }
+    let removed: Vec<FileEntry> = old.into_values().collect();
+    let mut slugs: HashSet<String> = plans
+        .iter()
+        .filter_map(|p| match p {
+            Plan::Unchanged(e) => Some(e),
+            _ => None,
+        })
+        .flat_map(|e| e.documents.iter().map(|d| d.slug.clone()))
+        .collect();
+
+    let mut entries = Vec::new();
+    let mut changed = opts.rebuild || !removed.is_empty();
+    let total = plans.iter().filter(|p| matches!(p, Plan::Index { .. })).count() as u64;
+    let mut done = 0;
+    for plan in plans {
+        match plan {
+            Plan::Unchanged(e) => {
+                summary.unchanged += e.documents.len() as u64;
+                entries.push(e);
+            }
+            Plan::Index { file, previous } => {
+                done += 1;
+                progress(done, total);
+                let loaded = match corpus::load(&file) {
+                    Ok(l) => l,
+                    Err(skip) => {
+                        if let Some(p) = &previous {
+                            writer.delete_term(Term::from_field_text(fields.path, &p.path));
+                            summary.removed += p.documents.len() as u64;
+                            changed = true;
+                        }
+                        summary.skipped.push((file.path.clone(), skip.to_string()));
+                        continue;
+                    }
+                };
+                let hash = blake3::hash(loaded.text.as_bytes()).to_hex().to_string();
+                if let Some(p) = previous.as_ref().filter(|p| p.hash == hash) {
+                    // Touched but not changed: keep it, remember the new mtime.
+                    summary.unchanged += p.documents.len() as u64;
+                    entries.push(FileEntry { size: file.size, mtime: file.mtime, ..p.clone() });
+                    changed = true;
+                    continue;
+                }
+                if let Some(p) = &previous {
+                    for d in &p.documents {
+                        slugs.remove(&d.slug);
+                    }
+                    writer.delete_term(Term::from_field_text(fields.path, &p.path));
+                }
+                if loaded.decoded_as_cp1252 {
+                    summary.warnings.push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
+                }
+                let entry = index_file(&writer, &fields, &file, &loaded.text, hash, opts.max_words, &mut slugs)?;
+                let entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
+                let n = entry.documents.len() as u64;
+                if previous.is_some() {
+                    summary.updated += n;
+                } else {
+                    summary.added += n;
+                }
+                summary.passages += entry.passages;
+                summary.references += entry.references;
+                summary.citations += entry.citations;
+                entries.push(entry);
+                changed = true;
+            }
+        }
+    }
+    for r in &removed {
+        writer.delete_term(Term::from_field_text(fields.path, &r.path));
+        summary.removed += r.documents.len() as u64;
+    }
+
+    let fresh = !exists(&opts.index) || index.load_metas()?.payload.is_none();
+    if changed || fresh {
+        let meta = Meta {
+            format: FORMAT_VERSION,
+            citedex: env!("CARGO_PKG_VERSION").to_string(),
+            updated: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+            corpus: corpus_shown,
+            files: entries.clone(),
+        };
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(&meta)?);
+        prepared.commit()?;
+        writer.wait_merging_threads()?;
+        summary.committed = true;
+    }
+    summary.total_documents = entries.iter().map(|e| e.documents.len() as u64).sum();
+    summary.total_passages = entries.iter().map(|e| e.passages).sum();
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Opens the index for writing, or creates it; an index of another format is only replaced
+/// when rebuilding.
+fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> {
+    if exists(dir) {
+        match CitedexIndex::open(dir) {
+            Ok(ci) => return Ok((ci.index, ci.fields, ci.meta)),
+            Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
+                bail!(e)
+            }
+            Err(_) => remove_index_files(dir)?,
+        }
+    }
+    let (schema, fields) = Fields::schema();
+    let index = Index::create_in_dir(dir, schema)
+        .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+    register(&index);
+    Ok((index, fields, Meta::default()))
+}
+
+/// Deletes tantivy's files from `dir`, leaving anything else (README, .gitignore) alone.
+fn remove_index_files(dir: &Path) -> Result<()> {
+    let tantivy_file = |name: &str| {
+        name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(".tantivy-")
+            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"].iter().any(|e| name.ends_with(e))
+    };
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if tantivy_file(&entry.file_name().to_string_lossy()) && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove old index file {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    match index.writer_with_num_threads(threads, threads * 60_000_000) {
+        Ok(w) => Ok(w),
+        Err(tantivy::TantivyError::LockFailure(..)) => bail!(WriteError::Locked(dir.display().to_string())),
+        Err(e) => Err(e).with_context(|| format!("cannot open the index at {} for writing", dir.display())),
+    }
+}
+
+/// Reads, splits and adds one file; returns its manifest entry.
+fn index_file(
+    writer: &IndexWriter,
+    fields: &Fields,
+    file: &SourceFile,
+    text: &str,
+    hash: String,
+    max_words: usize,
+    slugs: &mut HashSet<String>,
+) -> Result<FileEntry> {
+    let fallback = Path::new(&file.path).file_stem().map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
+    let format = source::format_for(&file.disk, text);
+    let docs = format.read(text, &fallback);
+    let passages = passage::split(text, &file.path, &docs, max_words, slugs);
+    let mut entry = FileEntry {
+        path: file.path.clone(),
+        size: file.size,
+        mtime: file.mtime,
+        hash,
+        format: format.name().to_string(),
+        ..FileEntry::default()
+    };
+    for p in &passages {
+        if entry.documents.last().is_none_or(|d| d.slug != p.document_slug) {
+            entry.documents.push(DocumentEntry {
+                slug: p.document_slug.clone(),
+                title: p.document.clone(),
+                language: p.language.clone(),
+                ..DocumentEntry::default()
+            });
+        }
+        let d = entry.documents.last_mut().expect("pushed above");
+        d.passages += 1;
+        entry.passages += 1;
+        if p.kind == Kind::Reference {
+            d.references += 1;
+            entry.references += 1;
+        }
+        entry.citations += p.citations.len() as u64;
+        writer.add_document(to_document(fields, p)?)?;
+    }
+    // Documents without any passage still count as documents.
+    for d in &docs {
+        let _ = d;
+    }
+    Ok(entry)
+}
+
+fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
+    let mut d = TantivyDocument::new();
+    d.add_text(f.id, &p.id);
+    d.add_text(f.doc, &p.document_slug);
+    d.add_text(f.path, &p.source.path);
+    d.add_u64(f.seq, u64::from(p.seq));
+    d.add_text(f.kind, p.kind.as_str());
+    d.add_text(f.lang, &p.language);
+    d.add_text(f.title, &p.document);
+    d.add_text(f.section, p.section.join(" › "));
+    d.add_text(f.text, &p.text);
+    d.add_text(f.record, serde_json::to_string(p)?);
+    Ok(d)
+}

@@ -1,0 +1,33 @@
+//! citedex: full-text search for source texts that carry references.
+//!
+//! The pipeline, one module per step:
+//!
+//! ```text
+//! corpus file ─▶ source (format readers) ─▶ Document ─▶ passage (splitter) ─▶ Passage
+//!                                             └─▶ cite (bibliography, inline citations)
+//! Passage ─▶ index (schema, writer, manifest) ─▶ tantivy
+//! query ─▶ search (query, matcher, ranking, snippet) ─▶ Hit ─▶ render (text, json)
+//! ```
+//!
+//! [`commands`] ties the steps together for the command line; the binary only parses
+//! arguments and maps [`Outcome`]s to exit codes.
+
+pub mod analysis;
+pub mod cite;
+pub mod cli;
+pub mod commands;
+pub mod corpus;
+pub mod index;
+pub mod passage;
+pub mod render;
+pub mod search;
+pub mod source;
+
+/// How a successful command ended, for the exit code (0 and 1, like grep).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something was found or done.
+    Success,
+    /// The search ran but nothing matched.
+    NoMatch,
+}

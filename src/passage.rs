@@ -1,0 +1,294 @@
+//! Passages: the unit citedex indexes, searches and cites.
+//!
+//! A paragraph found by a source reader becomes one passage, unless it is longer than the word
+//! limit: then it is cut at sentence boundaries (UAX #29) into consecutive passages, and a
+//! single over-long sentence at word boundaries. Inline citations found in a paragraph are
+//! never cut, and are removed from the passage text (see [`crate::cite::inline`]).
+//!
+//! Every passage knows exactly where it comes from: `source[byte_start..byte_end]` is its text
+//! with its citations still in place, and removing the citations' byte ranges from that slice
+//! gives [`Passage::text`] exactly.
+
+use crate::cite::inline::{self, Citation};
+use crate::source::{Document, Kind};
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Default word limit of a passage.
+pub const DEFAULT_MAX_WORDS: usize = 100;
+
+/// Where a passage comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub path: String,
+    pub line_start: u32,
+    pub line_end: u32,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// One searchable passage.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// `{document-slug}/{section-slug}/{n}`, `n` counting passages within the section.
+    pub id: String,
+    pub document: String,
+    pub document_slug: String,
+    /// Headings, outermost first; empty for the lead.
+    pub section: Vec<String>,
+    pub kind: Kind,
+    /// 1-based paragraph number within the section; the passages of one cut paragraph share it.
+    pub paragraph: u32,
+    /// 0-based position of the passage within its document.
+    pub seq: u32,
+    pub text: String,
+    /// Language of the document (`en`, `ru`, `ja`, `zh`, …), detected from its text.
+    pub language: String,
+    pub source: Provenance,
+    /// For gallery captions, the image file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+impl Passage {
+    /// `Document › Section ¶n — path:line`, the line a reader copies into a footnote.
+    pub fn cite_as(&self) -> String {
+        let mut s = self.document.clone();
+        for h in &self.section {
+            s.push_str(" › ");
+            s.push_str(h);
+        }
+        if self.section.is_empty() {
+            s.push_str(" › lead");
+        }
+        s.push_str(&format!(" ¶{} — {}:{}", self.paragraph, self.source.path, self.source.line_start));
+        if self.source.line_end != self.source.line_start {
+            s.push_str(&format!("-{}", self.source.line_end));
+        }
+        s
+    }
+}
+
+/// A URL- and shell-friendly form of a title: lowercase letters and digits joined by `-`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    if out.is_empty() { "untitled".to_string() } else { out }
+}
+
+/// Splits the documents of one file into passages.
+///
+/// `path` is recorded as the provenance; `doc_slugs` are the slugs already used by other
+/// documents (a repeated title gets `-2`, `-3`, …) and receives the new ones.
+pub fn split(
+    text: &str,
+    path: &str,
+    docs: &[Document],
+    max_words: usize,
+    doc_slugs: &mut std::collections::HashSet<String>,
+) -> Vec<Passage> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let document_slug = unique(slug(&doc.title), doc_slugs);
+        let mut section_slugs = std::collections::HashSet::new();
+        let section_ids: Vec<String> = doc
+            .sections
+            .iter()
+            .map(|s| match s.path.last() {
+                None => "lead".to_string(),
+                Some(h) => unique(slug(h), &mut section_slugs),
+            })
+            .collect();
+        let language = crate::analysis::detect_language(
+            doc.blocks.iter().take(200).map(|b| &text[b.byte_start..b.byte_end]),
+        );
+        let mut per_section = vec![0u32; doc.sections.len()];
+        let mut seq = 0u32;
+        for block in &doc.blocks {
+            let para = &text[block.byte_start..block.byte_end];
+            let citations = if block.kind == Kind::Body { inline::find(para) } else { Vec::new() };
+            for (start, end) in chunks(para, &citations, max_words) {
+                per_section[block.section] += 1;
+                let own: Vec<Citation> = citations
+                    .iter()
+                    .filter(|c| c.start >= start && c.end <= end)
+                    .map(|c| c.shifted(block.byte_start))
+                    .collect();
+                let byte_start = block.byte_start + start;
+                let byte_end = block.byte_start + end;
+                let body = remove_ranges(text, byte_start, byte_end, &own);
+                let (line_start, line_end) = line_span(text, block, byte_start, byte_end);
+                out.push(Passage {
+                    id: format!(
+                        "{document_slug}/{}/{}",
+                        section_ids[block.section], per_section[block.section]
+                    ),
+                    document: doc.title.clone(),
+                    document_slug: document_slug.clone(),
+                    section: doc.sections[block.section].path.clone(),
+                    kind: block.kind,
+                    paragraph: block.paragraph,
+                    seq,
+                    text: body,
+                    language: language.to_string(),
+                    source: Provenance {
+                        path: path.to_string(),
+                        line_start,
+                        line_end,
+                        byte_start,
+                        byte_end,
+                    },
+                    file: block.file.clone(),
+                    citations: own,
+                });
+                seq += 1;
+            }
+        }
+    }
+    out
+}
+
+fn unique(base: String, used: &mut std::collections::HashSet<String>) -> String {
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while used.contains(&candidate) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+/// Lines of a chunk of a (possibly multi-line) block.
+fn line_span(text: &str, block: &crate::source::Block, start: usize, end: usize) -> (u32, u32) {
+    if block.line_start == block.line_end {
+        return (block.line_start, block.line_end);
+    }
+    let before = text[block.byte_start..start].matches('\n').count() as u32;
+    let inside = text[start..end].matches('\n').count() as u32;
+    (block.line_start + before, block.line_start + before + inside)
+}
+
+/// `text[start..end]` without the citations' byte ranges (absolute offsets), each removal
+/// also taking one adjoining space so the prose reads on.
+pub fn remove_ranges(text: &str, start: usize, end: usize, citations: &[Citation]) -> String {
+    let mut out = String::with_capacity(end - start);
+    let mut at = start;
+    for c in citations {
+        out.push_str(&text[at..c.start]);
+        at = c.end;
+    }
+    out.push_str(&text[at..end]);
+    out
+}
+
+/// Cuts a paragraph into chunks of at most `max_words` words, at sentence boundaries where it
+/// can, never inside a citation. Returns byte ranges into `para`, trimmed of whitespace.
+fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, usize)> {
+    let max_words = max_words.max(1);
+    if word_count(para) <= max_words {
+        return vec![(0, para.len())];
+    }
+    let inside_citation = |i: usize| citations.iter().any(|c| c.start < i && i < c.end);
+    // Sentence pieces, merged where a boundary falls inside a citation.
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    for (i, s) in para.split_sentence_bound_indices() {
+        match pieces.last_mut() {
+            Some(last) if inside_citation(i) => last.1 = i + s.len(),
+            _ => pieces.push((i, i + s.len())),
+        }
+    }
+    // Over-long pieces are cut at word boundaries.
+    let mut units: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, words)
+    for (s, e) in pieces {
+        let words = word_count(&para[s..e]);
+        if words <= max_words {
+            units.push((s, e, words));
+            continue;
+        }
+        let mut start = s;
+        let mut n = 0;
+        for (i, w) in para[s..e].split_word_bound_indices() {
+            let at = s + i;
+            if is_word(w) {
+                if n == max_words && !inside_citation(at) {
+                    units.push((start, at, n));
+                    start = at;
+                    n = 0;
+                }
+                n += 1;
+            }
+        }
+        units.push((start, e, n));
+    }
+    // Greedy packing of units into chunks.
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None;
+    for (s, e, w) in units {
+        current = match current {
+            Some((cs, _, cw)) if cw + w <= max_words => Some((cs, e, cw + w)),
+            Some(c) => {
+                out.push((c.0, c.1));
+                Some((s, e, w))
+            }
+            None => Some((s, e, w)),
+        };
+    }
+    out.extend(current.map(|c| (c.0, c.1)));
+    out.into_iter()
+        .filter_map(|(s, e)| {
+            let piece = &para[s..e];
+            let lead = piece.len() - piece.trim_start().len();
+            let t = piece.trim();
+            (!t.is_empty()).then(|| (s + lead, s + lead + t.len()))
+        })
+        .collect()
+}
+
+fn is_word(w: &str) -> bool {
+    w.chars().any(char::is_alphanumeric)
+}
+
+/// Number of UAX #29 words in `s`.
+pub fn word_count(s: &str) -> usize {
+    s.split_word_bounds().filter(|w| is_word(w)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Treaty of Portsmouth"), "treaty-of-portsmouth");
+        assert_eq!(slug("External links"), "external-links");
+        assert_eq!(slug("Договор — мир"), "договор-мир");
+        assert_eq!(slug("***"), "untitled");
+    }
+
+    #[test]
+    fn short_paragraph_is_one_chunk() {
+        assert_eq!(chunks("One. Two.", &[], 100), vec![(0, 9)]);
+    }
+
+    #[test]
+    fn long_paragraph_is_cut_at_sentences() {
+        let para = "One two three. Four five six. Seven eight.";
+        let got: Vec<&str> = chunks(para, &[], 6).into_iter().map(|(s, e)| &para[s..e]).collect();
+        assert_eq!(got, vec!["One two three. Four five six.", "Seven eight."]);
+    }
+
+    #[test]
+    fn long_sentence_is_cut_at_words() {
+        let para = "a b c d e f g";
+        let got: Vec<&str> = chunks(para, &[], 3).into_iter().map(|(s, e)| &para[s..e]).collect();
+        assert_eq!(got, vec!["a b c", "d e f", "g"]);
+    }
+}

@@ -1,0 +1,68 @@
+//! JSON output. The shapes here are a public contract: fields may be added, never renamed or
+//! removed. `tests/cli/json.rs` deserializes them into its own structs.
+//!
+//! ```json
+//! {"query": "...", "total_hits": 3, "corrections": [{"from", "to"}],
+//!  "hits": [{"rank", "score", "id", "document", "section": ["..."], "kind", "paragraph",
+//!            "text", "snippet", "highlights": [[0, 6]], "source": {"path", "line_start",
+//!            "line_end", "byte_start", "byte_end"}, "cite_as", "language", "citations": [...],
+//!            "duplicates": ["id"], "explanation": {...}}]}
+//! ```
+
+use crate::passage::Passage;
+use crate::search::{Hit, Results};
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+/// A passage's own fields, shared by search hits and `show`.
+pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), json!(p.id));
+    m.insert("document".into(), json!(p.document));
+    m.insert("section".into(), json!(p.section));
+    m.insert("kind".into(), json!(p.kind));
+    m.insert("paragraph".into(), json!(p.paragraph));
+    m.insert("text".into(), json!(p.text));
+    m.insert("source".into(), json!(p.source));
+    m.insert("cite_as".into(), json!(p.cite_as()));
+    m.insert("language".into(), json!(p.language));
+    if let Some(f) = &p.file {
+        m.insert("file".into(), json!(f));
+    }
+    m.insert(
+        "citations".into(),
+        Value::Array(p.citations.iter().map(|c| json!({"text": c.raw, "byte_start": c.start, "byte_end": c.end})).collect()),
+    );
+    m
+}
+
+fn hit(h: &Hit) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("rank".into(), json!(h.rank));
+    m.insert("score".into(), json!(h.score));
+    m.extend(passage(&h.passage));
+    m.insert("snippet".into(), json!(h.snippet.text));
+    m.insert("highlights".into(), json!(h.snippet.highlights));
+    m.insert("duplicates".into(), json!(h.duplicates));
+    if let Some(e) = &h.explanation {
+        m.insert("explanation".into(), json!(e));
+    }
+    Value::Object(m)
+}
+
+/// A search's results as one JSON object.
+pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
+    let v = json!({
+        "query": r.query,
+        "total_hits": r.total_hits,
+        "corrections": r.corrections,
+        "hits": r.hits.iter().map(hit).collect::<Vec<_>>(),
+    });
+    value(w, &v)
+}
+
+/// Any JSON value, pretty-printed, with a final newline.
+pub fn value(w: &mut impl Write, v: &Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v)?;
+    writeln!(w)
+}

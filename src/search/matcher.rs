@@ -1,0 +1,140 @@
+//! Finding a query's words in a passage's own text, with the same analyzer as the index: the
+//! basis of re-ranking (how many words, how close) and of snippets and highlights.
+
+use super::query::{Atom, Query};
+use crate::analysis::{Term, analyze};
+
+/// What one atom looks for among analyzed terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Consecutive terms (one for a plain word).
+    Seq(Vec<String>),
+    /// Any term starting with this.
+    Prefix(String),
+}
+
+/// One occurrence: which unit of the query, and which terms (inclusive token indices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub unit: usize,
+    pub first: usize,
+    pub last: usize,
+}
+
+/// The patterns of every unit of a query.
+#[derive(Clone, Debug, Default)]
+pub struct Matcher {
+    pub units: Vec<Vec<Pattern>>,
+}
+
+impl Matcher {
+    pub fn new(query: &Query) -> Matcher {
+        let units = query.units.iter().map(|u| u.alternatives.iter().filter_map(pattern).collect()).collect();
+        Matcher { units }
+    }
+
+    /// Every occurrence of every unit in `terms`, ordered by position.
+    pub fn find(&self, terms: &[Term]) -> Vec<Match> {
+        let mut out = Vec::new();
+        for (i, _) in terms.iter().enumerate() {
+            for (unit, patterns) in self.units.iter().enumerate() {
+                for p in patterns {
+                    if let Some(last) = matches_at(p, terms, i) {
+                        out.push(Match { unit, first: i, last });
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Occurrences in a text, analyzing it first.
+    pub fn find_in(&self, text: &str) -> (Vec<Term>, Vec<Match>) {
+        let terms = analyze(text);
+        let matches = self.find(&terms);
+        (terms, matches)
+    }
+}
+
+fn pattern(atom: &Atom) -> Option<Pattern> {
+    match atom {
+        Atom::Word(w) | Atom::Phrase(w) => {
+            let seq: Vec<String> = analyze(w).into_iter().map(|t| t.text).collect();
+            (!seq.is_empty()).then_some(Pattern::Seq(seq))
+        }
+        Atom::Prefix(p) => Some(Pattern::Prefix(p.clone())),
+        Atom::Term(t) => Some(Pattern::Seq(vec![t.clone()])),
+    }
+}
+
+fn matches_at(p: &Pattern, terms: &[Term], i: usize) -> Option<usize> {
+    match p {
+        Pattern::Prefix(prefix) => terms[i].text.starts_with(prefix.as_str()).then_some(i),
+        Pattern::Seq(seq) => {
+            let end = i + seq.len();
+            (end <= terms.len() && terms[i..end].iter().zip(seq).all(|(t, s)| &t.text == s)).then(|| end - 1)
+        }
+    }
+}
+
+/// Number of distinct units among `matches`.
+pub fn distinct_units(matches: &[Match]) -> usize {
+    let mut units: Vec<usize> = matches.iter().map(|m| m.unit).collect();
+    units.sort_unstable();
+    units.dedup();
+    units.len()
+}
+
+/// Smallest number of terms spanning one occurrence of each distinct matched unit.
+pub fn min_span(matches: &[Match]) -> Option<usize> {
+    let want = distinct_units(matches);
+    if want == 0 {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    let mut counts = std::collections::HashMap::new();
+    let mut have = 0;
+    let mut left = 0;
+    for right in 0..matches.len() {
+        let c = counts.entry(matches[right].unit).or_insert(0);
+        if *c == 0 {
+            have += 1;
+        }
+        *c += 1;
+        while have == want {
+            let span = matches[right].last.max(matches[left].last) + 1 - matches[left].first;
+            best = Some(best.map_or(span, |b: usize| b.min(span)));
+            let c = counts.get_mut(&matches[left].unit).expect("counted");
+            *c -= 1;
+            if *c == 0 {
+                have -= 1;
+            }
+            left += 1;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::parse;
+
+    #[test]
+    fn finds_words_phrases_and_prefixes() {
+        let m = Matcher::new(&parse(r#"Sakhalin "Building 86" negoti*"#).unwrap());
+        let (_, found) = m.find_in("The negotiations at Building 86 on Sakhalin, building 87.");
+        let got: Vec<(usize, usize, usize)> = found.iter().map(|m| (m.unit, m.first, m.last)).collect();
+        assert_eq!(got, vec![(2, 1, 1), (1, 3, 4), (0, 6, 6)]);
+        assert_eq!(distinct_units(&found), 3);
+        assert_eq!(min_span(&found), Some(6));
+    }
+
+    #[test]
+    fn span_of_close_words_is_small() {
+        let m = Matcher::new(&parse("hibiya riots").unwrap());
+        let (_, found) = m.find_in("riots far far far away and then the Hibiya riots");
+        assert_eq!(min_span(&found), Some(2));
+    }
+}

@@ -1,0 +1,407 @@
+//! Search: from a query string to ranked [`Hit`]s. Returns data; printing is [`crate::render`]'s.
+//!
+//! 1. [`query`] parses the query language;
+//! 2. words absent from the index are corrected to the nearest indexed term (unless exact);
+//! 3. tantivy scores candidates with BM25 over text, title and section (title and section
+//!    boosted), with an extra boost for passages holding every word;
+//! 4. candidates are re-ranked here: more query words first, then BM25 raised by how close
+//!    together the words are; near-identical passages collapse into one hit;
+//! 5. [`snippet`] cuts the fragment to show.
+
+pub mod matcher;
+pub mod query;
+pub mod snippet;
+
+use crate::analysis::{analyze, fold, stem};
+use crate::index::{CitedexIndex, Fields};
+use crate::passage::{Passage, slug};
+use matcher::{Matcher, distinct_units, min_span};
+use query::{Atom, Filter, Query, QueryError};
+use serde::Serialize;
+use snippet::Snippet;
+use std::collections::HashMap;
+use std::ops::Bound;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+/// Boost of a match in the document title and in the section heading, against 1 for text.
+const TITLE_BOOST: f32 = 1.5;
+const SECTION_BOOST: f32 = 1.5;
+
+/// How to search.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub limit: usize,
+    pub offset: usize,
+    pub snippet_words: usize,
+    /// No spelling correction.
+    pub exact: bool,
+    /// Keep the parts of each score.
+    pub explain: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { limit: 10, offset: 0, snippet_words: snippet::DEFAULT_WORDS, exact: false, explain: false }
+    }
+}
+
+/// The parts of a hit's score.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Explanation {
+    /// tantivy's BM25 score (with boosts).
+    pub bm25: f32,
+    /// Query words (units) found in the passage, and in the query.
+    pub words_matched: usize,
+    pub words: usize,
+    /// Fewest terms spanning one occurrence of each word found in the text.
+    pub span: Option<usize>,
+    /// Closeness bonus in [0, 1]: 1 when the words stand side by side.
+    pub proximity: f32,
+    /// bm25 × (1 + proximity).
+    pub score: f32,
+}
+
+/// One result.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub passage: Passage,
+    pub snippet: Snippet,
+    /// Ids of near-identical passages folded into this hit.
+    pub duplicates: Vec<String>,
+    pub explanation: Option<Explanation>,
+}
+
+/// A misspelled word and the indexed word searched instead.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Correction {
+    pub from: String,
+    pub to: String,
+}
+
+/// What a search found.
+#[derive(Clone, Debug)]
+pub struct Results {
+    pub query: String,
+    pub total_hits: u64,
+    pub hits: Vec<Hit>,
+    pub corrections: Vec<Correction>,
+}
+
+/// Errors of a search.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("bad query: {0}")]
+    Query(#[from] QueryError),
+    #[error("search failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("the index holds a damaged record ({0}): run `citedex index --rebuild`")]
+    Record(String),
+}
+
+/// Runs a query.
+pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, SearchError> {
+    let mut parsed = query::parse(input)?;
+    let searcher = ci.index.reader()?.searcher();
+    let f = &ci.fields;
+    let corrections = if opts.exact { Vec::new() } else { correct(&searcher, f, &mut parsed)? };
+    let tq = to_tantivy(f, &parsed);
+    let wanted = opts.offset + opts.limit;
+    let pool = (wanted * 5).max(100);
+    let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
+
+    let matcher = Matcher::new(&parsed);
+    let words = parsed.units.len();
+    let mut ranked = Vec::with_capacity(top.len());
+    for (bm25, address) in top {
+        let passage = load(&searcher, f, address)?;
+        let (_, in_text) = matcher.find_in(&passage.text);
+        let (_, in_title) = matcher.find_in(&passage.document);
+        let (_, in_section) = matcher.find_in(&passage.section.join(" "));
+        let mut all = in_text.clone();
+        all.extend(in_title);
+        all.extend(in_section);
+        let words_matched = distinct_units(&all);
+        let span = if distinct_units(&in_text) > 1 { min_span(&in_text) } else { None };
+        let proximity = span.map_or(0.0, |s| distinct_units(&in_text) as f32 / s as f32);
+        let score = bm25 * (1.0 + proximity);
+        let explanation = Explanation { bm25, words_matched, words, span, proximity, score };
+        ranked.push((passage, explanation));
+    }
+    ranked.sort_by(|a, b| {
+        b.1.words_matched.cmp(&a.1.words_matched).then(b.1.score.total_cmp(&a.1.score))
+    });
+
+    // Collapse near-identical passages.
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (passage, explanation) in ranked {
+        let key = format!("{}\u{0}{}", passage.kind, normalized(&passage.text));
+        if let Some(&i) = seen.get(&key) {
+            hits[i].duplicates.push(passage.id.clone());
+            continue;
+        }
+        seen.insert(key, hits.len());
+        hits.push(Hit {
+            rank: hits.len() + 1,
+            score: explanation.score,
+            snippet: Snippet::default(),
+            passage,
+            duplicates: Vec::new(),
+            explanation: opts.explain.then_some(explanation),
+        });
+    }
+    let mut hits: Vec<Hit> = hits.into_iter().skip(opts.offset).take(opts.limit).collect();
+    for h in &mut hits {
+        h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
+    }
+    let corrections = surface_forms(corrections, &hits);
+    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
+}
+
+fn normalized(text: &str) -> String {
+    analyze(text).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a passage's stored record.
+pub fn load(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let json = doc.get_first(f.record).and_then(|v| v.as_str()).ok_or_else(|| SearchError::Record("no record".into()))?;
+    serde_json::from_str(json).map_err(|e| SearchError::Record(e.to_string()))
+}
+
+/// Replaces words found nowhere in the index by their nearest indexed term.
+fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correction>, SearchError> {
+    let mut out = Vec::new();
+    for unit in &mut q.units {
+        for atom in &mut unit.alternatives {
+            let Atom::Word(word) = atom else { continue };
+            let terms = analyze(word);
+            if terms.len() != 1 || terms[0].text.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let term = &terms[0].text;
+            let known = |t: &str| -> tantivy::Result<u64> {
+                let mut n = 0;
+                for field in [f.text, f.title, f.section] {
+                    n += searcher.doc_freq(&Term::from_field_text(field, t))?;
+                }
+                Ok(n)
+            };
+            if known(term)? > 0 {
+                continue;
+            }
+            let folded = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
+            let mut best: Option<(u32, u64, String)> = None;
+            for candidate in [term.clone(), folded.clone()] {
+                let len = candidate.chars().count();
+                let distance = match len {
+                    0..=2 => continue,
+                    3..=5 => 1,
+                    _ => 2,
+                };
+                for (t, df) in nearby_terms(searcher, f.text, &candidate, distance)? {
+                    let d = levenshtein(&candidate, &t);
+                    if best.as_ref().is_none_or(|(bd, bdf, _)| (d, std::cmp::Reverse(df)) < (*bd, std::cmp::Reverse(*bdf))) {
+                        best = Some((d, df, t));
+                    }
+                }
+            }
+            if let Some((_, _, t)) = best {
+                out.push(Correction { from: word.clone(), to: t.clone() });
+                *atom = Atom::Term(t);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Indexed terms of `field` within `distance` edits of `word`, with their document counts.
+fn nearby_terms(searcher: &Searcher, field: Field, word: &str, distance: u8) -> tantivy::Result<Vec<(String, u64)>> {
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()?;
+    let mut found: HashMap<String, u64> = HashMap::new();
+    for reader in searcher.segment_readers() {
+        let inverted = reader.inverted_index(field)?;
+        let mut stream = inverted.terms().search(&automaton).into_stream()?;
+        while stream.advance() {
+            if let Ok(t) = std::str::from_utf8(stream.key()) {
+                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Edit distance (insertions, deletions, substitutions and adjacent transpositions).
+pub fn levenshtein(a: &str, b: &str) -> u32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i as u32;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j as u32;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Shows corrections as words of the text (`roosevelt`), not as stems, where a hit has one.
+fn surface_forms(corrections: Vec<Correction>, hits: &[Hit]) -> Vec<Correction> {
+    corrections
+        .into_iter()
+        .map(|c| {
+            let word = hits.iter().find_map(|h| {
+                analyze(&h.passage.text)
+                    .into_iter()
+                    .find(|t| t.text == c.to)
+                    .map(|t| h.passage.text[t.from..t.to].to_lowercase())
+            });
+            Correction { to: word.unwrap_or(c.to), from: c.from }
+        })
+        .collect()
+}
+
+/// The tantivy query of a parsed query.
+fn to_tantivy(f: &Fields, q: &Query) -> Box<dyn TQuery> {
+    let fields = [(f.text, 1.0), (f.title, TITLE_BOOST), (f.section, SECTION_BOOST)];
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    let units: Vec<Box<dyn TQuery>> = q
+        .units
+        .iter()
+        .map(|u| union(u.alternatives.iter().map(|a| atom_query(a, &fields)).collect()))
+        .collect();
+    if units.len() > 1 {
+        let all: Vec<(Occur, Box<dyn TQuery>)> = units.iter().map(|u| (Occur::Must, u.box_clone())).collect();
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 1.0))));
+    }
+    let has_units = !units.is_empty();
+    clauses.extend(units.into_iter().map(|u| (Occur::Should, u)));
+    for filter in &q.filters {
+        clauses.push((Occur::Must, filter_query(f, filter)));
+    }
+    if !has_units {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    for atom in &q.exclude {
+        clauses.push((Occur::MustNot, atom_query(atom, &[(f.text, 1.0)])));
+    }
+    for filter in &q.exclude_filters {
+        clauses.push((Occur::MustNot, filter_query(f, filter)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn union(mut qs: Vec<Box<dyn TQuery>>) -> Box<dyn TQuery> {
+    if qs.len() == 1 {
+        return qs.pop().expect("one query");
+    }
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+/// An atom searched in several fields, each with its boost.
+fn atom_query(atom: &Atom, fields: &[(Field, f32)]) -> Box<dyn TQuery> {
+    union(
+        fields
+            .iter()
+            .map(|&(field, boost)| {
+                let q = atom_in(atom, field);
+                if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) as Box<dyn TQuery> }
+            })
+            .collect(),
+    )
+}
+
+fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
+    match atom {
+        Atom::Word(w) | Atom::Phrase(w) => terms_query(field, &analyze(w).into_iter().map(|t| t.text).collect::<Vec<_>>(), true),
+        Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
+        Atom::Prefix(p) => {
+            let pattern = format!("{}.*", regex_escape(p));
+            match RegexQuery::from_pattern(&pattern, field) {
+                Ok(q) => Box::new(q),
+                Err(_) => Box::new(EmptyQuery),
+            }
+        }
+    }
+}
+
+/// One term, a phrase of several, or (`phrase == false`) all of several in any order.
+fn terms_query(field: Field, terms: &[String], phrase: bool) -> Box<dyn TQuery> {
+    let mut ts: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
+    match ts.len() {
+        0 => Box::new(EmptyQuery),
+        1 => Box::new(TermQuery::new(ts.pop().expect("one term"), IndexRecordOption::WithFreqs)),
+        _ if phrase => Box::new(PhraseQuery::new(ts)),
+        _ => Box::new(BooleanQuery::new(
+            ts.into_iter()
+                .map(|t| (Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn TQuery>))
+                .collect(),
+        )),
+    }
+}
+
+fn analyzed(s: &str) -> Vec<String> {
+    analyze(s).into_iter().map(|t| t.text).collect()
+}
+
+fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn TQuery> {
+    match filter {
+        Filter::Doc(v) => Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f.doc, &slug(v)), IndexRecordOption::Basic))),
+            (Occur::Should, terms_query(f.title, &analyzed(v), false)),
+        ])),
+        Filter::Section(v) => terms_query(f.section, &analyzed(v), false),
+        Filter::Kind(k) => Box::new(TermQuery::new(Term::from_field_text(f.kind, k.as_str()), IndexRecordOption::Basic)),
+        Filter::Author(v) => terms_query(f.author, &analyzed(v), false),
+        Filter::Year { from, to } => Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(f.year, *from)),
+            Bound::Included(Term::from_field_u64(f.year, *to)),
+        )),
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if !c.is_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Stems one word the way the index does (for callers outside search).
+pub fn term_of(word: &str) -> String {
+    stem(&fold(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(levenshtein("roosevelt", "rooseveldt"), 1);
+        assert_eq!(levenshtein("sakhalin", "skahalin"), 1);
+        assert_eq!(levenshtein("abc", "abc"), 0);
+        assert_eq!(levenshtein("", "ab"), 2);
+    }
+}

@@ -1,0 +1,234 @@
+//! Snippets: the part of a passage worth showing, with the query's words highlighted.
+//!
+//! The window covering the most distinct query words wins (then the most occurrences), placed
+//! to give some context before the first match. When the query's words are too far apart for
+//! one window, up to three fragments are joined by ` … `. Windows start and end on word
+//! boundaries; punctuation attached to the words at either end is kept.
+
+use super::matcher::{Match, Matcher};
+use crate::analysis::Term;
+use serde::Serialize;
+
+/// Separator between fragments, also marking text left out at either end.
+pub const ELLIPSIS: &str = "…";
+
+/// Default length of a snippet, in words.
+pub const DEFAULT_WORDS: usize = 30;
+
+/// A snippet and its highlighted byte ranges (into `text`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// A window over term indices `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Window {
+    start: usize,
+    end: usize,
+}
+
+/// Builds the snippet of `text` for `matcher`, about `words` words long.
+pub fn make(text: &str, matcher: &Matcher, words: usize) -> Snippet {
+    let (terms, matches) = matcher.find_in(text);
+    make_from(text, &terms, &matches, words.max(1))
+}
+
+fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Snippet {
+    if terms.len() <= words {
+        return render(text, terms, matches, &[Window { start: 0, end: terms.len() }]);
+    }
+    let all_units: Vec<usize> = {
+        let mut u: Vec<usize> = matches.iter().map(|m| m.unit).collect();
+        u.sort_unstable();
+        u.dedup();
+        u
+    };
+    let mut windows: Vec<Window> = Vec::new();
+    let mut covered: Vec<usize> = Vec::new();
+    let mut budget = words;
+    while windows.len() < 3 {
+        let size = if windows.is_empty() { words } else { budget.max(8) };
+        let best = best_window(terms, matches, size, &covered);
+        let Some((w, new_units)) = best else { break };
+        if new_units == 0 && !windows.is_empty() {
+            break;
+        }
+        for m in matches.iter().filter(|m| m.first >= w.start && m.last < w.end) {
+            if !covered.contains(&m.unit) {
+                covered.push(m.unit);
+            }
+        }
+        windows.push(w);
+        if covered.len() == all_units.len() {
+            break;
+        }
+        // Make room for the missing words: shrink the first window and split the budget.
+        if windows.len() == 1 {
+            let shrunk = best_window(terms, matches, words * 2 / 3, &[]).map(|(w, _)| w);
+            windows[0] = shrunk.unwrap_or(windows[0]);
+            covered.clear();
+            for m in matches.iter().filter(|m| m.first >= windows[0].start && m.last < windows[0].end) {
+                if !covered.contains(&m.unit) {
+                    covered.push(m.unit);
+                }
+            }
+            budget = words / 3;
+        }
+    }
+    if windows.is_empty() {
+        windows.push(Window { start: 0, end: words });
+    }
+    windows.sort_by_key(|w| w.start);
+    let mut merged: Vec<Window> = Vec::new();
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    render(text, terms, matches, &merged)
+}
+
+/// The best window of `size` terms: most units not yet `covered`, then most matches, then
+/// earliest. Returns it with the number of new units it covers.
+fn best_window(terms: &[Term], matches: &[Match], size: usize, covered: &[usize]) -> Option<(Window, usize)> {
+    let size = size.min(terms.len()).max(1);
+    let mut starts: Vec<usize> = vec![0];
+    for m in matches {
+        let lead = size / 4;
+        starts.push(m.first.saturating_sub(lead));
+        starts.push(m.first.saturating_sub(2));
+        starts.push(m.first);
+    }
+    let mut best: Option<(Window, usize, (usize, usize))> = None;
+    for s in starts {
+        let s = s.min(terms.len() - size);
+        let w = Window { start: s, end: s + size };
+        let inside: Vec<&Match> = matches.iter().filter(|m| m.first >= w.start && m.last < w.end).collect();
+        let mut units: Vec<usize> = inside.iter().map(|m| m.unit).filter(|u| !covered.contains(u)).collect();
+        units.sort_unstable();
+        units.dedup();
+        let key = (units.len(), inside.len());
+        if best.as_ref().is_none_or(|(_, _, k)| key > *k) {
+            best = Some((w, units.len(), key));
+        }
+    }
+    best.map(|(w, n, _)| (w, n))
+}
+
+/// Byte range of a window, widened to the punctuation attached to its first and last words.
+fn byte_range(text: &str, terms: &[Term], w: Window) -> (usize, usize) {
+    let mut from = terms[w.start].from;
+    let mut to = terms[w.end - 1].to;
+    while let Some(c) = text[..from].chars().next_back() {
+        if c.is_whitespace() || c.is_alphanumeric() {
+            break;
+        }
+        from -= c.len_utf8();
+    }
+    while let Some(c) = text[to..].chars().next() {
+        if c.is_whitespace() || c.is_alphanumeric() {
+            break;
+        }
+        to += c.len_utf8();
+    }
+    if w.start == 0 {
+        from = 0;
+    }
+    if w.end == terms.len() {
+        to = text.len();
+    }
+    (from, to)
+}
+
+fn render(text: &str, terms: &[Term], matches: &[Match], windows: &[Window]) -> Snippet {
+    let mut out = Snippet::default();
+    if terms.is_empty() {
+        out.text = text.to_string();
+        return out;
+    }
+    for (i, w) in windows.iter().enumerate() {
+        let (from, to) = byte_range(text, terms, *w);
+        if from > 0 || i > 0 {
+            if i > 0 {
+                out.text.push(' ');
+            }
+            out.text.push_str(ELLIPSIS);
+            out.text.push(' ');
+        }
+        let base = out.text.len();
+        out.text.push_str(text[from..to].trim());
+        let trim_lead = text[from..to].len() - text[from..to].trim_start().len();
+        for m in matches.iter().filter(|m| m.first >= w.start && m.last < w.end) {
+            let (hs, he) = (terms[m.first].from, terms[m.last].to);
+            if hs >= from + trim_lead && he <= to {
+                let range = (base + hs - from - trim_lead, base + he - from - trim_lead);
+                if out.highlights.last().is_none_or(|l| l.1 <= range.0) {
+                    out.highlights.push(range);
+                }
+            }
+        }
+    }
+    if windows.last().is_some_and(|w| byte_range(text, terms, *w).1 < text.trim_end().len()) {
+        out.text.push(' ');
+        out.text.push_str(ELLIPSIS);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::parse;
+
+    fn snip(text: &str, q: &str, words: usize) -> Snippet {
+        make(text, &Matcher::new(&parse(q).unwrap()), words)
+    }
+
+    fn marked(s: &Snippet) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for &(a, b) in &s.highlights {
+            out.push_str(&s.text[at..a]);
+            out.push('[');
+            out.push_str(&s.text[a..b]);
+            out.push(']');
+            at = b;
+        }
+        out.push_str(&s.text[at..]);
+        out
+    }
+
+    #[test]
+    fn short_text_is_whole_with_highlights() {
+        let s = snip("The Hibiya riots followed.", "hibiya riot", 30);
+        assert_eq!(marked(&s), "The [Hibiya] [riots] followed.");
+    }
+
+    #[test]
+    fn long_text_is_windowed_around_matches() {
+        let text = "one two three four five six seven eight nine ten eleven twelve Sakhalin thirteen fourteen.";
+        let s = snip(text, "sakhalin", 6);
+        assert_eq!(marked(&s), "… ten eleven twelve [Sakhalin] thirteen fourteen.");
+    }
+
+    #[test]
+    fn far_apart_words_give_several_fragments() {
+        let filler = "lorem ipsum dolor sit amet ".repeat(20);
+        let text = format!("Alpha {filler}beta {filler}gamma end.");
+        let s = snip(&text, "alpha beta gamma", 12);
+        assert_eq!(s.text.matches(ELLIPSIS).count(), 3, "{}", s.text);
+        assert_eq!(s.highlights.len(), 3);
+        for &(a, b) in &s.highlights {
+            assert!(["Alpha", "beta", "gamma"].contains(&&s.text[a..b]));
+        }
+    }
+
+    #[test]
+    fn phrase_highlights_only_where_the_phrase_occurs() {
+        let s = snip("Building 86 and another building.", "\"building 86\"", 30);
+        assert_eq!(marked(&s), "[Building 86] and another building.");
+    }
+}
