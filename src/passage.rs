@@ -291,4 +291,74 @@ mod tests {
         let got: Vec<&str> = chunks(para, &[], 3).into_iter().map(|(s, e)| &para[s..e]).collect();
         assert_eq!(got, vec!["a b c", "d e f", "g"]);
     }
+
+    use crate::source::{SourceFormat, WikiText, lines};
+    use proptest::prelude::*;
+
+    /// Every passage maps back to its source exactly, passages never overlap, and every
+    /// non-blank line that is not markup (title, heading, empty bullet) is in a passage.
+    fn check_invariants(text: &str, max_words: usize) {
+        let docs = WikiText.read(text, "fallback");
+        let passages = split(text, "f.txt", &docs, max_words, &mut std::collections::HashSet::new());
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for p in &passages {
+            let s = &p.source;
+            assert_eq!(remove_ranges(text, s.byte_start, s.byte_end, &p.citations), p.text, "{}", p.id);
+            let line_of = |b: usize| text[..b].matches('\n').count() as u32 + 1;
+            assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
+            assert!(word_count(&p.text) <= max_words || p.citations.iter().any(|c| word_count(&c.raw) > 0));
+            ranges.push((s.byte_start, s.byte_end));
+        }
+        ranges.sort_unstable();
+        assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "passages overlap");
+        let mut ids: Vec<&str> = passages.iter().map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), passages.len(), "ids are unique");
+        for (number, start, line) in lines(text) {
+            let t = line.trim();
+            let markup = t.is_empty()
+                || t.trim_start_matches('*').trim().is_empty()
+                || (t.starts_with("[[") && (t.ends_with("]]") || !t.contains("]]")))
+                || (t.starts_with("==") && !t.trim_matches('=').trim().is_empty());
+            if markup {
+                continue;
+            }
+            let end = start + line.len();
+            assert!(ranges.iter().any(|&(a, b)| a < end && b > start), "line {number} lost: {line:?}");
+        }
+    }
+
+    #[test]
+    fn the_seed_maps_back_exactly() {
+        let text = include_str!("../corpus/treaty-of-portsmouth.txt");
+        check_invariants(text, DEFAULT_MAX_WORDS);
+        check_invariants(text, 7);
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(" ".to_string()),
+            "[a-zA-Z ]{0,12}".prop_map(|t| format!("[[{t}]]")),
+            "[a-zA-Z ]{0,12}".prop_map(|t| format!("[[{t}")),
+            "[a-zA-Z ]{0,12}".prop_map(|t| format!("=={t}==")),
+            Just("==References==".to_string()),
+            Just("==Notes==".to_string()),
+            "[a-z ]{0,10}".prop_map(|t| format!("* {t}")),
+            "[a-z]{1,5}".prop_map(|t| format!("File:{t}.jpg|{t} caption")),
+            "(\\PC{1,12}[ .!?]){1,40}",
+            Just("Jukes, The Russo-Japanese War 1904-1905, p. 86-90. And more text.".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn random_wiki_text_maps_back_exactly(lines in proptest::collection::vec(line(), 0..30), crlf: bool, words in 1usize..20) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            check_invariants(&text, words);
+        }
+    }
 }
+

@@ -98,6 +98,9 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     }
     let (files, scan_errors) =
         corpus::scan(&opts.corpus).with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
+    if files.is_empty() {
+        bail!(WriteError::EmptyCorpus(corpus_shown));
+    }
     let mut summary = Summary { skipped: scan_errors, ..Summary::default() };
 
     std::fs::create_dir_all(&opts.index)
@@ -299,10 +302,6 @@ fn index_file(
         }
         entry.citations += p.citations.len() as u64;
         writer.add_document(to_document(fields, p)?)?;
-    }
-    // Documents without any passage still count as documents.
-    for d in &docs {
-        let _ = d;
     }
     Ok(entry)
 }

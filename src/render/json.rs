@@ -39,7 +39,7 @@ pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
 fn hit(h: &Hit) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("rank".into(), json!(h.rank));
-    m.insert("score".into(), json!(h.score));
+    m.insert("score".into(), json!((f64::from(h.score) * 1e4).round() / 1e4));
     m.extend(passage(&h.passage));
     m.insert("snippet".into(), json!(h.snippet.text));
     m.insert("highlights".into(), json!(h.snippet.highlights));

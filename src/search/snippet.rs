@@ -45,12 +45,13 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
         u.dedup();
         u
     };
+    let sentence_starts = sentence_starts(text, terms);
     let mut windows: Vec<Window> = Vec::new();
     let mut covered: Vec<usize> = Vec::new();
     let mut budget = words;
     while windows.len() < 3 {
         let size = if windows.is_empty() { words } else { budget.max(8) };
-        let best = best_window(terms, matches, size, &covered);
+        let best = best_window(terms, &sentence_starts, matches, size, &covered);
         let Some((w, new_units)) = best else { break };
         if new_units == 0 && !windows.is_empty() {
             break;
@@ -66,7 +67,7 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
         }
         // Make room for the missing words: shrink the first window and split the budget.
         if windows.len() == 1 {
-            let shrunk = best_window(terms, matches, words * 2 / 3, &[]).map(|(w, _)| w);
+            let shrunk = best_window(terms, &sentence_starts, matches, words * 2 / 3, &[]).map(|(w, _)| w);
             windows[0] = shrunk.unwrap_or(windows[0]);
             covered.clear();
             for m in matches.iter().filter(|m| m.first >= windows[0].start && m.last < windows[0].end) {
@@ -93,9 +94,21 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
 
 /// The best window of `size` terms: most units not yet `covered`, then most matches, then
 /// earliest. Returns it with the number of new units it covers.
-fn best_window(terms: &[Term], matches: &[Match], size: usize, covered: &[usize]) -> Option<(Window, usize)> {
+fn best_window(
+    terms: &[Term],
+    sentence_starts: &[usize],
+    matches: &[Match],
+    size: usize,
+    covered: &[usize],
+) -> Option<(Window, usize)> {
     let size = size.min(terms.len()).max(1);
-    let mut starts: Vec<usize> = vec![0];
+    // Sentence starts shortly before a match come first: on equal merit, a window that starts
+    // a sentence reads best.
+    let mut starts: Vec<usize> = Vec::new();
+    for m in matches {
+        starts.extend(sentence_starts.iter().copied().filter(|&s| s <= m.first && m.first - s <= size / 2));
+    }
+    starts.push(0);
     for m in matches {
         let lead = size / 4;
         starts.push(m.first.saturating_sub(lead));
@@ -116,6 +129,22 @@ fn best_window(terms: &[Term], matches: &[Match], size: usize, covered: &[usize]
         }
     }
     best.map(|(w, n, _)| (w, n))
+}
+
+/// Indices of the terms that begin a sentence (UAX #29).
+fn sentence_starts(text: &str, terms: &[Term]) -> Vec<usize> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut out = Vec::new();
+    let mut t = 0;
+    for (at, _) in text.split_sentence_bound_indices() {
+        while t < terms.len() && terms[t].from < at {
+            t += 1;
+        }
+        if t < terms.len() && out.last() != Some(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// Byte range of a window, widened to the punctuation attached to its first and last words.
@@ -219,7 +248,8 @@ mod tests {
         let filler = "lorem ipsum dolor sit amet ".repeat(20);
         let text = format!("Alpha {filler}beta {filler}gamma end.");
         let s = snip(&text, "alpha beta gamma", 12);
-        assert_eq!(s.text.matches(ELLIPSIS).count(), 3, "{}", s.text);
+        assert_eq!(s.text.split(" … ").count(), 3, "{}", s.text);
+        assert!(s.text.starts_with("Alpha") && s.text.ends_with("gamma end."));
         assert_eq!(s.highlights.len(), 3);
         for &(a, b) in &s.highlights {
             assert!(["Alpha", "beta", "gamma"].contains(&&s.text[a..b]));

@@ -1,0 +1,67 @@
+//! Errors: one line on stderr, exit code 2, never a panic.
+
+use crate::env::TestEnv;
+
+fn one_line(stderr: &str) -> &str {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected:\n{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"));
+    lines[0]
+}
+
+#[test]
+fn missing_corpus() {
+    let env = TestEnv::empty();
+    let r = env.run(&["search", "--corpus", "nowhere", "treaty"]).expect(2);
+    let line = one_line(&r.stderr);
+    assert!(line.contains("corpus folder nowhere not found"), "{line}");
+}
+
+#[test]
+fn empty_corpus() {
+    let env = TestEnv::empty();
+    let r = env.run(&["index"]).expect(2);
+    assert!(one_line(&r.stderr).contains("holds no source files"), "{}", r.stderr);
+}
+
+#[test]
+fn malformed_queries() {
+    let env = TestEnv::seed();
+    for q in ["\"unclosed", "OR", "treaty OR", "kind:chapter", "year:abc", "x*", "-", "\"\""] {
+        let r = env.run(&["search", q]).expect(2);
+        let line = one_line(&r.stderr);
+        assert!(line.starts_with("citedex: error: bad query: "), "{q}: {line}");
+    }
+}
+
+#[test]
+fn unreadable_index() {
+    let env = TestEnv::seed();
+    env.write("index/meta.json", "this is not json");
+    let r = env.run(&["search", "treaty"]).expect(2);
+    let line = one_line(&r.stderr);
+    assert!(line.contains("cannot read the index at index") && line.contains("citedex index --rebuild"), "{line}");
+}
+
+#[test]
+fn incompatible_index_is_refused_until_rebuilt() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let meta = std::fs::read_to_string(env.path("index/meta.json")).unwrap();
+    let old = meta.replace("\\\"format\\\":1,", "\\\"format\\\":999,");
+    assert_ne!(meta, old, "format field found in {meta}");
+    std::fs::write(env.path("index/meta.json"), old).unwrap();
+    let r = env.run(&["search", "treaty"]).expect(2);
+    let line = one_line(&r.stderr);
+    assert!(line.contains("incompatible") && line.contains("run `citedex index --rebuild`"), "{line}");
+    env.run(&["index", "--rebuild"]).expect(0);
+    env.run(&["search", "treaty"]).expect(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = TestEnv::seed();
+    env.run(&["search"]).expect(2);
+    env.run(&["frobnicate"]).expect(2);
+    env.run(&["search", "--limit", "ten", "x"]).expect(2);
+}

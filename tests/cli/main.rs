@@ -1,0 +1,8 @@
+//! Integration tests: the built `citedex` binary on the bundled corpus and small fixtures.
+
+mod env;
+mod errors;
+mod index;
+mod json;
+mod search;
+mod show;
