@@ -53,7 +53,7 @@ fn is_latin(c: char) -> bool {
 }
 
 fn is_cyrillic(c: char) -> bool {
-    matches!(c as u32, 0x0400..=0x04FF | 0x0500..=0x052F)
+    matches!(c as u32, 0x0400..=0x052F)
 }
 
 /// Lowercases and folds one word (no stemming).
@@ -95,7 +95,12 @@ pub fn analyze(text: &str) -> Vec<Term> {
     let mut out = Vec::new();
     each_word(text, |from, to, word| {
         let position = out.len();
-        out.push(Term { text: stem(&fold(word)), from, to, position });
+        out.push(Term {
+            text: stem(&fold(word)),
+            from,
+            to,
+            position,
+        });
     });
     out
 }
@@ -131,7 +136,13 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     }
 }
 
-fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut impl FnMut(usize, usize, &str)) {
+fn emit_run(
+    segment: &str,
+    base: usize,
+    from: usize,
+    to: usize,
+    f: &mut impl FnMut(usize, usize, &str),
+) {
     let run = &segment[from..to];
     if run.chars().any(char::is_alphanumeric) && run.len() <= MAX_WORD_BYTES {
         f(base + from, base + to, run);
@@ -153,7 +164,11 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str
     }
     let cjk = kana + han;
     // A CJK character carries a word's worth of meaning: weigh it like several letters.
-    let scores = [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" })];
+    let scores = [
+        (latin, "en"),
+        (cyrillic, "ru"),
+        (cjk * 3, if kana > 0 { "ja" } else { "zh" }),
+    ];
     match scores.iter().max_by_key(|(n, _)| *n) {
         Some(&(n, lang)) if n > 0 => lang,
         _ => "und",
@@ -226,10 +241,18 @@ mod tests {
     #[test]
     fn hyphenated_and_numeric_forms_split_into_parts() {
         let t = analyze("the 1904-05 Russo-Japanese War");
-        let got: Vec<(&str, usize, usize)> = t.iter().map(|t| (t.text.as_str(), t.from, t.to)).collect();
+        let got: Vec<(&str, usize, usize)> =
+            t.iter().map(|t| (t.text.as_str(), t.from, t.to)).collect();
         assert_eq!(
             got,
-            vec![("the", 0, 3), ("1904", 4, 8), ("05", 9, 11), ("russo", 12, 17), ("japanes", 18, 26), ("war", 27, 30)]
+            vec![
+                ("the", 0, 3),
+                ("1904", 4, 8),
+                ("05", 9, 11),
+                ("russo", 12, 17),
+                ("japanes", 18, 26),
+                ("war", 27, 30)
+            ]
         );
     }
 
@@ -253,10 +276,22 @@ mod tests {
 
     #[test]
     fn languages_by_script() {
-        assert_eq!(detect_language(["The treaty was signed."].into_iter()), "en");
-        assert_eq!(detect_language(["Договор был подписан в Портсмуте."].into_iter()), "ru");
-        assert_eq!(detect_language(["ポーツマス条約は1905年に調印された。"].into_iter()), "ja");
-        assert_eq!(detect_language(["朴茨茅斯和约签订于美国。"].into_iter()), "zh");
+        assert_eq!(
+            detect_language(["The treaty was signed."].into_iter()),
+            "en"
+        );
+        assert_eq!(
+            detect_language(["Договор был подписан в Портсмуте."].into_iter()),
+            "ru"
+        );
+        assert_eq!(
+            detect_language(["ポーツマス条約は1905年に調印された。"].into_iter()),
+            "ja"
+        );
+        assert_eq!(
+            detect_language(["朴茨茅斯和约签订于美国。"].into_iter()),
+            "zh"
+        );
         assert_eq!(detect_language(["1905 — 1906"].into_iter()), "und");
     }
 

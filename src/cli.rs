@@ -30,7 +30,9 @@ Examples:
 /// each with an exact citation.
 #[derive(Debug, Parser)]
 #[command(name = "citedex", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  citedex search Sakhalin reparations\n  citedex index --rebuild\n  citedex show treaty-of-portsmouth/effects/1")]
+#[command(
+    after_help = "Examples:\n  citedex search Sakhalin reparations\n  citedex index --rebuild\n  citedex show treaty-of-portsmouth/effects/1"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub paths: PathArgs,
@@ -52,7 +54,9 @@ pub struct PathArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build or update the index from the corpus.
-    #[command(after_help = "Examples:\n  citedex index\n  citedex index --corpus ~/texts --index ~/texts-index\n  citedex index --rebuild")]
+    #[command(
+        after_help = "Examples:\n  citedex index\n  citedex index --corpus ~/texts --index ~/texts-index\n  citedex index --rebuild"
+    )]
     Index {
         /// Start over instead of updating only what changed.
         #[arg(long)]
@@ -114,7 +118,10 @@ impl SearchArgs {
 
 impl PathArgs {
     pub fn paths(&self) -> crate::commands::Paths {
-        crate::commands::Paths { corpus: self.corpus.clone(), index: self.index.clone() }
+        crate::commands::Paths {
+            corpus: self.corpus.clone(),
+            index: self.index.clone(),
+        }
     }
 }
 

@@ -53,7 +53,9 @@ pub fn index(paths: &Paths, rebuild: bool, err: &mut dyn Write) -> Result<Outcom
 
 /// Whether the corpus differs from what the index last saw (by sizes and modification times).
 pub fn is_stale(paths: &Paths, ci: &CitedexIndex) -> bool {
-    let Ok((files, _)) = crate::corpus::scan(&paths.corpus) else { return false };
+    let Ok((files, _)) = crate::corpus::scan(&paths.corpus) else {
+        return false;
+    };
     files.len() != ci.meta.files.len()
         || files
             .iter()
@@ -68,7 +70,12 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         if !paths.corpus.is_dir() {
             bail!(WriteError::NoCorpus(paths.corpus.display().to_string()));
         }
-        writeln!(err, "citedex: no index at {} yet: building it from {}", paths.index.display(), paths.corpus.display())?;
+        writeln!(
+            err,
+            "citedex: no index at {} yet: building it from {}",
+            paths.index.display(),
+            paths.corpus.display()
+        )?;
         index(paths, false, err)?;
         return Ok(CitedexIndex::open(&paths.index)?);
     }
@@ -77,7 +84,10 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         match writer::update(&write_options(paths, false), |_, _| {}) {
             Ok(summary) => report(err, &summary)?,
             Err(e) if matches!(e.downcast_ref::<WriteError>(), Some(WriteError::Locked(_))) => {
-                writeln!(err, "citedex: warning: the index is being updated by another run; searching the last committed index")?;
+                writeln!(
+                    err,
+                    "citedex: warning: the index is being updated by another run; searching the last committed index"
+                )?;
                 return Ok(ci);
             }
             Err(e) => return Err(e),
@@ -88,7 +98,15 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
 }
 
 /// `citedex search`.
-pub fn search(paths: &Paths, query: &str, opts: &search::Options, update: bool, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+pub fn search(
+    paths: &Paths,
+    query: &str,
+    opts: &search::Options,
+    update: bool,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     // Parse first: a malformed query fails before any indexing work.
     search::query::parse(query).map_err(search::SearchError::from)?;
     let ci = ready(paths, update, err)?;
@@ -100,23 +118,53 @@ pub fn search(paths: &Paths, query: &str, opts: &search::Options, update: bool, 
         render::text::results(&mut out, &results, output.style)?;
     }
     out.flush()?;
-    Ok(if results.hits.is_empty() { Outcome::NoMatch } else { Outcome::Success })
+    Ok(if results.hits.is_empty() {
+        Outcome::NoMatch
+    } else {
+        Outcome::Success
+    })
 }
 
 /// `citedex show ID`.
-pub fn show(paths: &Paths, id: &str, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+pub fn show(
+    paths: &Paths,
+    id: &str,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     let ci = ready(paths, false, err)?;
     let Some(found) = ci.passage(id.trim())? else {
-        bail!("no passage with id `{id}`: ids are printed by `citedex search` (e.g. treaty-of-portsmouth/effects/1)");
+        bail!(
+            "no passage with id `{id}`: ids are printed by `citedex search` (e.g. treaty-of-portsmouth/effects/1)"
+        );
     };
     if output.json {
         let mut v = render::json::passage(&found.passage);
-        v.insert("before".into(), found.before.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()));
-        v.insert("after".into(), found.after.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()));
+        v.insert(
+            "before".into(),
+            found
+                .before
+                .as_ref()
+                .map_or(serde_json::Value::Null, |p| p.id.clone().into()),
+        );
+        v.insert(
+            "after".into(),
+            found
+                .after
+                .as_ref()
+                .map_or(serde_json::Value::Null, |p| p.id.clone().into()),
+        );
         render::json::value(&mut &mut *out, &serde_json::Value::Object(v))?;
     } else {
         let mut w = std::io::BufWriter::new(out);
-        render::text::show(&mut w, &found.passage, found.before.as_ref(), found.after.as_ref(), output.style)?;
+        render::text::show(
+            &mut w,
+            &found.passage,
+            found.before.as_ref(),
+            found.after.as_ref(),
+            output.style,
+        )?;
         w.flush()?;
     }
     Ok(Outcome::Success)

@@ -43,11 +43,16 @@ pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
-        || [".bak", ".swp", ".swo", ".tmp", ".orig"].iter().any(|e| name.to_ascii_lowercase().ends_with(e))
+        || [".bak", ".swp", ".swo", ".tmp", ".orig"]
+            .iter()
+            .any(|e| name.to_ascii_lowercase().ends_with(e))
 }
 
-/// Lists the source files under `dir`, sorted by path. `display` is how `dir` is shown.
-pub fn scan(dir: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<(String, String)>)> {
+/// Files found in the corpus, and entries that could not be read (path, reason).
+pub type Scan = (Vec<SourceFile>, Vec<(String, String)>);
+
+/// Lists the source files under `dir`, sorted by path.
+pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
@@ -59,7 +64,10 @@ pub fn scan(dir: &Path) -> std::io::Result<(Vec<SourceFile>, Vec<(String, String
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
+                let path = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| dir.display().to_string());
                 if e.depth() == 0 {
                     return Err(std::io::Error::other(e.to_string()));
                 }
@@ -108,11 +116,17 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
         return Err(Skip::Binary);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Loaded { text, decoded_as_cp1252: false }),
+        Ok(text) => Ok(Loaded {
+            text,
+            decoded_as_cp1252: false,
+        }),
         Err(e) => {
             let bytes = e.into_bytes();
             let text: String = bytes.iter().map(|&b| cp1252(b)).collect();
-            Ok(Loaded { text, decoded_as_cp1252: true })
+            Ok(Loaded {
+                text,
+                decoded_as_cp1252: true,
+            })
         }
     }
 }
@@ -120,8 +134,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
 /// Windows-1252 byte to char (undefined bytes map to their Latin-1 code point).
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[(b - 0x80) as usize],

@@ -1,20 +1,25 @@
 //! The `citedex` binary: parse arguments, run the command, map the outcome to an exit code
 //! (0 found, 1 no match, 2 error), print errors as one line.
 
+use citedex::Outcome;
 use citedex::cli::{Cli, Command};
 use citedex::commands::{self, Output};
 use citedex::render::Style;
-use citedex::Outcome;
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string())
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("citedex: internal error: {msg}; please report this with the command that caused it");
+        eprintln!(
+            "citedex: internal error: {msg}; please report this with the command that caused it"
+        );
     }));
     let cli = Cli::parse();
     let result = std::panic::catch_unwind(|| run(&cli));
@@ -40,15 +45,35 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Index { rebuild } => commands::index(&paths, *rebuild, &mut err)?,
         Command::Search(args) => {
             let query = args.query.join(" ");
-            let output = Output { json: args.json, style };
-            commands::search(&paths, &query, &args.options(), !args.no_update, output, &mut out, &mut err)?
+            let output = Output {
+                json: args.json,
+                style,
+            };
+            commands::search(
+                &paths,
+                &query,
+                &args.options(),
+                !args.no_update,
+                output,
+                &mut out,
+                &mut err,
+            )?
         }
-        Command::Show { id, json } => commands::show(&paths, id, Output { json: *json, style }, &mut out, &mut err)?,
+        Command::Show { id, json } => commands::show(
+            &paths,
+            id,
+            Output { json: *json, style },
+            &mut out,
+            &mut err,
+        )?,
     };
     out.flush()?;
     Ok(outcome)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -63,7 +63,10 @@ impl Passage {
         if self.section.is_empty() {
             s.push_str(" › lead");
         }
-        s.push_str(&format!(" ¶{} — {}:{}", self.paragraph, self.source.path, self.source.line_start));
+        s.push_str(&format!(
+            " ¶{} — {}:{}",
+            self.paragraph, self.source.path, self.source.line_start
+        ));
         if self.source.line_end != self.source.line_start {
             s.push_str(&format!("-{}", self.source.line_end));
         }
@@ -74,13 +77,20 @@ impl Passage {
 /// A URL- and shell-friendly form of a title: lowercase letters and digits joined by `-`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
-    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
-    if out.is_empty() { "untitled".to_string() } else { out }
+    if out.is_empty() {
+        "untitled".to_string()
+    } else {
+        out
+    }
 }
 
 /// Splits the documents of one file into passages.
@@ -107,13 +117,20 @@ pub fn split(
             })
             .collect();
         let language = crate::analysis::detect_language(
-            doc.blocks.iter().take(200).map(|b| &text[b.byte_start..b.byte_end]),
+            doc.blocks
+                .iter()
+                .take(200)
+                .map(|b| &text[b.byte_start..b.byte_end]),
         );
         let mut per_section = vec![0u32; doc.sections.len()];
         let mut seq = 0u32;
         for block in &doc.blocks {
             let para = &text[block.byte_start..block.byte_end];
-            let citations = if block.kind == Kind::Body { inline::find(para) } else { Vec::new() };
+            let citations = if block.kind == Kind::Body {
+                inline::find(para)
+            } else {
+                Vec::new()
+            };
             for (start, end) in chunks(para, &citations, max_words) {
                 per_section[block.section] += 1;
                 let own: Vec<Citation> = citations
@@ -173,7 +190,10 @@ fn line_span(text: &str, block: &crate::source::Block, start: usize, end: usize)
     }
     let before = text[block.byte_start..start].matches('\n').count() as u32;
     let inside = text[start..end].matches('\n').count() as u32;
-    (block.line_start + before, block.line_start + before + inside)
+    (
+        block.line_start + before,
+        block.line_start + before + inside,
+    )
 }
 
 /// `text[start..end]` without the citations' byte ranges (absolute offsets), each removal
@@ -281,14 +301,20 @@ mod tests {
     #[test]
     fn long_paragraph_is_cut_at_sentences() {
         let para = "One two three. Four five six. Seven eight.";
-        let got: Vec<&str> = chunks(para, &[], 6).into_iter().map(|(s, e)| &para[s..e]).collect();
+        let got: Vec<&str> = chunks(para, &[], 6)
+            .into_iter()
+            .map(|(s, e)| &para[s..e])
+            .collect();
         assert_eq!(got, vec!["One two three. Four five six.", "Seven eight."]);
     }
 
     #[test]
     fn long_sentence_is_cut_at_words() {
         let para = "a b c d e f g";
-        let got: Vec<&str> = chunks(para, &[], 3).into_iter().map(|(s, e)| &para[s..e]).collect();
+        let got: Vec<&str> = chunks(para, &[], 3)
+            .into_iter()
+            .map(|(s, e)| &para[s..e])
+            .collect();
         assert_eq!(got, vec!["a b c", "d e f", "g"]);
     }
 
@@ -299,18 +325,35 @@ mod tests {
     /// non-blank line that is not markup (title, heading, empty bullet) is in a passage.
     fn check_invariants(text: &str, max_words: usize) {
         let docs = WikiText.read(text, "fallback");
-        let passages = split(text, "f.txt", &docs, max_words, &mut std::collections::HashSet::new());
+        let passages = split(
+            text,
+            "f.txt",
+            &docs,
+            max_words,
+            &mut std::collections::HashSet::new(),
+        );
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for p in &passages {
             let s = &p.source;
-            assert_eq!(remove_ranges(text, s.byte_start, s.byte_end, &p.citations), p.text, "{}", p.id);
+            assert_eq!(
+                remove_ranges(text, s.byte_start, s.byte_end, &p.citations),
+                p.text,
+                "{}",
+                p.id
+            );
             let line_of = |b: usize| text[..b].matches('\n').count() as u32 + 1;
             assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
-            assert!(word_count(&p.text) <= max_words || p.citations.iter().any(|c| word_count(&c.raw) > 0));
+            assert!(
+                word_count(&p.text) <= max_words
+                    || p.citations.iter().any(|c| word_count(&c.raw) > 0)
+            );
             ranges.push((s.byte_start, s.byte_end));
         }
         ranges.sort_unstable();
-        assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "passages overlap");
+        assert!(
+            ranges.windows(2).all(|w| w[0].1 <= w[1].0),
+            "passages overlap"
+        );
         let mut ids: Vec<&str> = passages.iter().map(|p| p.id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -325,7 +368,10 @@ mod tests {
                 continue;
             }
             let end = start + line.len();
-            assert!(ranges.iter().any(|&(a, b)| a < end && b > start), "line {number} lost: {line:?}");
+            assert!(
+                ranges.iter().any(|&(a, b)| a < end && b > start),
+                "line {number} lost: {line:?}"
+            );
         }
     }
 
@@ -361,4 +407,3 @@ mod tests {
         }
     }
 }
-

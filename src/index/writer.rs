@@ -6,7 +6,10 @@
 //! payload is the new manifest. A run killed half-way leaves the previous commit in place; the
 //! next run redoes what was lost.
 
-use super::{CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta, exists, register};
+use super::{
+    CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta, exists,
+    register,
+};
 use crate::corpus::{self, SourceFile};
 use crate::passage::{self, Passage};
 use crate::source::{self, Kind};
@@ -77,7 +80,9 @@ impl Summary {
 pub enum WriteError {
     #[error("another `citedex index` is already updating {0}: wait for it to finish and retry")]
     Locked(String),
-    #[error("corpus folder {0} not found: create it and put source texts in it, or pass --corpus DIR")]
+    #[error(
+        "corpus folder {0} not found: create it and put source texts in it, or pass --corpus DIR"
+    )]
     NoCorpus(String),
     #[error("corpus folder {0} holds no source files: add some with `citedex add FILE`")]
     EmptyCorpus(String),
@@ -86,7 +91,10 @@ pub enum WriteError {
 /// A file of the corpus, after comparing it with the manifest.
 enum Plan {
     Unchanged(FileEntry),
-    Index { file: SourceFile, previous: Option<FileEntry> },
+    Index {
+        file: SourceFile,
+        previous: Option<FileEntry>,
+    },
 }
 
 /// Brings the index at `opts.index` up to date with the corpus.
@@ -96,12 +104,15 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     if !opts.corpus.is_dir() {
         bail!(WriteError::NoCorpus(corpus_shown));
     }
-    let (files, scan_errors) =
-        corpus::scan(&opts.corpus).with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
+    let (files, scan_errors) = corpus::scan(&opts.corpus)
+        .with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
     if files.is_empty() {
         bail!(WriteError::EmptyCorpus(corpus_shown));
     }
-    let mut summary = Summary { skipped: scan_errors, ..Summary::default() };
+    let mut summary = Summary {
+        skipped: scan_errors,
+        ..Summary::default()
+    };
 
     std::fs::create_dir_all(&opts.index)
         .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
@@ -110,15 +121,24 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     if opts.rebuild {
         writer.delete_all_documents()?;
     }
-    let mut old: BTreeMap<String, FileEntry> =
-        previous.files.into_iter().map(|f| (f.path.clone(), f)).collect();
+    let mut old: BTreeMap<String, FileEntry> = previous
+        .files
+        .into_iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
 
     // Plan: which files changed.
     let mut plans = Vec::new();
     for file in files {
-        let prev = if opts.rebuild { None } else { old.remove(&file.path) };
+        let prev = if opts.rebuild {
+            None
+        } else {
+            old.remove(&file.path)
+        };
         match prev {
-            Some(p) if p.size == file.size && p.mtime == file.mtime => plans.push(Plan::Unchanged(p)),
+            Some(p) if p.size == file.size && p.mtime == file.mtime => {
+                plans.push(Plan::Unchanged(p))
+            }
             previous => plans.push(Plan::Index { file, previous }),
         }
     }
@@ -134,7 +154,10 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
 
     let mut entries = Vec::new();
     let mut changed = opts.rebuild || !removed.is_empty();
-    let total = plans.iter().filter(|p| matches!(p, Plan::Index { .. })).count() as u64;
+    let total = plans
+        .iter()
+        .filter(|p| matches!(p, Plan::Index { .. }))
+        .count() as u64;
     let mut done = 0;
     for plan in plans {
         match plan {
@@ -161,7 +184,11 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                 if let Some(p) = previous.as_ref().filter(|p| p.hash == hash) {
                     // Touched but not changed: keep it, remember the new mtime.
                     summary.unchanged += p.documents.len() as u64;
-                    entries.push(FileEntry { size: file.size, mtime: file.mtime, ..p.clone() });
+                    entries.push(FileEntry {
+                        size: file.size,
+                        mtime: file.mtime,
+                        ..p.clone()
+                    });
                     changed = true;
                     continue;
                 }
@@ -172,10 +199,24 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                     writer.delete_term(Term::from_field_text(fields.path, &p.path));
                 }
                 if loaded.decoded_as_cp1252 {
-                    summary.warnings.push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
+                    summary.warnings.push((
+                        file.path.clone(),
+                        "not UTF-8: decoded as Windows-1252".into(),
+                    ));
                 }
-                let entry = index_file(&writer, &fields, &file, &loaded.text, hash, opts.max_words, &mut slugs)?;
-                let entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
+                let entry = index_file(
+                    &writer,
+                    &fields,
+                    &file,
+                    &loaded.text,
+                    hash,
+                    opts.max_words,
+                    &mut slugs,
+                )?;
+                let entry = FileEntry {
+                    decoded_as_cp1252: loaded.decoded_as_cp1252,
+                    ..entry
+                };
                 let n = entry.documents.len() as u64;
                 if previous.is_some() {
                     summary.updated += n;
@@ -200,7 +241,9 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         let meta = Meta {
             format: FORMAT_VERSION,
             citedex: env!("CARGO_PKG_VERSION").to_string(),
-            updated: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+            updated: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
             corpus: corpus_shown,
             files: entries.clone(),
         };
@@ -222,7 +265,9 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> 
     if exists(dir) {
         match CitedexIndex::open(dir) {
             Ok(ci) => return Ok((ci.index, ci.fields, ci.meta)),
-            Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
+            Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. }))
+                if !rebuild =>
+            {
                 bail!(e)
             }
             Err(_) => remove_index_files(dir)?,
@@ -241,24 +286,40 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         name == "meta.json"
             || name == ".managed.json"
             || name.starts_with(".tantivy-")
-            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"].iter().any(|e| name.ends_with(e))
+            || [
+                ".idx",
+                ".pos",
+                ".term",
+                ".store",
+                ".fast",
+                ".fieldnorm",
+                ".del",
+            ]
+            .iter()
+            .any(|e| name.ends_with(e))
     };
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         if tantivy_file(&entry.file_name().to_string_lossy()) && entry.file_type()?.is_file() {
-            std::fs::remove_file(entry.path())
-                .with_context(|| format!("cannot remove old index file {}", entry.path().display()))?;
+            std::fs::remove_file(entry.path()).with_context(|| {
+                format!("cannot remove old index file {}", entry.path().display())
+            })?;
         }
     }
     Ok(())
 }
 
 fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
     match index.writer_with_num_threads(threads, threads * 60_000_000) {
         Ok(w) => Ok(w),
-        Err(tantivy::TantivyError::LockFailure(..)) => bail!(WriteError::Locked(dir.display().to_string())),
-        Err(e) => Err(e).with_context(|| format!("cannot open the index at {} for writing", dir.display())),
+        Err(tantivy::TantivyError::LockFailure(..)) => {
+            bail!(WriteError::Locked(dir.display().to_string()))
+        }
+        Err(e) => Err(e)
+            .with_context(|| format!("cannot open the index at {} for writing", dir.display())),
     }
 }
 
@@ -272,7 +333,9 @@ fn index_file(
     max_words: usize,
     slugs: &mut HashSet<String>,
 ) -> Result<FileEntry> {
-    let fallback = Path::new(&file.path).file_stem().map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
+    let fallback = Path::new(&file.path)
+        .file_stem()
+        .map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
     let format = source::format_for(&file.disk, text);
     let docs = format.read(text, &fallback);
     let passages = passage::split(text, &file.path, &docs, max_words, slugs);
@@ -285,7 +348,11 @@ fn index_file(
         ..FileEntry::default()
     };
     for p in &passages {
-        if entry.documents.last().is_none_or(|d| d.slug != p.document_slug) {
+        if entry
+            .documents
+            .last()
+            .is_none_or(|d| d.slug != p.document_slug)
+        {
             entry.documents.push(DocumentEntry {
                 slug: p.document_slug.clone(),
                 title: p.document.clone(),

@@ -31,7 +31,12 @@ pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
     }
     m.insert(
         "citations".into(),
-        Value::Array(p.citations.iter().map(|c| json!({"text": c.raw, "byte_start": c.start, "byte_end": c.end})).collect()),
+        Value::Array(
+            p.citations
+                .iter()
+                .map(|c| json!({"text": c.raw, "byte_start": c.start, "byte_end": c.end}))
+                .collect(),
+        ),
     );
     m
 }
@@ -39,7 +44,10 @@ pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
 fn hit(h: &Hit) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("rank".into(), json!(h.rank));
-    m.insert("score".into(), json!((f64::from(h.score) * 1e4).round() / 1e4));
+    m.insert(
+        "score".into(),
+        json!((f64::from(h.score) * 1e4).round() / 1e4),
+    );
     m.extend(passage(&h.passage));
     m.insert("snippet".into(), json!(h.snippet.text));
     m.insert("highlights".into(), json!(h.snippet.highlights));

@@ -16,10 +16,16 @@ impl Style {
     pub fn detect() -> Style {
         use std::io::IsTerminal;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: std::io::stdout().is_terminal() && !no_color }
+        Style {
+            color: std::io::stdout().is_terminal() && !no_color,
+        }
     }
 
     pub(crate) fn paint(&self, code: &str, s: &str) -> String {
-        if self.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
     }
 }

@@ -32,7 +32,13 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order they are documented.
-    pub const ALL: [Kind; 5] = [Kind::Body, Kind::Caption, Kind::Reference, Kind::Link, Kind::Note];
+    pub const ALL: [Kind; 5] = [
+        Kind::Body,
+        Kind::Caption,
+        Kind::Reference,
+        Kind::Link,
+        Kind::Note,
+    ];
 
     /// The lowercase name used in the index, in JSON and in `kind:` filters.
     pub fn as_str(self) -> &'static str {
@@ -47,7 +53,9 @@ impl Kind {
 
     /// Parses a kind name as written in a `kind:` filter.
     pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(name))
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
     }
 }
 
@@ -94,7 +102,12 @@ pub struct Document {
 impl Document {
     /// A document with only the lead section.
     pub fn new(title: String, title_line: u32) -> Document {
-        Document { title, title_line, sections: vec![Section::default()], blocks: Vec::new() }
+        Document {
+            title,
+            title_line,
+            sections: vec![Section::default()],
+            blocks: Vec::new(),
+        }
     }
 }
 
@@ -168,7 +181,10 @@ mod tests {
     fn lines_strip_terminators_and_bom() {
         let text = "\u{feff}one\r\ntwo\n\nthree";
         let got: Vec<_> = lines(text).collect();
-        assert_eq!(got, vec![(1, 3, "one"), (2, 8, "two"), (3, 12, ""), (4, 13, "three")]);
+        assert_eq!(
+            got,
+            vec![(1, 3, "one"), (2, 8, "two"), (3, 12, ""), (4, 13, "three")]
+        );
     }
 
     #[test]

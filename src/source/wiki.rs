@@ -29,7 +29,11 @@ impl SourceFormat for WikiText {
     }
 
     fn accepts(&self, path: &Path, text: &str) -> bool {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         matches!(ext.as_str(), "wiki" | "mediawiki")
             || lines(text).take(50).any(|(_, _, l)| title_of(l).is_some())
     }
@@ -55,10 +59,16 @@ enum SectionRole {
 fn role_of(heading: &str) -> SectionRole {
     let h = heading.trim().to_lowercase();
     match h.as_str() {
-        "references" | "bibliography" | "sources" | "works cited" | "further reading"
-        | "literature" | "citations" | "литература" | "источники" | "参考文献" => {
-            SectionRole::References
-        }
+        "references"
+        | "bibliography"
+        | "sources"
+        | "works cited"
+        | "further reading"
+        | "literature"
+        | "citations"
+        | "литература"
+        | "источники"
+        | "参考文献" => SectionRole::References,
         "external links" | "links" | "ссылки" | "外部リンク" => SectionRole::Links,
         "notes" | "footnotes" | "примечания" | "脚注" | "注釈" => SectionRole::Notes,
         _ => SectionRole::Prose,
@@ -153,7 +163,13 @@ impl Reader {
         let role = self.role.unwrap_or(SectionRole::Prose);
         let doc = self.docs.last_mut().expect("document exists");
         let section = doc.sections.len() - 1;
-        let paragraph = doc.blocks.iter().rev().take_while(|b| b.section == section).count() as u32 + 1;
+        let paragraph = doc
+            .blocks
+            .iter()
+            .rev()
+            .take_while(|b| b.section == section)
+            .count() as u32
+            + 1;
         let Some((kind, content, file)) = classify(role, line) else {
             return; // an empty bullet
         };
@@ -179,9 +195,14 @@ impl Reader {
     /// Decides whether the block of lines right under the title were image captions: they
     /// are when there are at least two of them and the lead goes on after them.
     fn settle_lead_captions(&mut self, lead_goes_on: bool) {
-        let Some(block) = self.lead_block.take() else { return };
+        let Some(block) = self.lead_block.take() else {
+            return;
+        };
         if block.len() >= 2 && lead_goes_on {
-            let doc = self.docs.last_mut().expect("lead block belongs to a document");
+            let doc = self
+                .docs
+                .last_mut()
+                .expect("lead block belongs to a document");
             for i in block {
                 if doc.blocks[i].kind == Kind::Body {
                     doc.blocks[i].kind = Kind::Caption;
@@ -200,12 +221,20 @@ impl Reader {
 fn classify(role: SectionRole, line: &str) -> Option<(Kind, &str, Option<String>)> {
     let trimmed = line.trim_start();
     let bullet = trimmed.starts_with('*');
-    let content = if bullet { trimmed.trim_start_matches('*') } else { line };
+    let content = if bullet {
+        trimmed.trim_start_matches('*')
+    } else {
+        line
+    };
     if content.trim().is_empty() {
         return None;
     }
     if let Some((file, caption)) = gallery_of(content) {
-        let text = if caption.trim().is_empty() { file } else { caption };
+        let text = if caption.trim().is_empty() {
+            file
+        } else {
+            caption
+        };
         return Some((Kind::Caption, text, Some(file.trim().to_string())));
     }
     let kind = match role {
@@ -220,7 +249,9 @@ fn classify(role: SectionRole, line: &str) -> Option<(Kind, &str, Option<String>
 /// `File:NAME|caption` or `Image:NAME|caption` → (NAME, caption).
 fn gallery_of(line: &str) -> Option<(&str, &str)> {
     let t = line.trim_start();
-    let rest = ["File:", "Image:", "file:", "image:"].iter().find_map(|p| t.strip_prefix(p))?;
+    let rest = ["File:", "Image:", "file:", "image:"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))?;
     match rest.split_once('|') {
         Some((name, caption)) if !name.trim().is_empty() => Some((name, caption)),
         None if !rest.trim().is_empty() => Some((rest, "")),
@@ -237,7 +268,10 @@ mod tests {
     }
 
     fn texts<'a>(text: &'a str, doc: &Document) -> Vec<(Kind, &'a str)> {
-        doc.blocks.iter().map(|b| (b.kind, &text[b.byte_start..b.byte_end])).collect()
+        doc.blocks
+            .iter()
+            .map(|b| (b.kind, &text[b.byte_start..b.byte_end]))
+            .collect()
     }
 
     #[test]

@@ -25,7 +25,10 @@ fn quoted_phrase_matches_as_a_phrase() {
     let v = env.search_json("\"Building 86\"", &[]);
     assert_eq!(v["total_hits"], 1);
     let hit = first(&v);
-    assert_eq!(hit["section"], serde_json::json!(["Portsmouth Peace Conference"]));
+    assert_eq!(
+        hit["section"],
+        serde_json::json!(["Portsmouth Peace Conference"])
+    );
     assert_eq!(hit["source"]["line_start"], seed_line("Building 86"));
     // The words apart do not make the phrase.
     let v = env.search_json("\"86 Building\"", &[]);
@@ -40,7 +43,12 @@ fn more_matching_words_rank_higher_and_partial_matches_remain() {
     // Sakhalin and reparations occur together, Hibiya elsewhere: a passage with two of the
     // words comes before one with a single word, and single-word passages are still there.
     let texts: Vec<&str> = hits.iter().map(|h| h["text"].as_str().unwrap()).collect();
-    let count = |t: &str| ["Sakhalin", "reparations", "Hibiya"].iter().filter(|w| t.contains(*w)).count();
+    let count = |t: &str| {
+        ["Sakhalin", "reparations", "Hibiya"]
+            .iter()
+            .filter(|w| t.contains(*w))
+            .count()
+    };
     assert_eq!(count(texts[0]), 2, "{}", texts[0]);
     assert!(texts.iter().any(|t| t.contains("Hibiya")));
     let counts: Vec<usize> = texts.iter().map(|t| count(t)).collect();
@@ -55,7 +63,10 @@ fn snippets_are_short_and_highlight_query_words() {
         let snippet = hit["snippet"].as_str().unwrap();
         assert!(snippet.split_whitespace().count() <= 45, "{snippet}");
         for h in hit["highlights"].as_array().unwrap() {
-            let (a, b) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
+            let (a, b) = (
+                h[0].as_u64().unwrap() as usize,
+                h[1].as_u64().unwrap() as usize,
+            );
             let word = snippet[a..b].to_lowercase();
             assert!(word == "witte" || word == "sakhalin", "{word}");
         }
@@ -68,7 +79,9 @@ fn text_output_has_rank_citation_line_and_snippet() {
     let r = env.run(&["search", "Hibiya", "riots"]).expect(0);
     let line = seed_line("Hibiya riots");
     assert!(
-        r.stdout.contains(&format!(" 1. Treaty of Portsmouth › Effects ¶1 — corpus/treaty-of-portsmouth.txt:{line}")),
+        r.stdout.contains(&format!(
+            " 1. Treaty of Portsmouth › Effects ¶1 — corpus/treaty-of-portsmouth.txt:{line}"
+        )),
         "{}",
         r.stdout
     );
@@ -79,23 +92,41 @@ fn text_output_has_rank_citation_line_and_snippet() {
 #[test]
 fn color_is_off_with_no_color_and_pipes() {
     let env = TestEnv::seed();
-    let out = env.command(&["search", "Hibiya"]).env_remove("NO_COLOR").output().unwrap();
+    let out = env
+        .command(&["search", "Hibiya"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
 
 #[test]
 fn passage_kinds_of_the_seed() {
     let env = TestEnv::seed();
-    let total = |q: &str| env.search_json(q, &["--limit", "100"])["total_hits"].as_u64().unwrap();
+    let total = |q: &str| {
+        env.search_json(q, &["--limit", "100"])["total_hits"]
+            .as_u64()
+            .unwrap()
+    };
     assert_eq!(total("kind:reference"), 13);
     assert_eq!(total("kind:link"), 4);
     assert_eq!(total("kind:caption"), 6);
     assert_eq!(total("kind:note"), 3);
     let captions = env.search_json("kind:caption", &["--limit", "100"]);
-    let files: Vec<&str> = captions["hits"].as_array().unwrap().iter().filter_map(|h| h["file"].as_str()).collect();
+    let files: Vec<&str> = captions["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["file"].as_str())
+        .collect();
     assert_eq!(files.len(), 4, "gallery captions keep their file name");
     assert!(files.contains(&"Hotel Wentworth.jpg"));
-    let lead: Vec<&Value> = captions["hits"].as_array().unwrap().iter().filter(|h| h["section"] == serde_json::json!([])).collect();
+    let lead: Vec<&Value> = captions["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["section"] == serde_json::json!([]))
+        .collect();
     assert_eq!(lead.len(), 2, "two captions under the title");
 }
 
@@ -112,7 +143,14 @@ fn limit_and_offset_page_through_hits() {
     let env = TestEnv::seed();
     let all = env.search_json("Portsmouth", &["--limit", "6"]);
     let page = env.search_json("Portsmouth", &["--limit", "3", "--offset", "3"]);
-    let ids = |v: &Value| v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |v: &Value| {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&all)[3..], ids(&page)[..]);
     assert_eq!(page["hits"][0]["rank"], 4);
 }
