@@ -95,12 +95,7 @@ pub fn analyze(text: &str) -> Vec<Term> {
     let mut out = Vec::new();
     each_word(text, |from, to, word| {
         let position = out.len();
-        out.push(Term {
-            text: stem(&fold(word)),
-            from,
-            to,
-            position,
-        });
+        out.push(Term { text: stem(&fold(word)), from, to, position });
     });
     out
 }
@@ -136,13 +131,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     }
 }
 
-fn emit_run(
-    segment: &str,
-    base: usize,
-    from: usize,
-    to: usize,
-    f: &mut impl FnMut(usize, usize, &str),
-) {
+fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut impl FnMut(usize, usize, &str)) {
     let run = &segment[from..to];
     if run.chars().any(char::is_alphanumeric) && run.len() <= MAX_WORD_BYTES {
         f(base + from, base + to, run);
@@ -164,11 +153,7 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str
     }
     let cjk = kana + han;
     // A CJK character carries a word's worth of meaning: weigh it like several letters.
-    let scores = [
-        (latin, "en"),
-        (cyrillic, "ru"),
-        (cjk * 3, if kana > 0 { "ja" } else { "zh" }),
-    ];
+    let scores = [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" })];
     match scores.iter().max_by_key(|(n, _)| *n) {
         Some(&(n, lang)) if n > 0 => lang,
         _ => "und",
@@ -241,8 +226,7 @@ mod tests {
     #[test]
     fn hyphenated_and_numeric_forms_split_into_parts() {
         let t = analyze("the 1904-05 Russo-Japanese War");
-        let got: Vec<(&str, usize, usize)> =
-            t.iter().map(|t| (t.text.as_str(), t.from, t.to)).collect();
+        let got: Vec<(&str, usize, usize)> = t.iter().map(|t| (t.text.as_str(), t.from, t.to)).collect();
         assert_eq!(
             got,
             vec![
@@ -276,22 +260,10 @@ mod tests {
 
     #[test]
     fn languages_by_script() {
-        assert_eq!(
-            detect_language(["The treaty was signed."].into_iter()),
-            "en"
-        );
-        assert_eq!(
-            detect_language(["Договор был подписан в Портсмуте."].into_iter()),
-            "ru"
-        );
-        assert_eq!(
-            detect_language(["ポーツマス条約は1905年に調印された。"].into_iter()),
-            "ja"
-        );
-        assert_eq!(
-            detect_language(["朴茨茅斯和约签订于美国。"].into_iter()),
-            "zh"
-        );
+        assert_eq!(detect_language(["The treaty was signed."].into_iter()), "en");
+        assert_eq!(detect_language(["Договор был подписан в Портсмуте."].into_iter()), "ru");
+        assert_eq!(detect_language(["ポーツマス条約は1905年に調印された。"].into_iter()), "ja");
+        assert_eq!(detect_language(["朴茨茅斯和约签订于美国。"].into_iter()), "zh");
         assert_eq!(detect_language(["1905 — 1906"].into_iter()), "und");
     }
 

@@ -74,6 +74,70 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy source texts into the corpus and index them.
+    #[command(
+        after_help = "Examples:\n  citedex add ~/texts/witte-memoirs.md\n  citedex add --force corpus-update/*.txt"
+    )]
+    Add {
+        /// Files to add (wiki text, Markdown or plain text).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Overwrite a corpus file of the same name with different content.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show what the index holds: documents, passages by kind, references, citations, size.
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the indexed documents with their source file, language, passages and references.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Look up works (references) by author, title, year, ISBN, OCLC or free words, with every
+    /// passage that cites them; without QUERY, list every work.
+    #[command(
+        after_help = "Examples:\n  citedex cite Jukes\n  citedex cite 1-84176-446-9\n  citedex cite 21581015 --json\n  citedex cite --format bibtex"
+    )]
+    Cite {
+        /// Words, a year, an ISBN (10 or 13 digits, hyphens optional) or an OCLC number.
+        #[arg(value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CiteFormat::Text)]
+        format: CiteFormat,
+        /// Do not bring the index up to date with the corpus first.
+        #[arg(long)]
+        no_update: bool,
+    },
+}
+
+/// Output formats of `citedex cite`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiteFormat {
+    /// Author-date references with where they are listed and cited.
+    Text,
+    /// BibTeX entries.
+    Bibtex,
+    /// A CSL-JSON array.
+    CslJson,
+}
+
+impl From<CiteFormat> for crate::commands::CiteFormat {
+    fn from(f: CiteFormat) -> Self {
+        match f {
+            CiteFormat::Text => crate::commands::CiteFormat::Text,
+            CiteFormat::Bibtex => crate::commands::CiteFormat::Bibtex,
+            CiteFormat::CslJson => crate::commands::CiteFormat::CslJson,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -118,10 +182,7 @@ impl SearchArgs {
 
 impl PathArgs {
     pub fn paths(&self) -> crate::commands::Paths {
-        crate::commands::Paths {
-            corpus: self.corpus.clone(),
-            index: self.index.clone(),
-        }
+        crate::commands::Paths { corpus: self.corpus.clone(), index: self.index.clone() }
     }
 }
 

@@ -44,9 +44,17 @@ fn report(err: &mut dyn Write, summary: &writer::Summary) -> Result<()> {
     Ok(())
 }
 
+/// Runs the indexer with a progress bar on a terminal.
+fn run_indexer(paths: &Paths, rebuild: bool) -> Result<writer::Summary> {
+    let mut progress = render::progress::Progress::for_stderr();
+    let summary = writer::update(&write_options(paths, rebuild), |done, total| progress.update(done, total));
+    progress.finish();
+    summary
+}
+
 /// `citedex index`: builds or updates the index.
 pub fn index(paths: &Paths, rebuild: bool, err: &mut dyn Write) -> Result<Outcome> {
-    let summary = writer::update(&write_options(paths, rebuild), |_, _| {})?;
+    let summary = run_indexer(paths, rebuild)?;
     report(err, &summary)?;
     Ok(Outcome::Success)
 }
@@ -81,7 +89,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
     }
     let ci = CitedexIndex::open(&paths.index)?;
     if update && paths.corpus.is_dir() && is_stale(paths, &ci) {
-        match writer::update(&write_options(paths, false), |_, _| {}) {
+        match run_indexer(paths, false) {
             Ok(summary) => report(err, &summary)?,
             Err(e) if matches!(e.downcast_ref::<WriteError>(), Some(WriteError::Locked(_))) => {
                 writeln!(
@@ -118,11 +126,7 @@ pub fn search(
         render::text::results(&mut out, &results, output.style)?;
     }
     out.flush()?;
-    Ok(if results.hits.is_empty() {
-        Outcome::NoMatch
-    } else {
-        Outcome::Success
-    })
+    Ok(if results.hits.is_empty() { Outcome::NoMatch } else { Outcome::Success })
 }
 
 /// `citedex show ID`.
@@ -143,17 +147,11 @@ pub fn show(
         let mut v = render::json::passage(&found.passage);
         v.insert(
             "before".into(),
-            found
-                .before
-                .as_ref()
-                .map_or(serde_json::Value::Null, |p| p.id.clone().into()),
+            found.before.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()),
         );
         v.insert(
             "after".into(),
-            found
-                .after
-                .as_ref()
-                .map_or(serde_json::Value::Null, |p| p.id.clone().into()),
+            found.after.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()),
         );
         render::json::value(&mut &mut *out, &serde_json::Value::Object(v))?;
     } else {
@@ -167,5 +165,129 @@ pub fn show(
         )?;
         w.flush()?;
     }
+    Ok(Outcome::Success)
+}
+
+/// Output formats of `citedex cite`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CiteFormat {
+    #[default]
+    Text,
+    Bibtex,
+    CslJson,
+}
+
+/// `citedex cite [QUERY]`.
+pub fn cite(
+    paths: &Paths,
+    query: Option<&str>,
+    format: CiteFormat,
+    output: Output,
+    update: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let ci = ready(paths, update, err)?;
+    let query = query.map(str::trim).filter(|q| !q.is_empty());
+    let works = search::works::find(&ci, query)?;
+    let mut w = std::io::BufWriter::new(out);
+    let items: Vec<(&str, &crate::cite::Reference)> =
+        works.iter().map(|wk| (wk.id.as_str(), &wk.reference)).collect();
+    if output.json {
+        render::json::works(&mut w, query, &works)?;
+    } else {
+        match format {
+            CiteFormat::Text => render::text::works(&mut w, &works, output.style)?,
+            CiteFormat::Bibtex => {
+                let mut used = std::collections::HashSet::new();
+                let keys: Vec<String> =
+                    items.iter().map(|(_, r)| render::bibtex::key(r, &mut used)).collect();
+                let keyed: Vec<(&str, &crate::cite::Reference)> =
+                    keys.iter().map(String::as_str).zip(items.iter().map(|(_, r)| *r)).collect();
+                render::bibtex::write(&mut w, &keyed)?;
+            }
+            CiteFormat::CslJson => render::csl::write(&mut w, &items)?,
+        }
+    }
+    w.flush()?;
+    Ok(if works.is_empty() { Outcome::NoMatch } else { Outcome::Success })
+}
+
+/// `citedex add FILE...`: copies files into the corpus and indexes them.
+pub fn add(paths: &Paths, files: &[PathBuf], force: bool, err: &mut dyn Write) -> Result<Outcome> {
+    let mut plan = Vec::new();
+    for file in files {
+        let shown = file.display();
+        if !file.is_file() {
+            bail!("{shown}: not found or not a file: give the path of a source text to add");
+        }
+        let Some(name) = file.file_name() else { bail!("{shown}: not a file name") };
+        let target = paths.corpus.join(name);
+        let content = std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
+        match std::fs::read(&target) {
+            Ok(existing) if existing == content => {
+                writeln!(err, "citedex: {} is already in the corpus as {}", shown, target.display())?;
+                continue;
+            }
+            Ok(_) if !force => bail!(
+                "{} already exists with different content: rename the file, or pass --force to overwrite it",
+                target.display()
+            ),
+            _ => plan.push((target, content)),
+        }
+    }
+    std::fs::create_dir_all(&paths.corpus)
+        .map_err(|e| anyhow::anyhow!("cannot create corpus folder {}: {e}", paths.corpus.display()))?;
+    for (target, content) in &plan {
+        std::fs::write(target, content)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", target.display()))?;
+        writeln!(err, "citedex: added {}", target.display())?;
+    }
+    index(paths, false, err)
+}
+
+/// `citedex stats`.
+pub fn stats(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    let ci = ready(paths, false, err)?;
+    let stats = crate::index::stats::Stats::of(&ci)?;
+    let mut w = std::io::BufWriter::new(out);
+    if output.json {
+        render::json::value(&mut w, &serde_json::to_value(&stats)?)?;
+    } else {
+        render::text::stats(&mut w, &stats)?;
+    }
+    w.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// `citedex list`.
+pub fn list(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+    let ci = ready(paths, false, err)?;
+    let mut w = std::io::BufWriter::new(out);
+    if output.json {
+        let docs: Vec<serde_json::Value> = ci
+            .meta
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.documents.iter().map(move |d| {
+                    serde_json::json!({
+                        "document": d.title, "slug": d.slug, "path": f.path, "format": f.format,
+                        "language": d.language, "passages": d.passages, "references": d.references,
+                    })
+                })
+            })
+            .collect();
+        let skipped: Vec<serde_json::Value> = ci
+            .meta
+            .files
+            .iter()
+            .filter_map(|f| f.skipped.as_ref().map(|r| serde_json::json!({"path": f.path, "reason": r})))
+            .collect();
+        render::json::value(&mut w, &serde_json::json!({"documents": docs, "skipped": skipped}))?;
+    } else {
+        render::text::list(&mut w, &ci.meta, output.style)?;
+    }
+    w.flush()?;
     Ok(Outcome::Success)
 }

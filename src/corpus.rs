@@ -43,9 +43,7 @@ pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
-        || [".bak", ".swp", ".swo", ".tmp", ".orig"]
-            .iter()
-            .any(|e| name.to_ascii_lowercase().ends_with(e))
+        || [".bak", ".swp", ".swo", ".tmp", ".orig"].iter().any(|e| name.to_ascii_lowercase().ends_with(e))
 }
 
 /// Files found in the corpus, and entries that could not be read (path, reason).
@@ -64,10 +62,8 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| dir.display().to_string());
+                let path =
+                    e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
                 if e.depth() == 0 {
                     return Err(std::io::Error::other(e.to_string()));
                 }
@@ -85,11 +81,8 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
                 continue;
             }
         };
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
+        let mtime =
+            meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
         files.push(SourceFile {
             path: entry.path().display().to_string(),
             disk: entry.path().to_path_buf(),
@@ -116,17 +109,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
         return Err(Skip::Binary);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Loaded {
-            text,
-            decoded_as_cp1252: false,
-        }),
+        Ok(text) => Ok(Loaded { text, decoded_as_cp1252: false }),
         Err(e) => {
             let bytes = e.into_bytes();
             let text: String = bytes.iter().map(|&b| cp1252(b)).collect();
-            Ok(Loaded {
-                text,
-                decoded_as_cp1252: true,
-            })
+            Ok(Loaded { text, decoded_as_cp1252: true })
         }
     }
 }
@@ -134,9 +121,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
 /// Windows-1252 byte to char (undefined bytes map to their Latin-1 code point).
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[(b - 0x80) as usize],

@@ -17,9 +17,7 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!(
-            "citedex: internal error: {msg}; please report this with the command that caused it"
-        );
+        eprintln!("citedex: internal error: {msg}; please report this with the command that caused it");
     }));
     let cli = Cli::parse();
     let result = std::panic::catch_unwind(|| run(&cli));
@@ -45,27 +43,22 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Index { rebuild } => commands::index(&paths, *rebuild, &mut err)?,
         Command::Search(args) => {
             let query = args.query.join(" ");
-            let output = Output {
-                json: args.json,
-                style,
-            };
-            commands::search(
-                &paths,
-                &query,
-                &args.options(),
-                !args.no_update,
-                output,
-                &mut out,
-                &mut err,
-            )?
+            let output = Output { json: args.json, style };
+            commands::search(&paths, &query, &args.options(), !args.no_update, output, &mut out, &mut err)?
         }
-        Command::Show { id, json } => commands::show(
-            &paths,
-            id,
-            Output { json: *json, style },
-            &mut out,
-            &mut err,
-        )?,
+        Command::Cite { query, json, format, no_update } => {
+            let query = query.join(" ");
+            let output = Output { json: *json, style };
+            commands::cite(&paths, Some(&query), (*format).into(), output, !no_update, &mut out, &mut err)?
+        }
+        Command::Add { files, force } => commands::add(&paths, files, *force, &mut err)?,
+        Command::Stats { json } => {
+            commands::stats(&paths, Output { json: *json, style }, &mut out, &mut err)?
+        }
+        Command::List { json } => commands::list(&paths, Output { json: *json, style }, &mut out, &mut err)?,
+        Command::Show { id, json } => {
+            commands::show(&paths, id, Output { json: *json, style }, &mut out, &mut err)?
+        }
     };
     out.flush()?;
     Ok(outcome)
@@ -73,7 +66,6 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

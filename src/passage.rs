@@ -50,6 +50,12 @@ pub struct Passage {
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation>,
+    /// The bibliography entries this passage's citations are linked to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cited: Vec<crate::cite::link::LinkedReference>,
+    /// For bibliography entries, the parsed record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<crate::cite::Reference>,
 }
 
 impl Passage {
@@ -63,10 +69,7 @@ impl Passage {
         if self.section.is_empty() {
             s.push_str(" › lead");
         }
-        s.push_str(&format!(
-            " ¶{} — {}:{}",
-            self.paragraph, self.source.path, self.source.line_start
-        ));
+        s.push_str(&format!(" ¶{} — {}:{}", self.paragraph, self.source.path, self.source.line_start));
         if self.source.line_end != self.source.line_start {
             s.push_str(&format!("-{}", self.source.line_end));
         }
@@ -77,20 +80,13 @@ impl Passage {
 /// A URL- and shell-friendly form of a title: lowercase letters and digits joined by `-`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
-    for word in s
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    for word in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push('-');
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
-    if out.is_empty() {
-        "untitled".to_string()
-    } else {
-        out
-    }
+    if out.is_empty() { "untitled".to_string() } else { out }
 }
 
 /// Splits the documents of one file into passages.
@@ -117,26 +113,21 @@ pub fn split(
             })
             .collect();
         let language = crate::analysis::detect_language(
-            doc.blocks
-                .iter()
-                .take(200)
-                .map(|b| &text[b.byte_start..b.byte_end]),
+            doc.blocks.iter().take(200).map(|b| &text[b.byte_start..b.byte_end]),
         );
         let mut per_section = vec![0u32; doc.sections.len()];
         let mut seq = 0u32;
         for block in &doc.blocks {
             let para = &text[block.byte_start..block.byte_end];
-            let citations = if block.kind == Kind::Body {
-                inline::find(para)
-            } else {
-                Vec::new()
-            };
+            let citations = if block.kind == Kind::Body { inline::find(para) } else { Vec::new() };
             for (start, end) in chunks(para, &citations, max_words) {
                 per_section[block.section] += 1;
+                // A chunk is never cut inside a citation, but trimming may cut off the space a
+                // citation's removal range ends with.
                 let own: Vec<Citation> = citations
                     .iter()
-                    .filter(|c| c.start >= start && c.end <= end)
-                    .map(|c| c.shifted(block.byte_start))
+                    .filter(|c| c.start >= start && c.start < end)
+                    .map(|c| fit(para, c, start, end).shifted(block.byte_start))
                     .collect();
                 let byte_start = block.byte_start + start;
                 let byte_end = block.byte_start + end;
@@ -155,21 +146,29 @@ pub fn split(
                     seq,
                     text: body,
                     language: language.to_string(),
-                    source: Provenance {
-                        path: path.to_string(),
-                        line_start,
-                        line_end,
-                        byte_start,
-                        byte_end,
-                    },
+                    source: Provenance { path: path.to_string(), line_start, line_end, byte_start, byte_end },
                     file: block.file.clone(),
                     citations: own,
+                    cited: Vec::new(),
+                    reference: None,
                 });
                 seq += 1;
             }
         }
     }
     out
+}
+
+/// A citation's removal range within a chunk ending at `end`: clamped to the chunk, and when
+/// the citation ends the chunk, widened over the space before it so no space is left dangling.
+fn fit(para: &str, c: &Citation, start: usize, end: usize) -> Citation {
+    let mut fitted = c.clone();
+    if c.end >= end {
+        fitted.end = end;
+        let before = para[..c.start].trim_end_matches(char::is_whitespace);
+        fitted.start = before.len().max(start);
+    }
+    fitted
 }
 
 fn unique(base: String, used: &mut std::collections::HashSet<String>) -> String {
@@ -190,10 +189,7 @@ fn line_span(text: &str, block: &crate::source::Block, start: usize, end: usize)
     }
     let before = text[block.byte_start..start].matches('\n').count() as u32;
     let inside = text[start..end].matches('\n').count() as u32;
-    (
-        block.line_start + before,
-        block.line_start + before + inside,
-    )
+    (block.line_start + before, block.line_start + before + inside)
 }
 
 /// `text[start..end]` without the citations' byte ranges (absolute offsets), each removal
@@ -213,7 +209,16 @@ pub fn remove_ranges(text: &str, start: usize, end: usize, citations: &[Citation
 /// can, never inside a citation. Returns byte ranges into `para`, trimmed of whitespace.
 fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, usize)> {
     let max_words = max_words.max(1);
-    if word_count(para) <= max_words {
+    // Citations are removed from passages: their words do not count.
+    let words_in = |s: usize, e: usize| {
+        let cited: usize = citations
+            .iter()
+            .filter(|c| c.start >= s && c.end <= e)
+            .map(|c| word_count(&para[c.start..c.end]))
+            .sum();
+        word_count(&para[s..e]).saturating_sub(cited)
+    };
+    if words_in(0, para.len()) <= max_words {
         return vec![(0, para.len())];
     }
     let inside_citation = |i: usize| citations.iter().any(|c| c.start < i && i < c.end);
@@ -228,7 +233,7 @@ fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, u
     // Over-long pieces are cut at word boundaries.
     let mut units: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, words)
     for (s, e) in pieces {
-        let words = word_count(&para[s..e]);
+        let words = words_in(s, e);
         if words <= max_words {
             units.push((s, e, words));
             continue;
@@ -238,7 +243,7 @@ fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, u
         for (i, w) in para[s..e].split_word_bound_indices() {
             let at = s + i;
             if is_word(w) {
-                if n == max_words && !inside_citation(at) {
+                if n >= max_words && !inside_citation(at) {
                     units.push((start, at, n));
                     start = at;
                     n = 0;
@@ -301,20 +306,14 @@ mod tests {
     #[test]
     fn long_paragraph_is_cut_at_sentences() {
         let para = "One two three. Four five six. Seven eight.";
-        let got: Vec<&str> = chunks(para, &[], 6)
-            .into_iter()
-            .map(|(s, e)| &para[s..e])
-            .collect();
+        let got: Vec<&str> = chunks(para, &[], 6).into_iter().map(|(s, e)| &para[s..e]).collect();
         assert_eq!(got, vec!["One two three. Four five six.", "Seven eight."]);
     }
 
     #[test]
     fn long_sentence_is_cut_at_words() {
         let para = "a b c d e f g";
-        let got: Vec<&str> = chunks(para, &[], 3)
-            .into_iter()
-            .map(|(s, e)| &para[s..e])
-            .collect();
+        let got: Vec<&str> = chunks(para, &[], 3).into_iter().map(|(s, e)| &para[s..e]).collect();
         assert_eq!(got, vec!["a b c", "d e f", "g"]);
     }
 
@@ -325,35 +324,18 @@ mod tests {
     /// non-blank line that is not markup (title, heading, empty bullet) is in a passage.
     fn check_invariants(text: &str, max_words: usize) {
         let docs = WikiText.read(text, "fallback");
-        let passages = split(
-            text,
-            "f.txt",
-            &docs,
-            max_words,
-            &mut std::collections::HashSet::new(),
-        );
+        let passages = split(text, "f.txt", &docs, max_words, &mut std::collections::HashSet::new());
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for p in &passages {
             let s = &p.source;
-            assert_eq!(
-                remove_ranges(text, s.byte_start, s.byte_end, &p.citations),
-                p.text,
-                "{}",
-                p.id
-            );
+            assert_eq!(remove_ranges(text, s.byte_start, s.byte_end, &p.citations), p.text, "{}", p.id);
             let line_of = |b: usize| text[..b].matches('\n').count() as u32 + 1;
             assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
-            assert!(
-                word_count(&p.text) <= max_words
-                    || p.citations.iter().any(|c| word_count(&c.raw) > 0)
-            );
+            assert!(word_count(&p.text) <= max_words, "{p:#?}");
             ranges.push((s.byte_start, s.byte_end));
         }
         ranges.sort_unstable();
-        assert!(
-            ranges.windows(2).all(|w| w[0].1 <= w[1].0),
-            "passages overlap"
-        );
+        assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "passages overlap");
         let mut ids: Vec<&str> = passages.iter().map(|p| p.id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -368,10 +350,7 @@ mod tests {
                 continue;
             }
             let end = start + line.len();
-            assert!(
-                ranges.iter().any(|&(a, b)| a < end && b > start),
-                "line {number} lost: {line:?}"
-            );
+            assert!(ranges.iter().any(|&(a, b)| a < end && b > start), "line {number} lost: {line:?}");
         }
     }
 

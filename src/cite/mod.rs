@@ -8,6 +8,7 @@
 
 pub mod bibliography;
 pub mod inline;
+pub mod link;
 
 pub use bibliography::Reference;
 pub use inline::Citation;

@@ -6,9 +6,10 @@
 
 pub mod reader;
 pub mod schema;
+pub mod stats;
 pub mod writer;
 
-pub use schema::{FORMAT_VERSION, Fields};
+pub use schema::{FORMAT_VERSION, Fields, PARSER_VERSION};
 
 use crate::analysis::{ANALYZER, CitedexTokenizer};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,9 @@ pub struct FileEntry {
     /// Set when the file was decoded as Windows-1252.
     #[serde(default)]
     pub decoded_as_cp1252: bool,
+    /// Why the file is not indexed, when it is not (binary, empty, unreadable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 /// One document of an indexed file.
@@ -48,6 +52,9 @@ pub struct DocumentEntry {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub format: u32,
+    /// Version of the readers and parsers that made the passages (see [`PARSER_VERSION`]).
+    #[serde(default)]
+    pub parser: u32,
     pub citedex: String,
     /// Seconds since the epoch of the last commit.
     pub updated: u64,
@@ -66,11 +73,7 @@ pub enum IndexError {
         "the index at {path} was built by an incompatible citedex (index format {found}, this \
          citedex reads format {expected}): run `citedex index --rebuild`"
     )]
-    Incompatible {
-        path: String,
-        found: u32,
-        expected: u32,
-    },
+    Incompatible { path: String, found: u32, expected: u32 },
     #[error("cannot read the index at {path}: {cause}; run `citedex index --rebuild`")]
     Unreadable { path: String, cause: String },
 }
@@ -99,35 +102,20 @@ impl CitedexIndex {
         if !exists(dir) {
             return Err(IndexError::Missing(shown));
         }
-        let unreadable = |cause: String| IndexError::Unreadable {
-            path: shown.clone(),
-            cause,
-        };
+        let unreadable = |cause: String| IndexError::Unreadable { path: shown.clone(), cause };
         let index = Index::open_in_dir(dir).map_err(|e| unreadable(e.to_string()))?;
         let metas = index.load_metas().map_err(|e| unreadable(e.to_string()))?;
-        let meta: Meta = match metas
-            .payload
-            .as_deref()
-            .map(serde_json::from_str::<serde_json::Value>)
-        {
+        let meta: Meta = match metas.payload.as_deref().map(serde_json::from_str::<serde_json::Value>) {
             Some(Ok(v)) => {
                 let found = v.get("format").and_then(|f| f.as_u64()).unwrap_or(0) as u32;
                 if found != FORMAT_VERSION {
-                    return Err(IndexError::Incompatible {
-                        path: shown,
-                        found,
-                        expected: FORMAT_VERSION,
-                    });
+                    return Err(IndexError::Incompatible { path: shown, found, expected: FORMAT_VERSION });
                 }
                 serde_json::from_value(v).map_err(|e| unreadable(format!("bad metadata: {e}")))?
             }
             Some(Err(e)) => return Err(unreadable(format!("bad metadata: {e}"))),
             None => {
-                return Err(IndexError::Incompatible {
-                    path: shown,
-                    found: 0,
-                    expected: FORMAT_VERSION,
-                });
+                return Err(IndexError::Incompatible { path: shown, found: 0, expected: FORMAT_VERSION });
             }
         };
         let fields = Fields::of(&index.schema()).ok_or_else(|| IndexError::Incompatible {
@@ -136,23 +124,13 @@ impl CitedexIndex {
             expected: FORMAT_VERSION,
         })?;
         register(&index);
-        Ok(CitedexIndex {
-            index,
-            fields,
-            meta,
-            dir: dir.to_path_buf(),
-        })
+        Ok(CitedexIndex { index, fields, meta, dir: dir.to_path_buf() })
     }
 
     /// Total size in bytes of the index files.
     pub fn size_bytes(&self) -> u64 {
         std::fs::read_dir(&self.dir)
-            .map(|rd| {
-                rd.flatten()
-                    .filter_map(|e| e.metadata().ok())
-                    .map(|m| m.len())
-                    .sum()
-            })
+            .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
             .unwrap_or(0)
     }
 }

@@ -15,15 +15,9 @@ pub struct InContext {
     pub after: Option<Passage>,
 }
 
-fn first(
-    searcher: &Searcher,
-    ci: &CitedexIndex,
-    q: &dyn Query,
-) -> Result<Option<Passage>, SearchError> {
+fn first(searcher: &Searcher, ci: &CitedexIndex, q: &dyn Query) -> Result<Option<Passage>, SearchError> {
     let top = searcher.search(q, &TopDocs::with_limit(1).order_by_score())?;
-    top.first()
-        .map(|(_, a)| load(searcher, &ci.fields, *a))
-        .transpose()
+    top.first().map(|(_, a)| load(searcher, &ci.fields, *a)).transpose()
 }
 
 impl CitedexIndex {
@@ -59,10 +53,6 @@ impl CitedexIndex {
             s => at(s - 1)?,
         };
         let after = at(passage.seq + 1)?;
-        Ok(Some(InContext {
-            passage,
-            before,
-            after,
-        }))
+        Ok(Some(InContext { passage, before, after }))
     }
 }

@@ -9,6 +9,10 @@ use tantivy::schema::{
 /// cannot serve: an index of another version is refused with a hint to rebuild.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Bump when a source reader, the splitter or a citation parser changes what it makes of a
+/// file: the next update reads every file again, though the index format is unchanged.
+pub const PARSER_VERSION: u32 = 1;
+
 /// Handles of every field.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
@@ -34,6 +38,14 @@ pub struct Fields {
     pub author: Field,
     /// Reference years.
     pub year: Field,
+    /// Text of the inline citations carried by the passage, analyzed.
+    pub citation: Field,
+    /// Reference identifiers: ISBN-13s and OCLC numbers, exact.
+    pub ids: Field,
+    /// Works the passage cites: reference ids or keys of works known only from a citation.
+    pub cites: Field,
+    /// For reference passages, the key of the work they list.
+    pub work: Field,
     /// The whole passage as JSON, stored only.
     pub record: Field,
 }
@@ -57,8 +69,12 @@ impl Fields {
             title: b.add_text_field("title", analyzed.clone()),
             section: b.add_text_field("section", analyzed.clone()),
             text: b.add_text_field("text", analyzed.clone()),
-            author: b.add_text_field("author", analyzed),
+            author: b.add_text_field("author", analyzed.clone()),
             year: b.add_u64_field("year", INDEXED | FAST),
+            citation: b.add_text_field("citation", analyzed.clone()),
+            ids: b.add_text_field("ids", STRING),
+            cites: b.add_text_field("cites", STRING),
+            work: b.add_text_field("work", STRING),
             record: b.add_text_field("record", STORED),
         };
         (b.build(), fields)
@@ -79,6 +95,10 @@ impl Fields {
             text: f("text")?,
             author: f("author")?,
             year: f("year")?,
+            citation: f("citation")?,
+            ids: f("ids")?,
+            cites: f("cites")?,
+            work: f("work")?,
             record: f("record")?,
         })
     }

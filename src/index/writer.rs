@@ -7,9 +7,10 @@
 //! next run redoes what was lost.
 
 use super::{
-    CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta, exists,
+    CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta, PARSER_VERSION, exists,
     register,
 };
+use crate::cite::link;
 use crate::corpus::{self, SourceFile};
 use crate::passage::{self, Passage};
 use crate::source::{self, Kind};
@@ -56,23 +57,26 @@ pub struct Summary {
 impl Summary {
     /// One line: what changed, how much, how long.
     pub fn line(&self) -> String {
-        let mut s = format!(
-            "indexed {} documents, {} passages in {:.2}s ({} added, {} updated, {} removed, {} unchanged; \
-             {} passages, {} references, {} citations re-indexed",
-            self.total_documents,
-            self.total_passages,
+        format!(
+            "indexed {}, {} in {:.2}s ({} added, {} updated, {} removed, {} unchanged; {}, {}, {} re-indexed; {} skipped)",
+            count(self.total_documents, "document"),
+            count(self.total_passages, "passage"),
             self.elapsed.as_secs_f64(),
             self.added,
             self.updated,
             self.removed,
             self.unchanged,
-            self.passages,
-            self.references,
-            self.citations,
-        );
-        s.push_str(&format!("; {} files skipped)", self.skipped.len()));
-        s
+            count(self.passages, "passage"),
+            count(self.references, "reference"),
+            count(self.citations, "citation"),
+            count(self.skipped.len() as u64, "file"),
+        )
     }
+}
+
+/// `1 passage`, `2 passages`.
+fn count(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// Reasons a run could not start.
@@ -80,9 +84,7 @@ impl Summary {
 pub enum WriteError {
     #[error("another `citedex index` is already updating {0}: wait for it to finish and retry")]
     Locked(String),
-    #[error(
-        "corpus folder {0} not found: create it and put source texts in it, or pass --corpus DIR"
-    )]
+    #[error("corpus folder {0} not found: create it and put source texts in it, or pass --corpus DIR")]
     NoCorpus(String),
     #[error("corpus folder {0} holds no source files: add some with `citedex add FILE`")]
     EmptyCorpus(String),
@@ -91,10 +93,7 @@ pub enum WriteError {
 /// A file of the corpus, after comparing it with the manifest.
 enum Plan {
     Unchanged(FileEntry),
-    Index {
-        file: SourceFile,
-        previous: Option<FileEntry>,
-    },
+    Index { file: SourceFile, previous: Option<FileEntry> },
 }
 
 /// Brings the index at `opts.index` up to date with the corpus.
@@ -104,39 +103,31 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     if !opts.corpus.is_dir() {
         bail!(WriteError::NoCorpus(corpus_shown));
     }
-    let (files, scan_errors) = corpus::scan(&opts.corpus)
-        .with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
+    let (files, scan_errors) =
+        corpus::scan(&opts.corpus).with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
     if files.is_empty() {
         bail!(WriteError::EmptyCorpus(corpus_shown));
     }
-    let mut summary = Summary {
-        skipped: scan_errors,
-        ..Summary::default()
-    };
+    let mut summary = Summary { skipped: scan_errors, ..Summary::default() };
 
     std::fs::create_dir_all(&opts.index)
         .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
     let (index, fields, previous) = open_for_writing(&opts.index, opts.rebuild)?;
+    // Files read by an older parser are read again, even when unchanged.
+    let reparse = previous.parser != PARSER_VERSION;
     let mut writer = writer_for(&index, &opts.index)?;
     if opts.rebuild {
         writer.delete_all_documents()?;
     }
-    let mut old: BTreeMap<String, FileEntry> = previous
-        .files
-        .into_iter()
-        .map(|f| (f.path.clone(), f))
-        .collect();
+    let mut old: BTreeMap<String, FileEntry> =
+        previous.files.into_iter().map(|f| (f.path.clone(), f)).collect();
 
     // Plan: which files changed.
     let mut plans = Vec::new();
     for file in files {
-        let prev = if opts.rebuild {
-            None
-        } else {
-            old.remove(&file.path)
-        };
+        let prev = old.remove(&file.path).filter(|_| !opts.rebuild);
         match prev {
-            Some(p) if p.size == file.size && p.mtime == file.mtime => {
+            Some(p) if p.size == file.size && p.mtime == file.mtime && !reparse => {
                 plans.push(Plan::Unchanged(p))
             }
             previous => plans.push(Plan::Index { file, previous }),
@@ -154,14 +145,14 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
 
     let mut entries = Vec::new();
     let mut changed = opts.rebuild || !removed.is_empty();
-    let total = plans
-        .iter()
-        .filter(|p| matches!(p, Plan::Index { .. }))
-        .count() as u64;
+    let total = plans.iter().filter(|p| matches!(p, Plan::Index { .. })).count() as u64;
     let mut done = 0;
     for plan in plans {
         match plan {
             Plan::Unchanged(e) => {
+                if let Some(reason) = &e.skipped {
+                    summary.skipped.push((e.path.clone(), reason.clone()));
+                }
                 summary.unchanged += e.documents.len() as u64;
                 entries.push(e);
             }
@@ -174,21 +165,24 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                         if let Some(p) = &previous {
                             writer.delete_term(Term::from_field_text(fields.path, &p.path));
                             summary.removed += p.documents.len() as u64;
-                            changed = true;
                         }
                         summary.skipped.push((file.path.clone(), skip.to_string()));
+                        entries.push(FileEntry {
+                            path: file.path.clone(),
+                            size: file.size,
+                            mtime: file.mtime,
+                            skipped: Some(skip.to_string()),
+                            ..FileEntry::default()
+                        });
+                        changed = true;
                         continue;
                     }
                 };
                 let hash = blake3::hash(loaded.text.as_bytes()).to_hex().to_string();
-                if let Some(p) = previous.as_ref().filter(|p| p.hash == hash) {
+                if let Some(p) = previous.as_ref().filter(|p| p.hash == hash && !reparse) {
                     // Touched but not changed: keep it, remember the new mtime.
                     summary.unchanged += p.documents.len() as u64;
-                    entries.push(FileEntry {
-                        size: file.size,
-                        mtime: file.mtime,
-                        ..p.clone()
-                    });
+                    entries.push(FileEntry { size: file.size, mtime: file.mtime, ..p.clone() });
                     changed = true;
                     continue;
                 }
@@ -199,24 +193,11 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                     writer.delete_term(Term::from_field_text(fields.path, &p.path));
                 }
                 if loaded.decoded_as_cp1252 {
-                    summary.warnings.push((
-                        file.path.clone(),
-                        "not UTF-8: decoded as Windows-1252".into(),
-                    ));
+                    summary.warnings.push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
                 }
-                let entry = index_file(
-                    &writer,
-                    &fields,
-                    &file,
-                    &loaded.text,
-                    hash,
-                    opts.max_words,
-                    &mut slugs,
-                )?;
-                let entry = FileEntry {
-                    decoded_as_cp1252: loaded.decoded_as_cp1252,
-                    ..entry
-                };
+                let entry =
+                    index_file(&writer, &fields, &file, &loaded.text, hash, opts.max_words, &mut slugs)?;
+                let entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
                 let n = entry.documents.len() as u64;
                 if previous.is_some() {
                     summary.updated += n;
@@ -240,13 +221,13 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     if changed || fresh {
         let meta = Meta {
             format: FORMAT_VERSION,
+            parser: PARSER_VERSION,
             citedex: env!("CARGO_PKG_VERSION").to_string(),
-            updated: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+            updated: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
             corpus: corpus_shown,
             files: entries.clone(),
         };
+        pause_for_tests();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&meta)?);
         prepared.commit()?;
@@ -259,15 +240,21 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     Ok(summary)
 }
 
+/// Lets the integration tests kill a run between adding documents and committing them: the
+/// run sleeps this many milliseconds when `CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS` is set.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+}
+
 /// Opens the index for writing, or creates it; an index of another format is only replaced
 /// when rebuilding.
 fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> {
     if exists(dir) {
         match CitedexIndex::open(dir) {
             Ok(ci) => return Ok((ci.index, ci.fields, ci.meta)),
-            Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. }))
-                if !rebuild =>
-            {
+            Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
                 bail!(e)
             }
             Err(_) => remove_index_files(dir)?,
@@ -286,40 +273,28 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         name == "meta.json"
             || name == ".managed.json"
             || name.starts_with(".tantivy-")
-            || [
-                ".idx",
-                ".pos",
-                ".term",
-                ".store",
-                ".fast",
-                ".fieldnorm",
-                ".del",
-            ]
-            .iter()
-            .any(|e| name.ends_with(e))
+            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"]
+                .iter()
+                .any(|e| name.ends_with(e))
     };
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         if tantivy_file(&entry.file_name().to_string_lossy()) && entry.file_type()?.is_file() {
-            std::fs::remove_file(entry.path()).with_context(|| {
-                format!("cannot remove old index file {}", entry.path().display())
-            })?;
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove old index file {}", entry.path().display()))?;
         }
     }
     Ok(())
 }
 
 fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     match index.writer_with_num_threads(threads, threads * 60_000_000) {
         Ok(w) => Ok(w),
         Err(tantivy::TantivyError::LockFailure(..)) => {
             bail!(WriteError::Locked(dir.display().to_string()))
         }
-        Err(e) => Err(e)
-            .with_context(|| format!("cannot open the index at {} for writing", dir.display())),
+        Err(e) => Err(e).with_context(|| format!("cannot open the index at {} for writing", dir.display())),
     }
 }
 
@@ -333,12 +308,12 @@ fn index_file(
     max_words: usize,
     slugs: &mut HashSet<String>,
 ) -> Result<FileEntry> {
-    let fallback = Path::new(&file.path)
-        .file_stem()
-        .map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
+    let fallback =
+        Path::new(&file.path).file_stem().map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
     let format = source::format_for(&file.disk, text);
     let docs = format.read(text, &fallback);
-    let passages = passage::split(text, &file.path, &docs, max_words, slugs);
+    let mut passages = passage::split(text, &file.path, &docs, max_words, slugs);
+    crate::cite::link::link(&mut passages);
     let mut entry = FileEntry {
         path: file.path.clone(),
         size: file.size,
@@ -348,11 +323,7 @@ fn index_file(
         ..FileEntry::default()
     };
     for p in &passages {
-        if entry
-            .documents
-            .last()
-            .is_none_or(|d| d.slug != p.document_slug)
-        {
+        if entry.documents.last().is_none_or(|d| d.slug != p.document_slug) {
             entry.documents.push(DocumentEntry {
                 slug: p.document_slug.clone(),
                 title: p.document.clone(),
@@ -384,6 +355,28 @@ fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
     d.add_text(f.title, &p.document);
     d.add_text(f.section, p.section.join(" › "));
     d.add_text(f.text, &p.text);
+    if let Some(r) = &p.reference {
+        for a in r.authors.iter().chain(r.roles.iter().map(|role| &role.name)) {
+            d.add_text(f.author, format!("{} {}", a.given, a.family));
+        }
+        for y in &r.years {
+            d.add_u64(f.year, u64::from(*y));
+        }
+        for isbn in r.isbn13() {
+            d.add_text(f.ids, isbn);
+        }
+        if let Some(oclc) = &r.oclc {
+            d.add_text(f.ids, oclc);
+        }
+        d.add_text(f.work, link::work_key(r));
+    }
+    for c in &p.citations {
+        d.add_text(f.citation, &c.raw);
+        match &c.reference {
+            Some(id) => d.add_text(f.cites, id),
+            None => d.add_text(f.cites, link::citation_key(c)),
+        }
+    }
     d.add_text(f.record, serde_json::to_string(p)?);
     Ok(d)
 }

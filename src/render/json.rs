@@ -29,25 +29,33 @@ pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
     if let Some(f) = &p.file {
         m.insert("file".into(), json!(f));
     }
-    m.insert(
-        "citations".into(),
-        Value::Array(
-            p.citations
-                .iter()
-                .map(|c| json!({"text": c.raw, "byte_start": c.start, "byte_end": c.end}))
-                .collect(),
-        ),
-    );
+    m.insert("citations".into(), Value::Array(p.citations.iter().map(|c| citation(p, c)).collect()));
     m
+}
+
+/// `{"text", "reference": {"id", "authors", "year", "title"} | null, "byte_start", "byte_end", …}`
+fn citation(p: &Passage, c: &crate::cite::Citation) -> Value {
+    let linked = c.reference.as_ref().and_then(|id| p.cited.iter().find(|r| &r.id == id));
+    json!({
+        "text": c.raw,
+        "reference": linked.map(|r| json!({
+            "id": r.id, "authors": r.authors, "year": r.year, "title": r.title,
+        })),
+        "shape": c.shape,
+        "author": c.author,
+        "title": c.title,
+        "container": c.container,
+        "pages": c.pages,
+        "date": c.date,
+        "byte_start": c.start,
+        "byte_end": c.end,
+    })
 }
 
 fn hit(h: &Hit) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("rank".into(), json!(h.rank));
-    m.insert(
-        "score".into(),
-        json!((f64::from(h.score) * 1e4).round() / 1e4),
-    );
+    m.insert("score".into(), json!((f64::from(h.score) * 1e4).round() / 1e4));
     m.extend(passage(&h.passage));
     m.insert("snippet".into(), json!(h.snippet.text));
     m.insert("highlights".into(), json!(h.snippet.highlights));
@@ -73,4 +81,42 @@ pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
 pub fn value(w: &mut impl Write, v: &Value) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, v)?;
     writeln!(w)
+}
+
+/// `citedex cite --json`.
+pub fn works(
+    w: &mut impl Write,
+    query: Option<&str>,
+    works: &[crate::search::works::Work],
+) -> io::Result<()> {
+    let items: Vec<Value> = works
+        .iter()
+        .map(|work| {
+            let r = &work.reference;
+            json!({
+                "id": work.id,
+                "documents": work.documents(),
+                "raw": r.raw,
+                "authors": r.authors,
+                "year": r.year,
+                "years": r.years,
+                "title": r.title,
+                "container": r.container,
+                "volume": r.volume,
+                "issue": r.issue,
+                "pages": r.pages,
+                "publisher": r.publisher,
+                "place": r.place,
+                "isbn": r.isbn13(),
+                "isbn_invalid": r.isbns.iter().filter(|i| i.isbn13.is_none()).map(|i| &i.raw).collect::<Vec<_>>(),
+                "oclc": r.oclc,
+                "roles": r.roles,
+                "ditto": r.ditto,
+                "listed": work.listed.iter().map(|l| json!({"id": l.id, "document": l.document, "path": l.path, "line": l.line})).collect::<Vec<_>>(),
+                "cited_by": work.cited_by.iter().map(|c| &c.id).collect::<Vec<_>>(),
+                "citations": work.cited_by.iter().map(|c| json!({"id": c.id, "cite_as": c.cite_as, "text": c.citation})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    value(w, &json!({"query": query, "references": items}))
 }

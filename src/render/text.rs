@@ -37,10 +37,7 @@ pub fn results(w: &mut impl Write, r: &Results, style: Style) -> io::Result<()> 
             "{}",
             style.paint(
                 "2",
-                &format!(
-                    "hits {}–{} of {} matching passages",
-                    first.rank, last.rank, r.total_hits
-                )
+                &format!("hits {}–{} of {} matching passages", first.rank, last.rank, r.total_hits)
             )
         )?;
     }
@@ -49,12 +46,7 @@ pub fn results(w: &mut impl Write, r: &Results, style: Style) -> io::Result<()> 
 
 fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
     let p = &hit.passage;
-    writeln!(
-        w,
-        "{} {}",
-        style.paint("1;32", &format!("{:>2}.", hit.rank)),
-        style.paint("1", &p.cite_as())
-    )?;
+    writeln!(w, "{} {}", style.paint("1;32", &format!("{:>2}.", hit.rank)), style.paint("1", &p.cite_as()))?;
     writeln!(w, "    {}", snippet(&hit.snippet, style))?;
     citations(w, p, style)?;
     let mut tail = format!("id {}", p.id);
@@ -62,10 +54,7 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
         tail.push_str(&format!(" · {}", p.kind));
     }
     if !hit.duplicates.is_empty() {
-        tail.push_str(&format!(
-            " · same text also at {}",
-            hit.duplicates.join(", ")
-        ));
+        tail.push_str(&format!(" · same text also at {}", hit.duplicates.join(", ")));
     }
     writeln!(w, "    {}", style.paint("2", &tail))?;
     if let Some(e) = &hit.explanation {
@@ -93,6 +82,12 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
 pub fn citations(w: &mut impl Write, p: &Passage, style: Style) -> io::Result<()> {
     for c in &p.citations {
         writeln!(w, "    {} {}", style.paint("36", "cites"), c.raw)?;
+        if let Some(r) = c.reference.as_ref().and_then(|id| p.cited.iter().find(|r| &r.id == id)) {
+            let who: Vec<String> = r.authors.iter().map(|a| a.family.clone()).collect();
+            let year = r.year.map_or("n.d.".to_string(), |y| y.to_string());
+            let title = r.title.as_deref().unwrap_or("");
+            writeln!(w, "      {} {} ({year}) {title} [{}]", style.paint("36", "→"), who.join(", "), r.id)?;
+        }
     }
     Ok(())
 }
@@ -110,14 +105,7 @@ pub fn show(
         writeln!(w, "{}\n", style.paint("2", &b.text))?;
     }
     writeln!(w, "{}", style.paint("1", &p.cite_as()))?;
-    writeln!(
-        w,
-        "{}",
-        style.paint(
-            "2",
-            &format!("id {} · {} · language {}", p.id, p.kind, p.language)
-        )
-    )?;
+    writeln!(w, "{}", style.paint("2", &format!("id {} · {} · language {}", p.id, p.kind, p.language)))?;
     if let Some(f) = &p.file {
         writeln!(w, "{}", style.paint("2", &format!("file {f}")))?;
     }
@@ -126,6 +114,137 @@ pub fn show(
     if let Some(a) = after {
         writeln!(w, "\n{}", style.paint("2", &format!("[after: {}]", a.id)))?;
         writeln!(w, "{}", style.paint("2", &a.text))?;
+    }
+    Ok(())
+}
+
+/// A reference in author-date style: `Jukes, Geoffrey (2002). Title. Place: Publisher.`
+pub fn reference_line(r: &crate::cite::Reference) -> String {
+    let mut s = String::new();
+    let names: Vec<String> = r
+        .authors
+        .iter()
+        .map(|a| if a.given.is_empty() { a.family.clone() } else { format!("{}, {}", a.family, a.given) })
+        .collect();
+    s.push_str(&match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        _ => format!("{} and {}", names[..names.len() - 1].join("; "), names[names.len() - 1]),
+    });
+    let years: Vec<String> = r.years.iter().map(u32::to_string).collect();
+    s.push_str(&format!(" ({}). ", if years.is_empty() { "n.d.".to_string() } else { years.join(", ") }));
+    if let Some(t) = &r.title {
+        s.push_str(t.trim_end_matches('.'));
+        s.push_str(". ");
+    }
+    if let Some(c) = &r.container {
+        s.push_str(c);
+        if let Some(v) = &r.volume {
+            s.push_str(&format!(", {v}"));
+        }
+        if let Some(i) = &r.issue {
+            s.push_str(&format!("({i})"));
+        }
+        if let Some(p) = &r.pages {
+            s.push_str(&format!(": {p}"));
+        }
+        s.push_str(". ");
+    }
+    for role in &r.roles {
+        s.push_str(
+            &format!("{} {} {}. ", capitalize(&role.role), role.name.given, role.name.family)
+                .replace("  ", " "),
+        );
+    }
+    match (&r.place, &r.publisher) {
+        (Some(pl), Some(pb)) => s.push_str(&format!("{pl}: {pb}. ")),
+        (None, Some(pb)) => s.push_str(&format!("{pb}. ")),
+        (Some(pl), None) => s.push_str(&format!("{pl}. ")),
+        (None, None) => {}
+    }
+    let mut shown: Vec<&str> = Vec::new();
+    for isbn in &r.isbns {
+        match &isbn.isbn13 {
+            Some(i) if shown.contains(&i.as_str()) => {}
+            Some(i) => {
+                shown.push(i);
+                s.push_str(&format!("ISBN {i}. "));
+            }
+            None => s.push_str(&format!("ISBN {} (invalid). ", isbn.raw)),
+        }
+    }
+    if let Some(o) = &r.oclc {
+        s.push_str(&format!("OCLC {o}. "));
+    }
+    s.trim().to_string()
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Works found by `citedex cite`: each as a reference, where it is listed, who cites it.
+pub fn works(w: &mut impl Write, works: &[crate::search::works::Work], style: Style) -> io::Result<()> {
+    for work in works {
+        writeln!(w, "{}", style.paint("1", &reference_line(&work.reference)))?;
+        if work.listed.is_empty() {
+            writeln!(w, "    {}", style.paint("2", "not in any bibliography; known from citations"))?;
+        }
+        for l in &work.listed {
+            writeln!(
+                w,
+                "    listed in {} — {}:{}  {}",
+                l.document,
+                l.path,
+                l.line,
+                style.paint("2", &format!("({})", l.id))
+            )?;
+        }
+        if work.cited_by.is_empty() {
+            writeln!(w, "    {}", style.paint("2", "cited by no passage"))?;
+        }
+        for c in &work.cited_by {
+            writeln!(w, "    cited by {}  {}", c.cite_as, style.paint("2", &format!("({})", c.id)))?;
+            writeln!(w, "      {}", style.paint("36", &c.citation))?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// `citedex stats`.
+pub fn stats(w: &mut impl Write, s: &crate::index::stats::Stats) -> io::Result<()> {
+    writeln!(w, "documents   {}", s.documents)?;
+    let kinds: Vec<String> = s.passages_by_kind.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    writeln!(w, "passages    {} ({})", s.passages, kinds.join(", "))?;
+    writeln!(w, "references  {}", s.references)?;
+    writeln!(w, "citations   {}", s.citations)?;
+    writeln!(w, "files       {} indexed, {} skipped", s.files, s.skipped_files)?;
+    writeln!(w, "index size  {:.1} MB", s.index_bytes as f64 / 1e6)?;
+    writeln!(w, "updated     {}", s.updated_utc)?;
+    writeln!(w, "corpus      {}", s.corpus)
+}
+
+/// `citedex list`.
+pub fn list(w: &mut impl Write, meta: &crate::index::Meta, style: Style) -> io::Result<()> {
+    for f in &meta.files {
+        if let Some(reason) = &f.skipped {
+            writeln!(w, "{}", style.paint("2", &format!("{}: skipped: {reason}", f.path)))?;
+            continue;
+        }
+        for d in &f.documents {
+            writeln!(
+                w,
+                "{}  {}  {} · {} · {} passages, {} references",
+                style.paint("1", &d.title),
+                style.paint("2", &d.slug),
+                f.path,
+                d.language,
+                d.passages,
+                d.references
+            )?;
+        }
     }
     Ok(())
 }

@@ -29,11 +29,7 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(query: &Query) -> Matcher {
-        let units = query
-            .units
-            .iter()
-            .map(|u| u.alternatives.iter().filter_map(pattern).collect())
-            .collect();
+        let units = query.units.iter().map(|u| u.alternatives.iter().filter_map(pattern).collect()).collect();
         Matcher { units }
     }
 
@@ -44,11 +40,7 @@ impl Matcher {
             for (unit, patterns) in self.units.iter().enumerate() {
                 for p in patterns {
                     if let Some(last) = matches_at(p, terms, i) {
-                        out.push(Match {
-                            unit,
-                            first: i,
-                            last,
-                        });
+                        out.push(Match { unit, first: i, last });
                         break;
                     }
                 }
@@ -81,8 +73,7 @@ fn matches_at(p: &Pattern, terms: &[Term], i: usize) -> Option<usize> {
         Pattern::Prefix(prefix) => terms[i].text.starts_with(prefix.as_str()).then_some(i),
         Pattern::Seq(seq) => {
             let end = i + seq.len();
-            (end <= terms.len() && terms[i..end].iter().zip(seq).all(|(t, s)| &t.text == s))
-                .then(|| end - 1)
+            (end <= terms.len() && terms[i..end].iter().zip(seq).all(|(t, s)| &t.text == s)).then(|| end - 1)
         }
     }
 }
@@ -134,8 +125,7 @@ mod tests {
     fn finds_words_phrases_and_prefixes() {
         let m = Matcher::new(&parse(r#"Sakhalin "Building 86" negoti*"#).unwrap());
         let (_, found) = m.find_in("The negotiations at Building 86 on Sakhalin, building 87.");
-        let got: Vec<(usize, usize, usize)> =
-            found.iter().map(|m| (m.unit, m.first, m.last)).collect();
+        let got: Vec<(usize, usize, usize)> = found.iter().map(|m| (m.unit, m.first, m.last)).collect();
         assert_eq!(got, vec![(2, 1, 1), (1, 3, 4), (0, 6, 6)]);
         assert_eq!(distinct_units(&found), 3);
         assert_eq!(min_span(&found), Some(6));

@@ -11,6 +11,7 @@
 pub mod matcher;
 pub mod query;
 pub mod snippet;
+pub mod works;
 
 use crate::analysis::{analyze, fold, stem};
 use crate::index::{CitedexIndex, Fields};
@@ -23,8 +24,8 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query as TQuery, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -32,6 +33,10 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 /// Boost of a match in the document title and in the section heading, against 1 for text.
 const TITLE_BOOST: f32 = 1.5;
 const SECTION_BOOST: f32 = 1.5;
+/// Boost of a match in the inline citations a passage carries.
+const CITATION_BOOST: f32 = 0.5;
+/// Boost of an exact ISBN or OCLC number.
+const ID_BOOST: f32 = 3.0;
 
 /// How to search.
 #[derive(Clone, Debug)]
@@ -47,13 +52,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            limit: 10,
-            offset: 0,
-            snippet_words: snippet::DEFAULT_WORDS,
-            exact: false,
-            explain: false,
-        }
+        Options { limit: 10, offset: 0, snippet_words: snippet::DEFAULT_WORDS, exact: false, explain: false }
     }
 }
 
@@ -117,16 +116,11 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     let mut parsed = query::parse(input)?;
     let searcher = ci.index.reader()?.searcher();
     let f = &ci.fields;
-    let corrections = if opts.exact {
-        Vec::new()
-    } else {
-        correct(&searcher, f, &mut parsed)?
-    };
+    let corrections = if opts.exact { Vec::new() } else { correct(&searcher, f, &mut parsed)? };
     let tq = to_tantivy(f, &parsed);
     let wanted = opts.offset + opts.limit;
     let pool = (wanted * 5).max(100);
-    let (top, total) =
-        searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
+    let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
 
     let matcher = Matcher::new(&parsed);
     // Function words (`of`, `the`) count for BM25 and phrases, not for "how many words".
@@ -142,32 +136,20 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         let mut all = in_text.clone();
         all.extend(in_title);
         all.extend(in_section);
+        for c in &passage.citations {
+            all.extend(matcher.find_in(&c.raw).1);
+        }
         let mut units: Vec<usize> = all.iter().map(|m| m.unit).filter(counted).collect();
         units.sort_unstable();
         units.dedup();
         let words_matched = units.len();
-        let span = if distinct_units(&in_text) > 1 {
-            min_span(&in_text)
-        } else {
-            None
-        };
+        let span = if distinct_units(&in_text) > 1 { min_span(&in_text) } else { None };
         let proximity = span.map_or(0.0, |s| distinct_units(&in_text) as f32 / s as f32);
         let score = bm25 * (1.0 + proximity);
-        let explanation = Explanation {
-            bm25,
-            words_matched,
-            words,
-            span,
-            proximity,
-            score,
-        };
+        let explanation = Explanation { bm25, words_matched, words, span, proximity, score };
         ranked.push((passage, explanation));
     }
-    ranked.sort_by(|a, b| {
-        b.1.words_matched
-            .cmp(&a.1.words_matched)
-            .then(b.1.score.total_cmp(&a.1.score))
-    });
+    ranked.sort_by(|a, b| b.1.words_matched.cmp(&a.1.words_matched).then(b.1.score.total_cmp(&a.1.score)));
 
     // Collapse near-identical passages.
     let mut hits: Vec<Hit> = Vec::new();
@@ -188,29 +170,20 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
             explanation: opts.explain.then_some(explanation),
         });
     }
-    let mut hits: Vec<Hit> = hits
-        .into_iter()
-        .skip(opts.offset)
-        .take(opts.limit)
-        .collect();
+    let mut hits: Vec<Hit> = hits.into_iter().skip(opts.offset).take(opts.limit).collect();
     for h in &mut hits {
         h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
     }
     let corrections = surface_forms(corrections, &hits);
-    Ok(Results {
-        query: input.to_string(),
-        total_hits: total as u64,
-        hits,
-        corrections,
-    })
+    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
 }
 
 /// Words too common to say whether a passage is about the query.
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "did", "do", "does", "for", "from", "had", "has",
-    "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this",
-    "to", "was", "were", "what", "when", "where", "which", "who", "why", "with", "и", "в", "на", "с",
-    "по", "не", "что",
+    "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to",
+    "was", "were", "what", "when", "where", "which", "who", "why", "with", "и", "в", "на", "с", "по", "не",
+    "что",
 ];
 
 fn is_stopword(atom: &Atom) -> bool {
@@ -221,11 +194,7 @@ fn is_stopword(atom: &Atom) -> bool {
 }
 
 fn normalized(text: &str) -> String {
-    analyze(text)
-        .into_iter()
-        .map(|t| t.text)
-        .collect::<Vec<_>>()
-        .join(" ")
+    analyze(text).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
 }
 
 /// Reads a passage's stored record.
@@ -278,10 +247,7 @@ fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correct
                 }
             }
             if let Some((_, _, t)) = best {
-                out.push(Correction {
-                    from: word.clone(),
-                    to: t.clone(),
-                });
+                out.push(Correction { from: word.clone(), to: t.clone() });
                 *atom = Atom::Term(t);
             }
         }
@@ -296,8 +262,7 @@ fn nearby_terms(
     word: &str,
     distance: u8,
 ) -> tantivy::Result<Vec<(String, u64)>> {
-    let automaton =
-        FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()?;
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()?;
     let mut found: HashMap<String, u64> = HashMap::new();
     for reader in searcher.segment_readers() {
         let inverted = reader.inverted_index(field)?;
@@ -325,9 +290,7 @@ pub fn levenshtein(a: &str, b: &str) -> u32 {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = u32::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -347,49 +310,44 @@ fn surface_forms(corrections: Vec<Correction>, hits: &[Hit]) -> Vec<Correction> 
                     .find(|t| t.text == c.to)
                     .map(|t| h.passage.text[t.from..t.to].to_lowercase())
             });
-            Correction {
-                to: word.unwrap_or(c.to),
-                from: c.from,
-            }
+            Correction { to: word.unwrap_or(c.to), from: c.from }
         })
         .collect()
 }
 
 /// The tantivy query of a parsed query.
 fn to_tantivy(f: &Fields, q: &Query) -> Box<dyn TQuery> {
-    let fields = [
-        (f.text, 1.0),
-        (f.title, TITLE_BOOST),
-        (f.section, SECTION_BOOST),
-    ];
+    let fields =
+        [(f.text, 1.0), (f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.citation, CITATION_BOOST)];
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let units: Vec<Box<dyn TQuery>> = q
         .units
         .iter()
         .map(|u| {
-            union(
-                u.alternatives
-                    .iter()
-                    .map(|a| atom_query(a, &fields))
-                    .collect(),
-            )
+            let mut alternatives: Vec<Box<dyn TQuery>> = Vec::new();
+            for a in &u.alternatives {
+                alternatives.push(atom_query(a, &fields));
+                alternatives.extend(id_query(f, a));
+            }
+            union(alternatives)
         })
         .collect();
-    if units.len() > 1 {
-        let all: Vec<(Occur, Box<dyn TQuery>)> =
-            units.iter().map(|u| (Occur::Must, u.box_clone())).collect();
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 1.0)),
-        ));
+    // At least one unit must match; passages matching all of them get a second helping of
+    // their score.
+    if !units.is_empty() {
+        let mut any: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        if units.len() > 1 {
+            let all: Vec<(Occur, Box<dyn TQuery>)> =
+                units.iter().map(|u| (Occur::Must, u.box_clone())).collect();
+            any.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+        }
+        any.extend(units.into_iter().map(|u| (Occur::Should, u)));
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+    } else {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    let has_units = !units.is_empty();
-    clauses.extend(units.into_iter().map(|u| (Occur::Should, u)));
     for filter in &q.filters {
         clauses.push((Occur::Must, filter_query(f, filter)));
-    }
-    if !has_units {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     for atom in &q.exclude {
         clauses.push((Occur::MustNot, atom_query(atom, &[(f.text, 1.0)])));
@@ -400,13 +358,23 @@ fn to_tantivy(f: &Fields, q: &Query) -> Box<dyn TQuery> {
     Box::new(BooleanQuery::new(clauses))
 }
 
+/// An ISBN (any form) or an OCLC number, looked up among reference identifiers.
+fn id_query(f: &Fields, atom: &Atom) -> Option<Box<dyn TQuery>> {
+    let Atom::Word(w) = atom else { return None };
+    let id = crate::cite::bibliography::normalize_isbn(w).or_else(|| {
+        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
+        let plain = w.chars().all(|c| c.is_ascii_digit() || c == '-');
+        (plain && digits.len() >= 5).then_some(digits)
+    })?;
+    let q = TermQuery::new(Term::from_field_text(f.ids, &id), IndexRecordOption::Basic);
+    Some(Box::new(BoostQuery::new(Box::new(q), ID_BOOST)))
+}
+
 fn union(mut qs: Vec<Box<dyn TQuery>>) -> Box<dyn TQuery> {
     if qs.len() == 1 {
         return qs.pop().expect("one query");
     }
-    Box::new(BooleanQuery::new(
-        qs.into_iter().map(|q| (Occur::Should, q)).collect(),
-    ))
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
 }
 
 /// An atom searched in several fields, each with its boost.
@@ -416,11 +384,7 @@ fn atom_query(atom: &Atom, fields: &[(Field, f32)]) -> Box<dyn TQuery> {
             .iter()
             .map(|&(field, boost)| {
                 let q = atom_in(atom, field);
-                if boost == 1.0 {
-                    q
-                } else {
-                    Box::new(BoostQuery::new(q, boost)) as Box<dyn TQuery>
-                }
+                if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) as Box<dyn TQuery> }
             })
             .collect(),
     )
@@ -428,11 +392,9 @@ fn atom_query(atom: &Atom, fields: &[(Field, f32)]) -> Box<dyn TQuery> {
 
 fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
     match atom {
-        Atom::Word(w) | Atom::Phrase(w) => terms_query(
-            field,
-            &analyze(w).into_iter().map(|t| t.text).collect::<Vec<_>>(),
-            true,
-        ),
+        Atom::Word(w) | Atom::Phrase(w) => {
+            terms_query(field, &analyze(w).into_iter().map(|t| t.text).collect::<Vec<_>>(), true)
+        }
         Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
         Atom::Prefix(p) => {
             let pattern = format!("{}.*", regex_escape(p));
@@ -446,24 +408,17 @@ fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
 
 /// One term, a phrase of several, or (`phrase == false`) all of several in any order.
 fn terms_query(field: Field, terms: &[String], phrase: bool) -> Box<dyn TQuery> {
-    let mut ts: Vec<Term> = terms
-        .iter()
-        .map(|t| Term::from_field_text(field, t))
-        .collect();
+    let mut ts: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
     match ts.len() {
         0 => Box::new(EmptyQuery),
-        1 => Box::new(TermQuery::new(
-            ts.pop().expect("one term"),
-            IndexRecordOption::WithFreqs,
-        )),
+        1 => Box::new(TermQuery::new(ts.pop().expect("one term"), IndexRecordOption::WithFreqs)),
         _ if phrase => Box::new(PhraseQuery::new(ts)),
         _ => Box::new(BooleanQuery::new(
             ts.into_iter()
                 .map(|t| {
                     (
                         Occur::Must,
-                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
-                            as Box<dyn TQuery>,
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn TQuery>,
                     )
                 })
                 .collect(),
@@ -480,18 +435,14 @@ fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn TQuery> {
         Filter::Doc(v) => Box::new(BooleanQuery::new(vec![
             (
                 Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.doc, &slug(v)),
-                    IndexRecordOption::Basic,
-                )),
+                Box::new(TermQuery::new(Term::from_field_text(f.doc, &slug(v)), IndexRecordOption::Basic)),
             ),
             (Occur::Should, terms_query(f.title, &analyzed(v), false)),
         ])),
         Filter::Section(v) => terms_query(f.section, &analyzed(v), false),
-        Filter::Kind(k) => Box::new(TermQuery::new(
-            Term::from_field_text(f.kind, k.as_str()),
-            IndexRecordOption::Basic,
-        )),
+        Filter::Kind(k) => {
+            Box::new(TermQuery::new(Term::from_field_text(f.kind, k.as_str()), IndexRecordOption::Basic))
+        }
         Filter::Author(v) => terms_query(f.author, &analyzed(v), false),
         Filter::Year { from, to } => Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_u64(f.year, *from)),

@@ -64,12 +64,7 @@ fn err<T>(msg: impl Into<String>) -> Result<T, QueryError> {
 /// Raw pieces of the query string.
 #[derive(Debug, PartialEq)]
 enum Piece {
-    Text {
-        negated: bool,
-        field: Option<String>,
-        value: String,
-        quoted: bool,
-    },
+    Text { negated: bool, field: Option<String>, value: String, quoted: bool },
     Or,
 }
 
@@ -124,26 +119,14 @@ fn lex(input: &str) -> Result<Vec<Piece>, QueryError> {
             && value.starts_with('"')
             && value.ends_with('"')
             && value.matches('"').count() == 2;
-        let value = if quoted {
-            value[1..value.len() - 1].to_string()
-        } else {
-            value.replace('"', " ")
-        };
-        pieces.push(Piece::Text {
-            negated,
-            field,
-            value,
-            quoted,
-        });
+        let value = if quoted { value[1..value.len() - 1].to_string() } else { value.replace('"', " ") };
+        pieces.push(Piece::Text { negated, field, value, quoted });
     }
     Ok(pieces)
 }
 
 fn is_field(f: &str) -> bool {
-    matches!(
-        f.to_ascii_lowercase().as_str(),
-        "doc" | "title" | "section" | "kind" | "author" | "year"
-    )
+    matches!(f.to_ascii_lowercase().as_str(), "doc" | "title" | "section" | "kind" | "author" | "year")
 }
 
 /// Parses a query string.
@@ -159,12 +142,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
                 pending_or = true;
                 continue;
             }
-            Piece::Text {
-                negated,
-                field,
-                value,
-                quoted,
-            } => (negated, field, value, quoted),
+            Piece::Text { negated, field, value, quoted } => (negated, field, value, quoted),
         };
         if let Some(field) = field {
             if pending_or {
@@ -183,9 +161,7 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
         } else if let Some(stem) = value.strip_suffix('*') {
             let folded = fold(stem.trim_matches(|c: char| !c.is_alphanumeric()));
             if folded.chars().count() < 2 {
-                return err(format!(
-                    "prefix `{value}` is too short: give at least two letters before *"
-                ));
+                return err(format!("prefix `{value}` is too short: give at least two letters before *"));
             }
             Atom::Prefix(folded)
         } else {
@@ -203,24 +179,16 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             }
             q.exclude.push(atom);
         } else if std::mem::take(&mut pending_or) {
-            q.units
-                .last_mut()
-                .expect("checked above")
-                .alternatives
-                .push(atom);
+            q.units.last_mut().expect("checked above").alternatives.push(atom);
         } else {
-            q.units.push(Unit {
-                alternatives: vec![atom],
-            });
+            q.units.push(Unit { alternatives: vec![atom] });
         }
     }
     if pending_or {
         return err("OR needs a word on each side, as in `Sakhalin OR Korea`");
     }
     if q.units.is_empty() && q.filters.is_empty() {
-        return err(
-            "the query has nothing to search for: give at least one word, phrase or filter",
-        );
+        return err("the query has nothing to search for: give at least one word, phrase or filter");
     }
     Ok(q)
 }
@@ -234,10 +202,7 @@ fn analyze_atom_is_empty(atom: &Atom) -> bool {
 
 fn parse_filter(field: &str, value: &str) -> Result<Filter, QueryError> {
     if value.trim().is_empty() {
-        return err(format!(
-            "`{field}:` needs a value, as in `{field}:{}`",
-            example(field)
-        ));
+        return err(format!("`{field}:` needs a value, as in `{field}:{}`", example(field)));
     }
     Ok(match field {
         "doc" | "title" => Filter::Doc(value.to_string()),
@@ -246,9 +211,7 @@ fn parse_filter(field: &str, value: &str) -> Result<Filter, QueryError> {
         "kind" => match Kind::parse(value) {
             Some(k) => Filter::Kind(k),
             None => {
-                return err(format!(
-                    "unknown kind `{value}`: use body, caption, reference, link or note"
-                ));
+                return err(format!("unknown kind `{value}`: use body, caption, reference, link or note"));
             }
         },
         "year" => parse_years(value)?,
@@ -267,17 +230,10 @@ fn example(field: &str) -> &'static str {
 }
 
 fn parse_years(value: &str) -> Result<Filter, QueryError> {
-    let bad = || {
-        QueryError(format!(
-            "bad year `{value}`: use a year such as 1905 or a range such as 1900..1910"
-        ))
-    };
+    let bad =
+        || QueryError(format!("bad year `{value}`: use a year such as 1905 or a range such as 1900..1910"));
     let year = |s: &str, default: u64| -> Result<u64, QueryError> {
-        if s.is_empty() {
-            Ok(default)
-        } else {
-            s.parse::<u64>().ok().filter(|y| *y <= 9999).ok_or_else(bad)
-        }
+        if s.is_empty() { Ok(default) } else { s.parse::<u64>().ok().filter(|y| *y <= 9999).ok_or_else(bad) }
     };
     let (from, to) = match value.split_once("..") {
         Some((a, b)) => (year(a, 0)?, year(b, 9999)?),
@@ -287,9 +243,7 @@ fn parse_years(value: &str) -> Result<Filter, QueryError> {
         }
     };
     if from > to {
-        return err(format!(
-            "empty year range `{value}`: the first year must not be after the second"
-        ));
+        return err(format!("empty year range `{value}`: the first year must not be after the second"));
     }
     Ok(Filter::Year { from, to })
 }
@@ -299,9 +253,7 @@ mod tests {
     use super::*;
 
     fn word(w: &str) -> Unit {
-        Unit {
-            alternatives: vec![Atom::Word(w.into())],
-        }
+        Unit { alternatives: vec![Atom::Word(w.into())] }
     }
 
     #[test]
@@ -309,43 +261,26 @@ mod tests {
         let q = parse(r#"Sakhalin "Building 86" -Witte -"New York""#).unwrap();
         assert_eq!(
             q.units,
-            vec![
-                word("Sakhalin"),
-                Unit {
-                    alternatives: vec![Atom::Phrase("Building 86".into())]
-                }
-            ]
+            vec![word("Sakhalin"), Unit { alternatives: vec![Atom::Phrase("Building 86".into())] }]
         );
-        assert_eq!(
-            q.exclude,
-            vec![Atom::Word("Witte".into()), Atom::Phrase("New York".into())]
-        );
+        assert_eq!(q.exclude, vec![Atom::Word("Witte".into()), Atom::Phrase("New York".into())]);
     }
 
     #[test]
     fn or_prefix_and_filters() {
-        let q =
-            parse("Sakhalin OR Korea negoti* kind:body -kind:note year:1900..1910 author:jukes")
-                .unwrap();
+        let q = parse("Sakhalin OR Korea negoti* kind:body -kind:note year:1900..1910 author:jukes").unwrap();
         assert_eq!(
             q.units,
             vec![
-                Unit {
-                    alternatives: vec![Atom::Word("Sakhalin".into()), Atom::Word("Korea".into())]
-                },
-                Unit {
-                    alternatives: vec![Atom::Prefix("negoti".into())]
-                },
+                Unit { alternatives: vec![Atom::Word("Sakhalin".into()), Atom::Word("Korea".into())] },
+                Unit { alternatives: vec![Atom::Prefix("negoti".into())] },
             ]
         );
         assert_eq!(
             q.filters,
             vec![
                 Filter::Kind(Kind::Body),
-                Filter::Year {
-                    from: 1900,
-                    to: 1910
-                },
+                Filter::Year { from: 1900, to: 1910 },
                 Filter::Author("jukes".into())
             ]
         );
@@ -360,26 +295,11 @@ mod tests {
         );
         assert!(parse("OR treaty").unwrap_err().0.starts_with("OR needs"));
         assert!(parse("treaty OR").unwrap_err().0.starts_with("OR needs"));
-        assert!(
-            parse("kind:chapter")
-                .unwrap_err()
-                .0
-                .starts_with("unknown kind `chapter`")
-        );
+        assert!(parse("kind:chapter").unwrap_err().0.starts_with("unknown kind `chapter`"));
         assert!(parse("year:19x5").unwrap_err().0.starts_with("bad year"));
-        assert!(
-            parse("year:1910..1900")
-                .unwrap_err()
-                .0
-                .starts_with("empty year range")
-        );
+        assert!(parse("year:1910..1900").unwrap_err().0.starts_with("empty year range"));
         assert!(parse("a*").unwrap_err().0.contains("too short"));
-        assert!(
-            parse("  ")
-                .unwrap_err()
-                .0
-                .starts_with("the query has nothing")
-        );
+        assert!(parse("  ").unwrap_err().0.starts_with("the query has nothing"));
         assert!(parse("-- ...").is_err());
     }
 

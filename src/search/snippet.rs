@@ -37,15 +37,7 @@ pub fn make(text: &str, matcher: &Matcher, words: usize) -> Snippet {
 
 fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Snippet {
     if terms.len() <= words {
-        return render(
-            text,
-            terms,
-            matches,
-            &[Window {
-                start: 0,
-                end: terms.len(),
-            }],
-        );
+        return render(text, terms, matches, &[Window { start: 0, end: terms.len() }]);
     }
     let all_units: Vec<usize> = {
         let mut u: Vec<usize> = matches.iter().map(|m| m.unit).collect();
@@ -58,20 +50,13 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
     let mut covered: Vec<usize> = Vec::new();
     let mut budget = words;
     while windows.len() < 3 {
-        let size = if windows.is_empty() {
-            words
-        } else {
-            budget.max(8)
-        };
+        let size = if windows.is_empty() { words } else { budget.max(8) };
         let best = best_window(terms, &sentence_starts, matches, size, &covered);
         let Some((w, new_units)) = best else { break };
         if new_units == 0 && !windows.is_empty() {
             break;
         }
-        for m in matches
-            .iter()
-            .filter(|m| m.first >= w.start && m.last < w.end)
-        {
+        for m in matches.iter().filter(|m| m.first >= w.start && m.last < w.end) {
             if !covered.contains(&m.unit) {
                 covered.push(m.unit);
             }
@@ -82,14 +67,10 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
         }
         // Make room for the missing words: shrink the first window and split the budget.
         if windows.len() == 1 {
-            let shrunk =
-                best_window(terms, &sentence_starts, matches, words * 2 / 3, &[]).map(|(w, _)| w);
+            let shrunk = best_window(terms, &sentence_starts, matches, words * 2 / 3, &[]).map(|(w, _)| w);
             windows[0] = shrunk.unwrap_or(windows[0]);
             covered.clear();
-            for m in matches
-                .iter()
-                .filter(|m| m.first >= windows[0].start && m.last < windows[0].end)
-            {
+            for m in matches.iter().filter(|m| m.first >= windows[0].start && m.last < windows[0].end) {
                 if !covered.contains(&m.unit) {
                     covered.push(m.unit);
                 }
@@ -98,10 +79,7 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
         }
     }
     if windows.is_empty() {
-        windows.push(Window {
-            start: 0,
-            end: words,
-        });
+        windows.push(Window { start: 0, end: words });
     }
     windows.sort_by_key(|w| w.start);
     let mut merged: Vec<Window> = Vec::new();
@@ -128,12 +106,7 @@ fn best_window(
     // a sentence reads best.
     let mut starts: Vec<usize> = Vec::new();
     for m in matches {
-        starts.extend(
-            sentence_starts
-                .iter()
-                .copied()
-                .filter(|&s| s <= m.first && m.first - s <= size / 2),
-        );
+        starts.extend(sentence_starts.iter().copied().filter(|&s| s <= m.first && m.first - s <= size / 2));
     }
     starts.push(0);
     for m in matches {
@@ -145,19 +118,9 @@ fn best_window(
     let mut best: Option<(Window, usize, (usize, usize))> = None;
     for s in starts {
         let s = s.min(terms.len() - size);
-        let w = Window {
-            start: s,
-            end: s + size,
-        };
-        let inside: Vec<&Match> = matches
-            .iter()
-            .filter(|m| m.first >= w.start && m.last < w.end)
-            .collect();
-        let mut units: Vec<usize> = inside
-            .iter()
-            .map(|m| m.unit)
-            .filter(|u| !covered.contains(u))
-            .collect();
+        let w = Window { start: s, end: s + size };
+        let inside: Vec<&Match> = matches.iter().filter(|m| m.first >= w.start && m.last < w.end).collect();
+        let mut units: Vec<usize> = inside.iter().map(|m| m.unit).filter(|u| !covered.contains(u)).collect();
         units.sort_unstable();
         units.dedup();
         let key = (units.len(), inside.len());
@@ -227,10 +190,7 @@ fn render(text: &str, terms: &[Term], matches: &[Match], windows: &[Window]) -> 
         let base = out.text.len();
         out.text.push_str(text[from..to].trim());
         let trim_lead = text[from..to].len() - text[from..to].trim_start().len();
-        for m in matches
-            .iter()
-            .filter(|m| m.first >= w.start && m.last < w.end)
-        {
+        for m in matches.iter().filter(|m| m.first >= w.start && m.last < w.end) {
             let (hs, he) = (terms[m.first].from, terms[m.last].to);
             if hs >= from + trim_lead && he <= to {
                 let range = (base + hs - from - trim_lead, base + he - from - trim_lead);
@@ -240,10 +200,7 @@ fn render(text: &str, terms: &[Term], matches: &[Match], windows: &[Window]) -> 
             }
         }
     }
-    if windows
-        .last()
-        .is_some_and(|w| byte_range(text, terms, *w).1 < text.trim_end().len())
-    {
+    if windows.last().is_some_and(|w| byte_range(text, terms, *w).1 < text.trim_end().len()) {
         out.text.push(' ');
         out.text.push_str(ELLIPSIS);
     }
@@ -281,12 +238,10 @@ mod tests {
 
     #[test]
     fn long_text_is_windowed_around_matches() {
-        let text = "one two three four five six seven eight nine ten eleven twelve Sakhalin thirteen fourteen.";
+        let text =
+            "one two three four five six seven eight nine ten eleven twelve Sakhalin thirteen fourteen.";
         let s = snip(text, "sakhalin", 6);
-        assert_eq!(
-            marked(&s),
-            "… ten eleven twelve [Sakhalin] thirteen fourteen."
-        );
+        assert_eq!(marked(&s), "… ten eleven twelve [Sakhalin] thirteen fourteen.");
     }
 
     #[test]

@@ -7,8 +7,12 @@
 //! Adding a format means adding one file here that implements [`SourceFormat`] and listing it
 //! in [`formats`].
 
+mod markdown;
+mod plain;
 mod wiki;
 
+pub use markdown::Markdown;
+pub use plain::PlainText;
 pub use wiki::WikiText;
 
 use serde::{Deserialize, Serialize};
@@ -32,13 +36,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order they are documented.
-    pub const ALL: [Kind; 5] = [
-        Kind::Body,
-        Kind::Caption,
-        Kind::Reference,
-        Kind::Link,
-        Kind::Note,
-    ];
+    pub const ALL: [Kind; 5] = [Kind::Body, Kind::Caption, Kind::Reference, Kind::Link, Kind::Note];
 
     /// The lowercase name used in the index, in JSON and in `kind:` filters.
     pub fn as_str(self) -> &'static str {
@@ -53,9 +51,7 @@ impl Kind {
 
     /// Parses a kind name as written in a `kind:` filter.
     pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+        Kind::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(name))
     }
 }
 
@@ -99,15 +95,16 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+impl Default for Document {
+    fn default() -> Document {
+        Document::new(String::new(), 0)
+    }
+}
+
 impl Document {
     /// A document with only the lead section.
     pub fn new(title: String, title_line: u32) -> Document {
-        Document {
-            title,
-            title_line,
-            sections: vec![Section::default()],
-            blocks: Vec::new(),
-        }
+        Document { title, title_line, sections: vec![Section::default()], blocks: Vec::new() }
     }
 }
 
@@ -124,16 +121,12 @@ pub trait SourceFormat: Sync {
 
 /// The known formats, most specific first.
 pub fn formats() -> &'static [&'static dyn SourceFormat] {
-    &[&WikiText]
+    &[&Markdown, &WikiText, &PlainText]
 }
 
 /// Picks the reader for a file.
 pub fn format_for(path: &Path, text: &str) -> &'static dyn SourceFormat {
-    formats()
-        .iter()
-        .copied()
-        .find(|f| f.accepts(path, text))
-        .unwrap_or(&WikiText)
+    formats().iter().copied().find(|f| f.accepts(path, text)).unwrap_or(&PlainText)
 }
 
 /// Iterates over the lines of `text` as `(line_number, byte_start, line)` where `line` has no
@@ -181,10 +174,7 @@ mod tests {
     fn lines_strip_terminators_and_bom() {
         let text = "\u{feff}one\r\ntwo\n\nthree";
         let got: Vec<_> = lines(text).collect();
-        assert_eq!(
-            got,
-            vec![(1, 3, "one"), (2, 8, "two"), (3, 12, ""), (4, 13, "three")]
-        );
+        assert_eq!(got, vec![(1, 3, "one"), (2, 8, "two"), (3, 12, ""), (4, 13, "three")]);
     }
 
     #[test]

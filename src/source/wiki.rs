@@ -29,13 +29,9 @@ impl SourceFormat for WikiText {
     }
 
     fn accepts(&self, path: &Path, text: &str) -> bool {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         matches!(ext.as_str(), "wiki" | "mediawiki")
-            || lines(text).take(50).any(|(_, _, l)| title_of(l).is_some())
+            || lines(text).take(50).any(|(_, _, l)| title_of(l).is_some() || heading_of(l).is_some())
     }
 
     fn read(&self, text: &str, fallback_title: &str) -> Vec<Document> {
@@ -163,13 +159,7 @@ impl Reader {
         let role = self.role.unwrap_or(SectionRole::Prose);
         let doc = self.docs.last_mut().expect("document exists");
         let section = doc.sections.len() - 1;
-        let paragraph = doc
-            .blocks
-            .iter()
-            .rev()
-            .take_while(|b| b.section == section)
-            .count() as u32
-            + 1;
+        let paragraph = doc.blocks.last().filter(|b| b.section == section).map_or(1, |b| b.paragraph + 1);
         let Some((kind, content, file)) = classify(role, line) else {
             return; // an empty bullet
         };
@@ -199,10 +189,7 @@ impl Reader {
             return;
         };
         if block.len() >= 2 && lead_goes_on {
-            let doc = self
-                .docs
-                .last_mut()
-                .expect("lead block belongs to a document");
+            let doc = self.docs.last_mut().expect("lead block belongs to a document");
             for i in block {
                 if doc.blocks[i].kind == Kind::Body {
                     doc.blocks[i].kind = Kind::Caption;
@@ -221,20 +208,12 @@ impl Reader {
 fn classify(role: SectionRole, line: &str) -> Option<(Kind, &str, Option<String>)> {
     let trimmed = line.trim_start();
     let bullet = trimmed.starts_with('*');
-    let content = if bullet {
-        trimmed.trim_start_matches('*')
-    } else {
-        line
-    };
+    let content = if bullet { trimmed.trim_start_matches('*') } else { line };
     if content.trim().is_empty() {
         return None;
     }
     if let Some((file, caption)) = gallery_of(content) {
-        let text = if caption.trim().is_empty() {
-            file
-        } else {
-            caption
-        };
+        let text = if caption.trim().is_empty() { file } else { caption };
         return Some((Kind::Caption, text, Some(file.trim().to_string())));
     }
     let kind = match role {
@@ -249,9 +228,7 @@ fn classify(role: SectionRole, line: &str) -> Option<(Kind, &str, Option<String>
 /// `File:NAME|caption` or `Image:NAME|caption` → (NAME, caption).
 fn gallery_of(line: &str) -> Option<(&str, &str)> {
     let t = line.trim_start();
-    let rest = ["File:", "Image:", "file:", "image:"]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))?;
+    let rest = ["File:", "Image:", "file:", "image:"].iter().find_map(|p| t.strip_prefix(p))?;
     match rest.split_once('|') {
         Some((name, caption)) if !name.trim().is_empty() => Some((name, caption)),
         None if !rest.trim().is_empty() => Some((rest, "")),
@@ -268,10 +245,7 @@ mod tests {
     }
 
     fn texts<'a>(text: &'a str, doc: &Document) -> Vec<(Kind, &'a str)> {
-        doc.blocks
-            .iter()
-            .map(|b| (b.kind, &text[b.byte_start..b.byte_end]))
-            .collect()
+        doc.blocks.iter().map(|b| (b.kind, &text[b.byte_start..b.byte_end])).collect()
     }
 
     #[test]

@@ -44,31 +44,19 @@ impl TestEnv {
     /// Copies a fixture from `tests/fixtures/` into the corpus.
     #[allow(dead_code)]
     pub fn add_fixture(&self, name: &str) {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
-        let file = Path::new(name)
-            .file_name()
-            .expect("file name")
-            .to_string_lossy()
-            .into_owned();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let file = Path::new(name).file_name().expect("file name").to_string_lossy().into_owned();
         std::fs::copy(src, self.path(&format!("corpus/{file}"))).expect("copy fixture");
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_citedex"));
-        c.args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1");
+        c.args(args).current_dir(self.dir.path()).env("NO_COLOR", "1");
         c
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = self.command(args).output().expect("run citedex");
+        let Output { status, stdout, stderr } = self.command(args).output().expect("run citedex");
         Run {
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
@@ -82,11 +70,7 @@ impl TestEnv {
         args.extend_from_slice(extra);
         args.push(query);
         let r = self.run(&args);
-        assert!(
-            r.code == 0 || r.code == 1,
-            "search {query:?} failed: {}",
-            r.stderr
-        );
+        assert!(r.code == 0 || r.code == 1, "search {query:?} failed: {}", r.stderr);
         serde_json::from_str(&r.stdout).expect("valid JSON")
     }
 }
@@ -94,19 +78,12 @@ impl TestEnv {
 impl Run {
     /// Asserts the exit code, showing the output when it differs.
     pub fn expect(self, code: i32) -> Run {
-        assert_eq!(
-            self.code, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, code, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 }
 
 /// 1-based line number of the first line of the seed containing `needle`.
 pub fn seed_line(needle: &str) -> u64 {
-    SEED.lines()
-        .position(|l| l.contains(needle))
-        .expect("needle in seed") as u64
-        + 1
+    SEED.lines().position(|l| l.contains(needle)).expect("needle in seed") as u64 + 1
 }

@@ -12,9 +12,7 @@ fn one_line(stderr: &str) -> &str {
 #[test]
 fn missing_corpus() {
     let env = TestEnv::empty();
-    let r = env
-        .run(&["search", "--corpus", "nowhere", "treaty"])
-        .expect(2);
+    let r = env.run(&["search", "--corpus", "nowhere", "treaty"]).expect(2);
     let line = one_line(&r.stderr);
     assert!(line.contains("corpus folder nowhere not found"), "{line}");
 }
@@ -23,32 +21,16 @@ fn missing_corpus() {
 fn empty_corpus() {
     let env = TestEnv::empty();
     let r = env.run(&["index"]).expect(2);
-    assert!(
-        one_line(&r.stderr).contains("holds no source files"),
-        "{}",
-        r.stderr
-    );
+    assert!(one_line(&r.stderr).contains("holds no source files"), "{}", r.stderr);
 }
 
 #[test]
 fn malformed_queries() {
     let env = TestEnv::seed();
-    for q in [
-        "\"unclosed",
-        "OR",
-        "treaty OR",
-        "kind:chapter",
-        "year:abc",
-        "x*",
-        "-",
-        "\"\"",
-    ] {
+    for q in ["\"unclosed", "OR", "treaty OR", "kind:chapter", "year:abc", "x*", "-", "\"\""] {
         let r = env.run(&["search", q]).expect(2);
         let line = one_line(&r.stderr);
-        assert!(
-            line.starts_with("citedex: error: bad query: "),
-            "{q}: {line}"
-        );
+        assert!(line.starts_with("citedex: error: bad query: "), "{q}: {line}");
     }
 }
 
@@ -74,10 +56,7 @@ fn incompatible_index_is_refused_until_rebuilt() {
     std::fs::write(env.path("index/meta.json"), old).unwrap();
     let r = env.run(&["search", "treaty"]).expect(2);
     let line = one_line(&r.stderr);
-    assert!(
-        line.contains("incompatible") && line.contains("run `citedex index --rebuild`"),
-        "{line}"
-    );
+    assert!(line.contains("incompatible") && line.contains("run `citedex index --rebuild`"), "{line}");
     env.run(&["index", "--rebuild"]).expect(0);
     env.run(&["search", "treaty"]).expect(0);
 }

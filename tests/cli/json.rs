@@ -55,14 +55,8 @@ fn search_json_has_every_field() {
     assert_eq!(hit.paragraph, 1);
     assert!(hit.id.starts_with("treaty-of-portsmouth/effects/"));
     assert_eq!(hit.source.path, "corpus/treaty-of-portsmouth.txt");
-    assert_eq!(
-        (hit.source.line_start, hit.source.line_end),
-        (seed_line("Hibiya"), seed_line("Hibiya"))
-    );
-    assert!(hit.cite_as.ends_with(&format!(
-        "corpus/treaty-of-portsmouth.txt:{}",
-        seed_line("Hibiya")
-    )));
+    assert_eq!((hit.source.line_start, hit.source.line_end), (seed_line("Hibiya"), seed_line("Hibiya")));
+    assert!(hit.cite_as.ends_with(&format!("corpus/treaty-of-portsmouth.txt:{}", seed_line("Hibiya"))));
     for &(a, b) in &hit.highlights {
         assert!(["hibiya", "riots"].contains(&hit.snippet[a..b].to_lowercase().as_str()));
     }
@@ -74,9 +68,7 @@ fn search_json_has_every_field() {
 #[test]
 fn no_match_is_exit_1_with_empty_hits() {
     let env = TestEnv::seed();
-    let r = env
-        .run(&["search", "--json", "--exact", "xylophone"])
-        .expect(1);
+    let r = env.run(&["search", "--json", "--exact", "xylophone"]).expect(1);
     let out: Output = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(out.total_hits, 0);
     assert!(out.hits.is_empty());

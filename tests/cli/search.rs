@@ -25,10 +25,7 @@ fn quoted_phrase_matches_as_a_phrase() {
     let v = env.search_json("\"Building 86\"", &[]);
     assert_eq!(v["total_hits"], 1);
     let hit = first(&v);
-    assert_eq!(
-        hit["section"],
-        serde_json::json!(["Portsmouth Peace Conference"])
-    );
+    assert_eq!(hit["section"], serde_json::json!(["Portsmouth Peace Conference"]));
     assert_eq!(hit["source"]["line_start"], seed_line("Building 86"));
     // The words apart do not make the phrase.
     let v = env.search_json("\"86 Building\"", &[]);
@@ -43,12 +40,7 @@ fn more_matching_words_rank_higher_and_partial_matches_remain() {
     // Sakhalin and reparations occur together, Hibiya elsewhere: a passage with two of the
     // words comes before one with a single word, and single-word passages are still there.
     let texts: Vec<&str> = hits.iter().map(|h| h["text"].as_str().unwrap()).collect();
-    let count = |t: &str| {
-        ["Sakhalin", "reparations", "Hibiya"]
-            .iter()
-            .filter(|w| t.contains(*w))
-            .count()
-    };
+    let count = |t: &str| ["Sakhalin", "reparations", "Hibiya"].iter().filter(|w| t.contains(*w)).count();
     assert_eq!(count(texts[0]), 2, "{}", texts[0]);
     assert!(texts.iter().any(|t| t.contains("Hibiya")));
     let counts: Vec<usize> = texts.iter().map(|t| count(t)).collect();
@@ -63,10 +55,7 @@ fn snippets_are_short_and_highlight_query_words() {
         let snippet = hit["snippet"].as_str().unwrap();
         assert!(snippet.split_whitespace().count() <= 45, "{snippet}");
         for h in hit["highlights"].as_array().unwrap() {
-            let (a, b) = (
-                h[0].as_u64().unwrap() as usize,
-                h[1].as_u64().unwrap() as usize,
-            );
+            let (a, b) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
             let word = snippet[a..b].to_lowercase();
             assert!(word == "witte" || word == "sakhalin", "{word}");
         }
@@ -92,33 +81,21 @@ fn text_output_has_rank_citation_line_and_snippet() {
 #[test]
 fn color_is_off_with_no_color_and_pipes() {
     let env = TestEnv::seed();
-    let out = env
-        .command(&["search", "Hibiya"])
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
+    let out = env.command(&["search", "Hibiya"]).env_remove("NO_COLOR").output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
 
 #[test]
 fn passage_kinds_of_the_seed() {
     let env = TestEnv::seed();
-    let total = |q: &str| {
-        env.search_json(q, &["--limit", "100"])["total_hits"]
-            .as_u64()
-            .unwrap()
-    };
+    let total = |q: &str| env.search_json(q, &["--limit", "100"])["total_hits"].as_u64().unwrap();
     assert_eq!(total("kind:reference"), 13);
     assert_eq!(total("kind:link"), 4);
     assert_eq!(total("kind:caption"), 6);
     assert_eq!(total("kind:note"), 3);
     let captions = env.search_json("kind:caption", &["--limit", "100"]);
-    let files: Vec<&str> = captions["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|h| h["file"].as_str())
-        .collect();
+    let files: Vec<&str> =
+        captions["hits"].as_array().unwrap().iter().filter_map(|h| h["file"].as_str()).collect();
     assert_eq!(files.len(), 4, "gallery captions keep their file name");
     assert!(files.contains(&"Hotel Wentworth.jpg"));
     let lead: Vec<&Value> = captions["hits"]

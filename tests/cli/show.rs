@@ -11,10 +11,7 @@ fn show_prints_the_passage_with_its_neighbours() {
     assert!(r.stdout.contains("Mahogany furniture"));
     assert!(r.stdout.contains("[before: "));
     assert!(r.stdout.contains("[after: "));
-    assert!(r.stdout.contains(&format!(
-        "corpus/treaty-of-portsmouth.txt:{}",
-        seed_line("Building 86")
-    )));
+    assert!(r.stdout.contains(&format!("corpus/treaty-of-portsmouth.txt:{}", seed_line("Building 86"))));
     let r = env.run(&["show", "--json", &id]).expect(0);
     let j: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(j["id"], id.as_str());
@@ -25,9 +22,5 @@ fn show_prints_the_passage_with_its_neighbours() {
 fn show_of_an_unknown_id_is_an_error() {
     let env = TestEnv::seed();
     let r = env.run(&["show", "no/such/1"]).expect(2);
-    assert!(
-        r.stderr.contains("no passage with id `no/such/1`"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("no passage with id `no/such/1`"), "{}", r.stderr);
 }

@@ -1,0 +1,137 @@
+//! Links: bibliography entries parsed in context, inline citations tied to the entries they
+//! abbreviate, and the key under which the same work is recognized across documents.
+//!
+//! A citation is linked to an entry of its own document's bibliography when the citation's
+//! author is among the entry's authors; when several entries qualify, the one whose title
+//! shares most words with the citation's (then the same year) wins, and a tie links nothing.
+
+use super::bibliography::{self, Reference};
+use super::inline::Citation;
+use crate::analysis::fold;
+use crate::passage::{Passage, slug};
+use crate::source::Kind;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// What a search hit shows of the entry a citation is linked to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedReference {
+    /// Id of the reference passage.
+    pub id: String,
+    pub authors: Vec<bibliography::Name>,
+    pub year: Option<u32>,
+    pub title: Option<String>,
+}
+
+/// Parses the reference passages of every document (a ditto entry takes the authors of the
+/// entry above it) and links each document's inline citations to them.
+pub fn link(passages: &mut [Passage]) {
+    let mut start = 0;
+    while start < passages.len() {
+        let slug = passages[start].document_slug.clone();
+        let end = start + passages[start..].iter().take_while(|p| p.document_slug == slug).count();
+        link_document(&mut passages[start..end]);
+        start = end;
+    }
+}
+
+fn link_document(doc: &mut [Passage]) {
+    let mut previous: Option<Reference> = None;
+    for p in doc.iter_mut().filter(|p| p.kind == Kind::Reference) {
+        let r = bibliography::parse(&p.text, previous.as_ref());
+        previous = Some(r.clone());
+        p.reference = Some(r);
+    }
+    let refs: Vec<(String, Reference)> =
+        doc.iter().filter_map(|p| p.reference.clone().map(|r| (p.id.clone(), r))).collect();
+    for p in doc.iter_mut() {
+        for c in &mut p.citations {
+            let Some((id, r)) = best_match(c, &refs) else { continue };
+            c.reference = Some(id.clone());
+            if !p.cited.iter().any(|l| &l.id == id) {
+                p.cited.push(LinkedReference {
+                    id: id.clone(),
+                    authors: r.authors.clone(),
+                    year: r.year,
+                    title: r.title.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Lowercase ASCII-folded words of a string, for comparing names and titles.
+fn words(s: &str) -> HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(fold).collect()
+}
+
+/// The family name a citation's author starts with (`White, J. A.` → `white`).
+fn cited_family(author: &str) -> Option<String> {
+    let head = author.split([',', ':', '(']).next().unwrap_or("").trim();
+    let last = head.split_whitespace().last()?;
+    Some(fold(last))
+}
+
+fn best_match<'a>(c: &Citation, refs: &'a [(String, Reference)]) -> Option<&'a (String, Reference)> {
+    let title_words = c.title.as_deref().map(words).unwrap_or_default();
+    let candidates: Vec<&(String, Reference)> = match c.author.as_deref().and_then(cited_family) {
+        Some(family) => refs
+            .iter()
+            .filter(|(_, r)| r.authors.iter().any(|a| words(&a.family).contains(&family)))
+            .collect(),
+        // No author (a newspaper article): only a near-identical title links.
+        None => refs
+            .iter()
+            .filter(|(_, r)| {
+                let rt = r.title.as_deref().map(words).unwrap_or_default();
+                !rt.is_empty() && overlap(&title_words, &rt) * 5 >= rt.len().max(title_words.len()) * 4
+            })
+            .collect(),
+    };
+    let score = |r: &Reference| {
+        let rt = r.title.as_deref().map(words).unwrap_or_default();
+        (overlap(&title_words, &rt), u8::from(c.year.is_some() && c.year == r.year))
+    };
+    let best = candidates.iter().map(|(_, r)| score(r)).max()?;
+    let mut top = candidates.into_iter().filter(|(_, r)| score(r) == best);
+    let first = top.next()?;
+    top.next().is_none().then_some(first)
+}
+
+fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> usize {
+    a.intersection(b).count()
+}
+
+/// The key under which one work is recognized wherever it is listed: its first valid ISBN,
+/// else its authors' family names, year and the first words of its title.
+pub fn work_key(r: &Reference) -> String {
+    if let Some(isbn) = r.isbn13().first() {
+        return format!("isbn:{isbn}");
+    }
+    let mut families: Vec<String> = r.authors.iter().map(|a| slug(&fold(&a.family))).collect();
+    families.sort();
+    let title: Vec<String> = r
+        .title
+        .as_deref()
+        .unwrap_or(&r.raw)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(fold)
+        .collect();
+    format!(
+        "work:{}:{}:{}",
+        families.join("+"),
+        r.year.map_or("nd".into(), |y| y.to_string()),
+        title.join("-")
+    )
+}
+
+/// The key of a work known only from a citation (no bibliography entry).
+pub fn citation_key(c: &Citation) -> String {
+    let who = c.author.as_deref().and_then(cited_family).unwrap_or_default();
+    let what = c.title.as_deref().or(c.container.as_deref()).unwrap_or(&c.raw);
+    let title: Vec<String> =
+        what.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(8).map(fold).collect();
+    format!("cited:{}:{}", slug(&who), title.join("-"))
+}

@@ -1,0 +1,467 @@
+//! BibTeX output for parsed bibliography entries: citation keys ([`key`]), one entry
+//! ([`entry`]) and a whole `.bib` file ([`write`]).
+//!
+//! Entries are `@article` (there is a journal), `@book` (a publisher or an ISBN) or `@misc`.
+//! Field values are escaped so that BibTeX reads them back as written: the specials
+//! `& % $ # _` take a backslash, while `{ } \ ~ ^` become text commands, so braces in a value
+//! are always balanced (BibTeX counts `\{` as a brace). Capitalized words in titles are
+//! wrapped in braces so that styles do not lowercase them. The `translator` field is
+//! biblatex's; plain BibTeX ignores it.
+
+use crate::cite::bibliography::{Name, Reference};
+use std::collections::HashSet;
+use std::io::{self, Write};
+use unicode_normalization::UnicodeNormalization;
+
+/// Renders one entry, e.g. `@book{jukes2002, author = {Jukes, Geoffrey}, …}`, without a
+/// trailing newline.
+pub fn entry(key: &str, r: &Reference) -> String {
+    let body: Vec<String> =
+        fields(r).into_iter().map(|(name, value)| format!("  {name} = {{{value}}}")).collect();
+    if body.is_empty() {
+        return format!("@{}{{{key}}}", entry_type(r));
+    }
+    format!("@{}{{{key},\n{}\n}}", entry_type(r), body.join(",\n"))
+}
+
+/// Writes `items` as a `.bib` file: the entries in order, separated by blank lines.
+pub fn write(w: &mut impl Write, items: &[(&str, &Reference)]) -> io::Result<()> {
+    for (i, (key, r)) in items.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        writeln!(w, "{}", entry(key, r))?;
+    }
+    Ok(())
+}
+
+/// A citation key not yet in `used`, which it joins: the first author's family name folded to
+/// lowercase ASCII, then the year or `nd` (`jukes2002`), then `a`, `b`, … if already taken.
+pub fn key(r: &Reference, used: &mut HashSet<String>) -> String {
+    let year = r.year.map_or_else(|| "nd".to_string(), |y| y.to_string());
+    let base = format!("{}{year}", key_stem(r));
+    let key = (0..)
+        .map(|n| match n {
+            0 => base.clone(),
+            n => format!("{base}{}", letters(n)),
+        })
+        .find(|k| !used.contains(k))
+        .expect("the suffixes never run out");
+    used.insert(key.clone());
+    key
+}
+
+/// `article`, `book` or `misc`.
+fn entry_type(r: &Reference) -> &'static str {
+    if r.container.is_some() {
+        "article"
+    } else if r.publisher.is_some() || !r.isbns.is_empty() {
+        "book"
+    } else {
+        "misc"
+    }
+}
+
+/// The entry's fields, escaped, in output order; absent ones left out.
+fn fields(r: &Reference) -> Vec<(&'static str, String)> {
+    let translators: Vec<&Name> = r
+        .roles
+        .iter()
+        .filter(|role| role.role.eq_ignore_ascii_case("translator"))
+        .map(|role| &role.name)
+        .collect();
+    let text = |v: &Option<String>| v.as_deref().map(escape);
+    [
+        ("author", names(r.authors.iter())),
+        ("title", r.title.as_deref().map(protect)),
+        ("journal", text(&r.container)),
+        ("volume", text(&r.volume)),
+        ("number", text(&r.issue)),
+        ("pages", r.pages.as_deref().map(|p| escape(&page_range(p)))),
+        ("year", r.year.map(|y| y.to_string())),
+        ("publisher", text(&r.publisher)),
+        ("address", text(&r.place)),
+        ("isbn", r.isbn13().into_iter().next()),
+        ("translator", names(translators.into_iter())),
+        ("note", r.oclc.as_deref().map(|o| escape(&format!("OCLC {o}")))),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name, value?)))
+    .collect()
+}
+
+/// `Family, Given and Family, Given`; `None` when there are no names. Blank names are skipped.
+fn names<'a>(names: impl Iterator<Item = &'a Name>) -> Option<String> {
+    let blank = |n: &Name| n.family.trim().is_empty() && n.given.trim().is_empty();
+    let names: Vec<String> = names.filter(|n| !blank(n)).map(name).collect();
+    (!names.is_empty()).then(|| names.join(" and "))
+}
+
+/// One name as `Family, Given`. A name without a given part (an institution) and parts holding
+/// a comma or the word `and` are braced, so BibTeX keeps them whole.
+fn name(n: &Name) -> String {
+    let family = n.family.split_whitespace().collect::<Vec<_>>().join(" ");
+    let given = n.given.split_whitespace().collect::<Vec<_>>().join(" ");
+    let must_brace = |s: &str| s.contains(',') || s.split(' ').any(|w| w.eq_ignore_ascii_case("and"));
+    let family = if given.is_empty() || must_brace(&family) {
+        format!("{{{}}}", escape(&family))
+    } else {
+        escape(&family)
+    };
+    match given.as_str() {
+        "" => family,
+        g if must_brace(g) => format!("{family}, {{{}}}", escape(g)),
+        g => format!("{family}, {}", escape(g)),
+    }
+}
+
+/// Escapes BibTeX/LaTeX specials and collapses runs of whitespace (a blank line would end a
+/// paragraph) to single spaces.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, word) in s.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        word.chars().for_each(|c| push_escaped(&mut out, c));
+    }
+    out
+}
+
+/// Like [`escape`], but also braces every run of ordinary characters that holds a capital
+/// (`{AT}\&{T}`), so styles that change case leave it alone. A braced run never starts with
+/// a backslash, which would make it a BibTeX "special character" whose letters change case.
+fn protect(title: &str) -> String {
+    let mut out = String::with_capacity(title.len() + 8);
+    for (i, word) in title.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let mut run = String::new();
+        for c in word.chars() {
+            if special(c).is_some() {
+                flush_run(&mut out, &mut run);
+                push_escaped(&mut out, c);
+            } else {
+                run.push(c);
+            }
+        }
+        flush_run(&mut out, &mut run);
+    }
+    out
+}
+
+/// Appends `run`, braced if it holds an uppercase letter, and empties it.
+fn flush_run(out: &mut String, run: &mut String) {
+    if run.chars().any(char::is_uppercase) {
+        out.push('{');
+        out.push_str(run);
+        out.push('}');
+    } else {
+        out.push_str(run);
+    }
+    run.clear();
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match special(c) {
+        Some(e) => out.push_str(e),
+        None => out.push(c),
+    }
+}
+
+/// The escape for a character BibTeX or LaTeX treats specially.
+fn special(c: char) -> Option<&'static str> {
+    Some(match c {
+        '{' => r"\textbraceleft{}",
+        '}' => r"\textbraceright{}",
+        '\\' => r"\textbackslash{}",
+        '~' => r"\textasciitilde{}",
+        '^' => r"\textasciicircum{}",
+        '&' => r"\&",
+        '%' => r"\%",
+        '$' => r"\$",
+        '#' => r"\#",
+        '_' => r"\_",
+        _ => return None,
+    })
+}
+
+/// `123-45` or `123–45` → `123--45`, BibTeX's page range; anything else as written.
+fn page_range(pages: &str) -> String {
+    let parts: Vec<&str> = pages.split(['-', '–', '—']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [from, to] => format!("{from}--{to}"),
+        _ => pages.to_string(),
+    }
+}
+
+/// The key's name part: the first author's family name, else the title's first word, folded.
+fn key_stem(r: &Reference) -> String {
+    let author = r.authors.first().map(|a| fold(&a.family));
+    let title = || {
+        let title = r.title.as_deref().unwrap_or_default();
+        title.split_whitespace().map(fold).find(|w| !w.is_empty())
+    };
+    match author.filter(|a| !a.is_empty()).or_else(title) {
+        Some(stem) => stem,
+        None => "anon".to_string(),
+    }
+}
+
+/// Lowercase ASCII letters and digits only: accents dropped (`Müller` → `muller`), a few
+/// letters that do not decompose spelled out (`ß` → `ss`), everything else removed.
+fn fold(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.nfkd().flat_map(char::to_lowercase) {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'þ' => out.push_str("th"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' | 'ð' => out.push('d'),
+            'ı' => out.push('i'),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The `n`th disambiguation suffix, counting from 1: `a` … `z`, `aa`, `ab`, …
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cite::bibliography::{Isbn, Role};
+    use biblatex::{Bibliography, ChunksExt, EntryType, Person};
+
+    fn name(family: &str, given: &str) -> Name {
+        Name { family: family.into(), given: given.into() }
+    }
+
+    fn isbn(raw: &str, isbn13: Option<&str>) -> Isbn {
+        Isbn { raw: raw.into(), isbn13: isbn13.map(Into::into) }
+    }
+
+    fn book() -> Reference {
+        Reference {
+            authors: vec![name("Jukes", "Geoffrey")],
+            year: Some(2002),
+            years: vec![2002],
+            title: Some("The Russo-Japanese War 1904-1905".into()),
+            publisher: Some("Osprey".into()),
+            place: Some("Oxford".into()),
+            isbns: vec![isbn("0-7656-1422-X", None), isbn("1-84176-446-9", Some("9781841764467"))],
+            oclc: Some("21581015".into()),
+            roles: vec![Role { role: "translator".into(), name: name("Harcave", "Sidney") }],
+            ..Reference::default()
+        }
+    }
+
+    fn article() -> Reference {
+        Reference {
+            authors: vec![name("Müller", "J. A."), name("O'Brien", "Pat")],
+            year: Some(1985),
+            title: Some("On Footnotes".into()),
+            container: Some("Journal of Things & Stuff".into()),
+            volume: Some("12".into()),
+            issue: Some("3".into()),
+            pages: Some("101–117".into()),
+            ..Reference::default()
+        }
+    }
+
+    /// Parses `bib` with the `biblatex` crate and returns the entry `key`.
+    fn parse(bib: &str, key: &str) -> biblatex::Entry {
+        let parsed = Bibliography::parse(bib).unwrap_or_else(|e| panic!("{e:?} in\n{bib}"));
+        parsed.get(key).expect("entry present").clone()
+    }
+
+    fn field(e: &biblatex::Entry, name: &str) -> String {
+        e.get(name).unwrap_or_else(|| panic!("no field {name}")).format_verbatim()
+    }
+
+    fn people(persons: &[Person]) -> Vec<(String, String)> {
+        persons.iter().map(|p| (p.name.clone(), p.given_name.clone())).collect()
+    }
+
+    /// The parser's own check: no required field missing, none malformed or out of place.
+    fn assert_complete(e: &biblatex::Entry) {
+        let report = e.verify();
+        let malformed: Vec<_> = report.malformed.iter().map(|(f, _)| f).collect();
+        assert!(
+            report.is_ok(),
+            "missing {:?}, superfluous {:?}, malformed {malformed:?}",
+            report.missing,
+            report.superfluous,
+        );
+    }
+
+    /// No LaTeX special is left bare: `& % $ # _` only after a backslash, `~ ^` not at all,
+    /// and a backslash only before those or a text command taking `{}`. (The `biblatex`
+    /// crate reads a bare `%` or `_` back as itself, so the round trip alone would not tell.)
+    fn assert_escaped(bib: &str) {
+        const COMMANDS: [&str; 5] =
+            ["textbraceleft", "textbraceright", "textbackslash", "textasciitilde", "textasciicircum"];
+        let mut rest = bib;
+        while let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
+            assert!(!"&%$#_~^".contains(c), "bare {c} before {rest:?}");
+            if c != '\\' {
+                continue;
+            }
+            if rest.starts_with(['&', '%', '$', '#', '_']) {
+                rest = &rest[1..];
+                continue;
+            }
+            let command = COMMANDS.iter().find(|&&cmd| rest.starts_with(&format!("{cmd}{{}}")));
+            let command = command.unwrap_or_else(|| panic!("unknown command before {rest:?}"));
+            rest = &rest[command.len() + 2..];
+        }
+    }
+
+    /// Braces balance as BibTeX counts them: every brace, escaped or not.
+    fn assert_balanced(bib: &str) {
+        let mut depth = 0i32;
+        for c in bib.chars() {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            assert!(depth >= 0, "unbalanced braces in {bib}");
+        }
+        assert_eq!(depth, 0, "unbalanced braces in {bib}");
+    }
+
+    #[test]
+    fn book_round_trips_through_a_bibtex_parser() {
+        let bib = entry("jukes2002", &book());
+        assert_balanced(&bib);
+        assert_escaped(&bib);
+        let e = parse(&bib, "jukes2002");
+        assert_eq!(e.entry_type, EntryType::Book);
+        assert_complete(&e);
+        let authors = people(&e.author().unwrap());
+        assert_eq!(authors, [("Jukes".to_string(), "Geoffrey".to_string())]);
+        assert_eq!(e.title().unwrap().format_verbatim(), "The Russo-Japanese War 1904-1905");
+        assert_eq!(field(&e, "year"), "2002");
+        assert_eq!(e.isbn().unwrap().format_verbatim(), "9781841764467");
+        assert_eq!(field(&e, "publisher"), "Osprey");
+        assert_eq!(e.address().unwrap().format_verbatim(), "Oxford");
+        assert_eq!(e.note().unwrap().format_verbatim(), "OCLC 21581015");
+        let translators = people(&e.translator().unwrap());
+        assert_eq!(translators, [("Harcave".to_string(), "Sidney".to_string())]);
+    }
+
+    #[test]
+    fn article_round_trips_through_a_bibtex_parser() {
+        let bib = entry("muller1985", &article());
+        assert_escaped(&bib);
+        let e = parse(&bib, "muller1985");
+        assert_eq!(e.entry_type, EntryType::Article);
+        let authors = people(&e.author().unwrap());
+        assert_eq!(authors[0], ("Müller".to_string(), "J. A.".to_string()));
+        assert_eq!(authors[1], ("O'Brien".to_string(), "Pat".to_string()));
+        assert_eq!(e.journal().unwrap().format_verbatim(), "Journal of Things & Stuff");
+        assert_eq!(field(&e, "volume"), "12");
+        assert_eq!(field(&e, "number"), "3");
+        assert_eq!(field(&e, "pages"), "101–117");
+        let biblatex::PermissiveType::Typed(pages) = e.pages().unwrap() else {
+            panic!("pages are not a range");
+        };
+        assert_eq!((pages.len(), &pages[0]), (1, &(101..117)));
+        assert_complete(&e);
+    }
+
+    #[test]
+    fn specials_in_a_title_round_trip() {
+        let title = r#"Braces {x} & 100% of $5 #1: a_b \path ~tilde ^caret "quoted" @at AT&T"#;
+        let r = Reference { title: Some(title.into()), ..book() };
+        let bib = entry("k", &r);
+        assert_balanced(&bib);
+        assert_escaped(&bib);
+        assert!(bib.contains(r"{AT}\&{T}"), "{bib}");
+        let e = parse(&bib, "k");
+        assert_eq!(e.title().unwrap().format_verbatim(), title);
+    }
+
+    #[test]
+    fn capitals_in_titles_are_protected() {
+        let e = parse(&entry("k", &book()), "k");
+        let title = e.title().unwrap();
+        // Sentence-casing (what styles do) keeps braced words as written.
+        assert_eq!(title.format_sentence(), "The Russo-Japanese War 1904-1905");
+        let unprotected = parse("@misc{k, title = {The Russo-Japanese War}}", "k");
+        let sentence = unprotected.title().unwrap().format_sentence();
+        assert_eq!(sentence, "The russo-japanese war");
+    }
+
+    #[test]
+    fn the_parser_rejects_unescaped_specials() {
+        // What `entry` would produce if it copied a stray `}` as is.
+        assert!(Bibliography::parse("@misc{k, title = {a } b}}").is_err());
+        assert!(Bibliography::parse(&entry("k", &book())).is_ok());
+    }
+
+    #[test]
+    fn names_without_a_given_part_and_awkward_names_stay_whole() {
+        let r = Reference {
+            authors: vec![name("World Health Organization", ""), name("Marks and Spencer", "Ltd")],
+            ..Reference::default()
+        };
+        let e = parse(&entry("who", &r), "who");
+        assert_eq!(e.entry_type, EntryType::Misc);
+        let authors = people(&e.author().unwrap());
+        assert_eq!(authors.len(), 2);
+        assert_eq!(authors[0].0, "World Health Organization");
+        assert_eq!(authors[1], ("Marks and Spencer".into(), "Ltd".into()));
+    }
+
+    #[test]
+    fn entry_types_follow_container_publisher_and_isbn() {
+        let isbn_only = Reference { isbns: vec![isbn("0", None)], ..Reference::default() };
+        assert!(entry("a", &article()).starts_with("@article{a,"));
+        assert!(entry("b", &book()).starts_with("@book{b,"));
+        assert!(entry("c", &isbn_only).starts_with("@book{c}"));
+        assert_eq!(entry("d", &Reference::default()), "@misc{d}");
+    }
+
+    #[test]
+    fn keys_are_folded_and_unique() {
+        let mut used = HashSet::new();
+        assert_eq!(key(&book(), &mut used), "jukes2002");
+        assert_eq!(key(&book(), &mut used), "jukes2002a");
+        assert_eq!(key(&book(), &mut used), "jukes2002b");
+        assert_eq!(key(&article(), &mut used), "muller1985");
+        let undated =
+            Reference { authors: vec![name("Łukasiewicz-Straße", "Jan")], ..Reference::default() };
+        assert_eq!(key(&undated, &mut used), "lukasiewiczstrassend");
+        assert_eq!(key(&Reference::default(), &mut used), "anonnd");
+        assert_eq!(letters(26), "z");
+        assert_eq!(letters(27), "aa");
+    }
+
+    #[test]
+    fn write_produces_a_parseable_file() {
+        let (b, a) = (book(), article());
+        let mut out = Vec::new();
+        write(&mut out, &[("jukes2002", &b), ("muller1985", &a)]).unwrap();
+        let bib = String::from_utf8(out).unwrap();
+        let parsed = Bibliography::parse(&bib).unwrap();
+        assert_eq!(parsed.keys().collect::<Vec<_>>(), ["jukes2002", "muller1985"]);
+    }
+}

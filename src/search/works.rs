@@ -1,0 +1,207 @@
+//! Works: what `citedex cite` looks up. A work is one bibliography entry wherever it is listed
+//! (entries with the same ISBN, or the same authors, year and title, in any document, are one
+//! work), or a work known only from inline citations. Each comes with every passage citing it.
+
+use super::{SearchError, load};
+use crate::analysis::analyze;
+use crate::cite::bibliography::normalize_isbn;
+use crate::cite::bibliography::{Name, Reference};
+use crate::cite::link::citation_key;
+use crate::index::{CitedexIndex, Fields};
+use crate::passage::Passage;
+use crate::source::Kind;
+use std::collections::BTreeMap;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+/// Where a work is listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listing {
+    pub id: String,
+    pub document: String,
+    pub path: String,
+    pub line: u32,
+}
+
+/// A passage citing a work, with the citation as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citing {
+    pub id: String,
+    pub cite_as: String,
+    pub citation: String,
+}
+
+/// One work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Work {
+    /// The id of its first listing, or the key of a work known only from citations.
+    pub id: String,
+    pub reference: Reference,
+    pub listed: Vec<Listing>,
+    pub cited_by: Vec<Citing>,
+}
+
+impl Work {
+    /// Titles of the documents listing or citing the work.
+    pub fn documents(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.listed.iter().map(|l| l.document.clone()).collect();
+        d.dedup();
+        d
+    }
+}
+
+fn term(field: Field, s: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::Basic))
+}
+
+fn all(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Result<Vec<Passage>, SearchError> {
+    let mut addresses: Vec<_> = searcher.search(q, &DocSetCollector)?.into_iter().collect();
+    addresses.sort();
+    addresses.into_iter().map(|a| load(searcher, f, a)).collect()
+}
+
+/// One word of a `cite` query: in the text or author of a reference, as an ISBN or OCLC
+/// number, or as a year.
+fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
+    let terms: Vec<String> = analyze(word).into_iter().map(|t| t.text).collect();
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let text_field = if citation { f.citation } else { f.text };
+    let in_field = |field: Field| -> Option<Box<dyn Query>> {
+        let ts: Vec<Term> = terms.iter().map(|t| Term::from_field_text(field, t)).collect();
+        match ts.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(ts[0].clone(), IndexRecordOption::Basic))),
+            _ => Some(Box::new(PhraseQuery::new(ts))),
+        }
+    };
+    should.extend(in_field(text_field).map(|q| (Occur::Should, q)));
+    if !citation {
+        should.extend(in_field(f.author).map(|q| (Occur::Should, q)));
+        if let Some(isbn) = normalize_isbn(word) {
+            should.push((Occur::Should, term(f.ids, &isbn)));
+        }
+        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() && word.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            should.push((Occur::Should, term(f.ids, &digits)));
+        }
+    }
+    Box::new(BooleanQuery::new(should))
+}
+
+/// Every work matching `query` (all works when `None`), sorted by author and year.
+pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchError> {
+    let searcher = ci.index.reader()?.searcher();
+    let f = &ci.fields;
+    let words: Vec<&str> = query.map(|q| q.split_whitespace().collect()).unwrap_or_default();
+    let matching = |citation: bool, kind: Option<Kind>| -> Box<dyn Query> {
+        let mut must: Vec<(Occur, Box<dyn Query>)> =
+            words.iter().map(|w| (Occur::Must, word_query(f, w, citation))).collect();
+        if let Some(k) = kind {
+            must.push((Occur::Must, term(f.kind, k.as_str())));
+        }
+        if citation {
+            must.push((
+                Occur::Must,
+                Box::new(RegexQuery::from_pattern("cited:.*", f.cites).expect("valid regex")),
+            ));
+        }
+        if must.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(must)) }
+    };
+
+    // Listed works: matching entries, then every entry of the same work.
+    let mut keys: Vec<String> = Vec::new();
+    for p in all(&searcher, f, &*matching(false, Some(Kind::Reference)))? {
+        if let Some(r) = &p.reference {
+            let key = crate::cite::link::work_key(r);
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    let mut works = Vec::new();
+    for key in keys {
+        let listings = all(&searcher, f, &*term(f.work, &key))?;
+        let Some(first) = listings.first() else { continue };
+        let reference = first.reference.clone().unwrap_or_default();
+        let mut cited_by = Vec::new();
+        for l in &listings {
+            for p in all(&searcher, f, &*term(f.cites, &l.id))? {
+                for c in p.citations.iter().filter(|c| c.reference.as_deref() == Some(l.id.as_str())) {
+                    cited_by.push(Citing { id: p.id.clone(), cite_as: p.cite_as(), citation: c.raw.clone() });
+                }
+            }
+        }
+        works.push(Work {
+            id: first.id.clone(),
+            reference,
+            listed: listings
+                .iter()
+                .map(|l| Listing {
+                    id: l.id.clone(),
+                    document: l.document.clone(),
+                    path: l.source.path.clone(),
+                    line: l.source.line_start,
+                })
+                .collect(),
+            cited_by,
+        });
+    }
+
+    // Works known only from citations.
+    let mut cited: BTreeMap<String, Work> = BTreeMap::new();
+    let wanted: Vec<String> = words.iter().flat_map(|w| analyze(w)).map(|t| t.text).collect();
+    for p in all(&searcher, f, &*matching(true, None))? {
+        for c in p.citations.iter().filter(|c| c.reference.is_none()) {
+            let have: Vec<String> = analyze(&c.raw).into_iter().map(|t| t.text).collect();
+            if !wanted.iter().all(|w| have.contains(w)) {
+                continue;
+            }
+            let key = citation_key(c);
+            let work = cited.entry(key.clone()).or_insert_with(|| Work {
+                id: key,
+                reference: reference_of(c),
+                listed: Vec::new(),
+                cited_by: Vec::new(),
+            });
+            work.cited_by.push(Citing { id: p.id.clone(), cite_as: p.cite_as(), citation: c.raw.clone() });
+        }
+    }
+    works.extend(cited.into_values());
+    works.sort_by_key(|a| sort_key(&a.reference));
+    Ok(works)
+}
+
+fn sort_key(r: &Reference) -> (String, u32, String) {
+    let who = r
+        .authors
+        .first()
+        .map(|a| a.family.to_lowercase())
+        .unwrap_or_else(|| r.title.clone().or(r.container.clone()).unwrap_or_default().to_lowercase());
+    (who, r.year.unwrap_or(0), r.title.clone().unwrap_or_default().to_lowercase())
+}
+
+/// A record built from a citation, for works no bibliography lists.
+fn reference_of(c: &crate::cite::Citation) -> Reference {
+    let authors = c
+        .author
+        .as_deref()
+        .map(|a| {
+            let (family, given) = a.split_once(',').unwrap_or((a, ""));
+            vec![Name { family: family.trim().to_string(), given: given.trim().to_string() }]
+        })
+        .unwrap_or_default();
+    Reference {
+        authors,
+        year: c.year,
+        years: c.year.into_iter().collect(),
+        title: c.title.clone(),
+        container: c.container.clone(),
+        volume: c.volume.clone(),
+        issue: c.issue.clone(),
+        pages: c.pages.clone(),
+        raw: c.raw.clone(),
+        ..Reference::default()
+    }
+}

@@ -1,0 +1,282 @@
+//! Markdown.
+//!
+//! ```text
+//! ---                        optional front matter; its `title:` names the document
+//! title: The Treaty
+//! ---
+//! # The Treaty               the first level-1 heading names the document (when no front matter title)
+//! Lead paragraph, possibly   consecutive lines form one paragraph
+//! wrapped over lines.
+//! ## Background              `##` opens a section, `###` a subsection, and so on
+//! - item                     each list item is a paragraph (in References: a reference)
+//! > quoted line              each quoted line is a paragraph, without its `>`
+//! ```                        a fenced code block is one paragraph, fences excluded
+//! ![Caption](file.jpg)       an image on its own line: a caption, with the file name kept
+//! ```
+//! Sections named References, Bibliography, External links or Notes give their paragraphs
+//! those kinds, as in wiki text.
+
+use super::{Block, Document, Kind, Section, SourceFormat, lines, trimmed_range};
+use std::path::Path;
+
+/// Reader for Markdown files.
+pub struct Markdown;
+
+impl SourceFormat for Markdown {
+    fn name(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn accepts(&self, path: &Path, text: &str) -> bool {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" | "mdown" | "mkd" => true,
+            "txt" | "wiki" | "text" => false,
+            _ => {
+                let t = text.trim_start_matches('\u{feff}');
+                t.starts_with("---\n") || t.starts_with("---\r\n") || t.starts_with("# ")
+            }
+        }
+    }
+
+    fn read(&self, text: &str, fallback_title: &str) -> Vec<Document> {
+        let mut r = Reader { doc: Document::new(fallback_title.to_string(), 0), ..Reader::default() };
+        let mut all: Vec<(u32, usize, &str)> = lines(text).collect();
+        let body_from = r.front_matter(&all);
+        for (number, start, line) in all.drain(body_from..) {
+            r.line(number, start, line);
+        }
+        r.flush();
+        vec![r.doc]
+    }
+}
+
+#[derive(Default)]
+struct Reader {
+    doc: Document,
+    titled: bool,
+    stack: Vec<(usize, String)>,
+    kind_of_section: Option<Kind>,
+    /// The paragraph being gathered: (first line, last line, byte start, byte end).
+    open: Option<(u32, u32, usize, usize)>,
+    /// Inside a fenced code block: its fence.
+    fence: Option<String>,
+}
+
+impl Reader {
+    /// Reads front matter, if any; returns the index of the first line after it.
+    fn front_matter(&mut self, all: &[(u32, usize, &str)]) -> usize {
+        if all.first().is_none_or(|(_, _, l)| l.trim() != "---") {
+            return 0;
+        }
+        let Some(end) = all.iter().skip(1).position(|(_, _, l)| l.trim() == "---" || l.trim() == "...")
+        else {
+            return 0;
+        };
+        for (number, _, line) in &all[1..=end] {
+            if let Some(v) = line.strip_prefix("title:") {
+                let v = v.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+                if !v.is_empty() {
+                    self.doc.title = v.to_string();
+                    self.doc.title_line = *number;
+                    self.titled = true;
+                }
+            }
+        }
+        end + 2
+    }
+
+    fn line(&mut self, number: u32, start: usize, line: &str) {
+        let t = line.trim();
+        if let Some(fence) = &self.fence {
+            if t.starts_with(fence.as_str()) {
+                self.fence = None;
+                self.flush();
+            } else if !t.is_empty() {
+                self.extend(number, start, line);
+            }
+            return;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            self.flush();
+            self.fence = Some(t[..3].to_string());
+            return;
+        }
+        if t.is_empty() {
+            self.flush();
+            return;
+        }
+        if let Some((level, name)) = heading(t) {
+            self.flush();
+            if level == 1 && !self.titled {
+                self.doc.title = name.to_string();
+                self.doc.title_line = number;
+                self.titled = true;
+                return;
+            }
+            while self.stack.last().is_some_and(|(l, _)| *l >= level) {
+                self.stack.pop();
+            }
+            self.stack.push((level, name.to_string()));
+            self.kind_of_section = section_kind(name);
+            self.doc.sections.push(Section { path: self.stack.iter().map(|(_, n)| n.clone()).collect() });
+            return;
+        }
+        if let Some((caption, file)) = image(t) {
+            self.flush();
+            let (s, e) = trimmed_range(line, start, caption);
+            self.push(Kind::Caption, number, number, s, e, Some(file.to_string()));
+            return;
+        }
+        if let Some(content) = list_item(line).or_else(|| quote(line)) {
+            self.flush();
+            if !content.trim().is_empty() {
+                let (s, e) = trimmed_range(line, start, content);
+                self.open = Some((number, number, s, e));
+            }
+            return;
+        }
+        self.extend(number, start, line);
+    }
+
+    fn extend(&mut self, number: u32, start: usize, line: &str) {
+        let (s, e) = trimmed_range(line, start, line);
+        if s == e {
+            return;
+        }
+        self.open = Some(match self.open {
+            Some((first, _, os, _)) => (first, number, os, e),
+            None => (number, number, s, e),
+        });
+    }
+
+    fn flush(&mut self) {
+        if let Some((first, last, s, e)) = self.open.take() {
+            let kind = self.kind_of_section.unwrap_or(Kind::Body);
+            self.push(kind, first, last, s, e, None);
+        }
+    }
+
+    fn push(&mut self, kind: Kind, first: u32, last: u32, s: usize, e: usize, file: Option<String>) {
+        let section = self.doc.sections.len() - 1;
+        let paragraph =
+            self.doc.blocks.last().filter(|b| b.section == section).map_or(1, |b| b.paragraph + 1);
+        self.doc.blocks.push(Block {
+            kind,
+            section,
+            paragraph,
+            line_start: first,
+            line_end: last,
+            byte_start: s,
+            byte_end: e,
+            file,
+        });
+    }
+}
+
+fn heading(t: &str) -> Option<(usize, &str)> {
+    let level = t.chars().take_while(|&c| c == '#').count();
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    let rest = &t[level..];
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    let name = rest.trim().trim_end_matches('#').trim();
+    (!name.is_empty()).then_some((level, name))
+}
+
+fn section_kind(name: &str) -> Option<Kind> {
+    match name.trim().to_lowercase().as_str() {
+        "references" | "bibliography" | "sources" | "works cited" | "further reading" | "literature" => {
+            Some(Kind::Reference)
+        }
+        "external links" | "links" => Some(Kind::Link),
+        "notes" | "footnotes" => Some(Kind::Note),
+        _ => None,
+    }
+}
+
+/// `![caption](file)` alone on a line → (caption or file, file).
+fn image(t: &str) -> Option<(&str, &str)> {
+    let rest = t.strip_prefix("![")?;
+    let (caption, rest) = rest.split_once("](")?;
+    let file = rest.strip_suffix(')')?.split_whitespace().next()?;
+    Some((if caption.trim().is_empty() { file } else { caption }, file))
+}
+
+/// The content of a list item (`- `, `* `, `+ `, `1. `, `1) `).
+fn list_item(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(rest) = t.strip_prefix(marker) {
+            return Some(rest);
+        }
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits <= 9 {
+        let rest = &t[digits..];
+        return rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") "));
+    }
+    None
+}
+
+/// The content of a quoted line.
+fn quote(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix('>')?;
+    Some(rest.trim_start_matches('>'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Document, Vec<(Kind, String)>) {
+        let doc = Markdown.read(text, "fallback").remove(0);
+        let blocks =
+            doc.blocks.iter().map(|b| (b.kind, text[b.byte_start..b.byte_end].to_string())).collect();
+        (doc, blocks)
+    }
+
+    #[test]
+    fn front_matter_headings_lists_quotes_code() {
+        let text = "---\ntitle: \"The Treaty\"\ndate: 1905\n---\n# Ignored H1\nLead line one\nline two.\n\n\
+                    ## Background\n- first item\n- second item\n> quoted\n\n```\nlet x = 1;\n```\n\
+                    ![Signing](signing.jpg)\n### Deeper\nText.\n## References\n- Jukes, G. (2002). Title.\n";
+        let (doc, blocks) = read(text);
+        assert_eq!(doc.title, "The Treaty");
+        assert_eq!(
+            blocks,
+            vec![
+                (Kind::Body, "Lead line one\nline two.".to_string()),
+                (Kind::Body, "first item".to_string()),
+                (Kind::Body, "second item".to_string()),
+                (Kind::Body, "quoted".to_string()),
+                (Kind::Body, "let x = 1;".to_string()),
+                (Kind::Caption, "Signing".to_string()),
+                (Kind::Body, "Text.".to_string()),
+                (Kind::Reference, "Jukes, G. (2002). Title.".to_string()),
+            ]
+        );
+        // "# Ignored H1" is a level-1 heading after the title: a section.
+        assert_eq!(doc.sections[1].path, vec!["Ignored H1"]);
+        assert_eq!(doc.blocks[0].line_start, 6);
+        assert_eq!(doc.blocks[0].line_end, 7);
+        assert_eq!(doc.blocks[5].file.as_deref(), Some("signing.jpg"));
+        assert_eq!(doc.sections[doc.blocks[6].section].path, vec!["Ignored H1", "Background", "Deeper"]);
+    }
+
+    #[test]
+    fn title_from_first_heading_or_file_name() {
+        assert_eq!(read("# Title\n\nText.\n").0.title, "Title");
+        assert_eq!(read("Just text.\n").0.title, "fallback");
+        assert_eq!(read("#hashtag is not a heading\n").1[0].1, "#hashtag is not a heading");
+    }
+
+    #[test]
+    fn unclosed_fence_keeps_its_text() {
+        let (_, blocks) = read("```\ncode line\n");
+        assert_eq!(blocks, vec![(Kind::Body, "code line".to_string())]);
+    }
+}

@@ -1,0 +1,246 @@
+//! Growing the corpus: formats, `add`, incremental indexing, bad input, the lock, killed runs.
+
+use crate::env::{SEED, TestEnv};
+use std::time::{Duration, Instant};
+
+fn summary(stderr: &str) -> &str {
+    stderr.lines().rfind(|l| l.starts_with("indexed ")).unwrap_or_else(|| panic!("no summary in {stderr}"))
+}
+
+#[test]
+fn markdown_and_plain_text_are_read_by_extension_and_content() {
+    let env = TestEnv::seed();
+    env.add_fixture("formats/witte-memoirs.md");
+    env.add_fixture("formats/kittery-yard.txt");
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("indemnity territory", &[]);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["document"], "Sergei Witte at Portsmouth");
+    assert_eq!(
+        (hit["source"]["line_start"].as_u64(), hit["source"]["line_end"].as_u64()),
+        (Some(6), Some(7))
+    );
+    let v = env.search_json("Seavey's Island", &[]);
+    assert_eq!(v["hits"][0]["document"], "The Navy Yard at Kittery");
+    let v = env.search_json("kind:caption Witte arriving", &[]);
+    assert_eq!(v["hits"][0]["file"], "witte-arrival.jpg");
+    let v = env.search_json("kind:reference Harcave", &[]);
+    assert_eq!(
+        v["total_hits"], 3,
+        "Harcave twice in the wiki bibliography (once as translator), once in Markdown"
+    );
+    let r = env.run(&["list", "--json"]).expect(0);
+    let list: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let formats: Vec<&str> =
+        list["documents"].as_array().unwrap().iter().map(|d| d["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, vec!["plain", "wiki", "markdown"]);
+}
+
+#[test]
+fn add_copies_indexes_and_refuses_to_overwrite() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    env.write("incoming/kittery-yard.txt", "The Navy Yard\n\nSeavey's Island hosts the yard.\n");
+    let r = env.run(&["add", "incoming/kittery-yard.txt"]).expect(0);
+    assert!(summary(&r.stderr).contains("(1 added, 0 updated, 0 removed, 1 unchanged;"), "{}", r.stderr);
+    assert!(env.path("corpus/kittery-yard.txt").is_file());
+    env.search_json("Seavey", &[]);
+    env.write("incoming/kittery-yard.txt", "The Navy Yard\n\nA different text.\n");
+    let r = env.run(&["add", "incoming/kittery-yard.txt"]).expect(2);
+    assert!(
+        r.stderr.contains("already exists with different content") && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["add", "--force", "incoming/kittery-yard.txt"]).expect(0);
+    assert!(summary(&r.stderr).contains("(0 added, 1 updated, 0 removed, 1 unchanged;"), "{}", r.stderr);
+    let r = env.run(&["add", "no-such-file.txt"]).expect(2);
+    assert!(r.stderr.contains("no-such-file.txt: not found"), "{}", r.stderr);
+}
+
+#[test]
+fn only_changed_files_are_reindexed() {
+    let env = TestEnv::seed();
+    env.write("corpus/a.txt", "[[Alpha]]\n\nAlpha text.\n");
+    env.write("corpus/b.txt", "[[Beta]]\n\nBeta text.\n");
+    let r = env.run(&["index"]).expect(0);
+    assert!(summary(&r.stderr).contains("(3 added, 0 updated, 0 removed, 0 unchanged;"), "{}", r.stderr);
+    let r = env.run(&["index"]).expect(0);
+    assert!(
+        summary(&r.stderr).contains("(0 added, 0 updated, 0 removed, 3 unchanged; 0 passages"),
+        "{}",
+        r.stderr
+    );
+
+    env.write("corpus/a.txt", "[[Alpha]]\n\nAlpha text, revised with gamma.\n");
+    std::fs::remove_file(env.path("corpus/b.txt")).unwrap();
+    env.write("corpus/c.txt", "[[Gamma]]\n\nGamma text.\n");
+    let r = env.run(&["index"]).expect(0);
+    assert!(
+        summary(&r.stderr).contains("(1 added, 1 updated, 1 removed, 1 unchanged; 2 passages"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.search_json("beta", &["--exact"])["total_hits"], 0);
+    assert_eq!(env.search_json("gamma", &[])["total_hits"], 2);
+
+    // Search notices changes by itself.
+    env.write("corpus/d.txt", "[[Delta]]\n\nDelta text.\n");
+    let r = env.run(&["search", "delta"]).expect(0);
+    assert!(summary(&r.stderr).contains("1 added"), "{}", r.stderr);
+    env.write("corpus/e.txt", "[[Epsilon]]\n\nEpsilon text.\n");
+    env.run(&["search", "--no-update", "--exact", "epsilon"]).expect(1);
+
+    let r = env.run(&["index", "--rebuild"]).expect(0);
+    assert!(summary(&r.stderr).contains("(5 added, 0 updated, 0 removed, 0 unchanged;"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_files_are_skipped_or_decoded_and_named() {
+    let env = TestEnv::seed();
+    env.write("corpus/blob.bin", b"\x00\x01\x02binary\x00".as_slice());
+    env.write("corpus/empty.txt", "");
+    env.write("corpus/blank.txt", "  \n\n ");
+    env.write("corpus/latin1.txt", b"Caf\xe9 Procope\n\nVoltaire drank coffee at the caf\xe9.\n".as_slice());
+    env.write("corpus/.hidden.txt", "[[Hidden]]\n\nSecret hidden text.\n");
+    env.write("corpus/notes.txt~", "[[Backup]]\n\nBackup text.\n");
+    env.write("corpus/.git/config", "[core]\n");
+    let r = env.run(&["index"]).expect(0);
+    assert!(r.stderr.contains("corpus/blob.bin: skipped: binary file"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus/empty.txt: skipped: empty file"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus/blank.txt: skipped: empty file"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus/latin1.txt: not UTF-8: decoded as Windows-1252"), "{}", r.stderr);
+    assert!(summary(&r.stderr).contains("; 3 files skipped)"), "{}", r.stderr);
+    assert!(!r.stderr.contains("hidden") && !r.stderr.contains("notes.txt~"), "{}", r.stderr);
+    assert_eq!(env.search_json("café", &[])["hits"][0]["document"], "Café Procope");
+    assert_eq!(env.search_json("secret hidden", &["--exact"])["total_hits"], 0);
+    assert_eq!(env.search_json("backup", &["--exact"])["total_hits"], 0);
+    // The good file is still all there.
+    assert_eq!(env.search_json("kind:reference", &[])["total_hits"], 13);
+}
+
+#[test]
+fn bom_and_crlf_read_like_a_clean_file() {
+    let env = TestEnv::empty();
+    let crlf = format!("\u{feff}{}", SEED.replace('\n', "\r\n"));
+    env.write("corpus/treaty-of-portsmouth.txt", crlf.as_bytes());
+    let clean = TestEnv::seed();
+    for q in ["Hibiya riots", "\"Building 86\"", "kind:caption", "Osprey"] {
+        let a = env.search_json(q, &[]);
+        let b = clean.search_json(q, &[]);
+        let key = |v: &serde_json::Value| {
+            let mut k: Vec<String> = v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| format!("{} {} {}", h["id"], h["text"], h["source"]["line_start"]))
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(key(&a), key(&b), "{q}");
+    }
+    // Byte offsets point into the file as it is on disk.
+    let v = env.search_json("Hibiya riots", &[]);
+    let (s, e) = (
+        v["hits"][0]["source"]["byte_start"].as_u64().unwrap() as usize,
+        v["hits"][0]["source"]["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&crlf[s..e], v["hits"][0]["text"].as_str().unwrap());
+}
+
+#[test]
+fn a_huge_single_line_is_split_in_bounded_time() {
+    let env = TestEnv::empty();
+    let sentence = "The delegates argued about Sakhalin and reparations for many long hours. ";
+    let line = sentence.repeat(60_000); // about 4.3 MB on one line
+    env.write("corpus/huge.txt", format!("[[Huge]]\n\n{line}\nneedle-in-a-haystack closes the file.\n"));
+    let started = Instant::now();
+    env.run(&["index"]).expect(0);
+    assert!(started.elapsed() < Duration::from_secs(120), "took {:?}", started.elapsed());
+    let v = env.search_json("\"needle in a haystack\"", &[]);
+    assert_eq!(v["total_hits"], 1);
+    let r = env.run(&["stats", "--json"]).expect(0);
+    let stats: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(stats["passages"].as_u64().unwrap() > 5000, "{stats}");
+}
+
+#[test]
+fn broken_markup_and_thousands_of_references_lose_nothing() {
+    let env = TestEnv::empty();
+    let mut text = String::from(
+        "stray text before any title\n[[Broken\n\n==Unclosed heading\nProse under an unclosed heading.\n* stray bullet in prose\n==References==\n",
+    );
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "* Author{i}, A. ({}). Title number {i}. Place: Publisher.\n",
+            1800 + i % 200
+        ));
+    }
+    env.write("corpus/broken.txt", &text);
+    env.run(&["index"]).expect(0);
+    assert_eq!(env.search_json("stray text before", &[])["hits"][0]["document"], "broken");
+    assert_eq!(env.search_json("\"stray bullet\"", &[])["total_hits"], 1);
+    let v = env.search_json("unclosed heading prose", &[]);
+    assert_eq!(v["hits"][0]["section"], serde_json::json!(["Unclosed heading"]));
+    assert_eq!(v["hits"][0]["document"], "Broken");
+    assert_eq!(env.search_json("kind:reference", &[])["total_hits"], 3000);
+    assert_eq!(env.search_json("author2999", &[])["total_hits"], 1);
+}
+
+#[test]
+fn stats_and_list() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let r = env.run(&["stats"]).expect(0);
+    assert!(r.stdout.contains("documents   1"), "{}", r.stdout);
+    assert!(r.stdout.contains("13 reference"), "{}", r.stdout);
+    let r = env.run(&["stats", "--json"]).expect(0);
+    let s: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(s["passages_by_kind"]["link"], 4);
+    assert_eq!(s["references"], 13);
+    assert!(s["index_bytes"].as_u64().unwrap() > 0);
+    assert!(s["updated_utc"].as_str().unwrap().ends_with('Z'));
+    let r = env.run(&["list"]).expect(0);
+    assert!(r.stdout.contains("Treaty of Portsmouth  treaty-of-portsmouth  corpus/treaty-of-portsmouth.txt · en · 46 passages, 13 references"), "{}", r.stdout);
+}
+
+#[test]
+fn a_second_indexer_fails_at_once_and_searches_see_the_last_commit() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    env.write("corpus/late.txt", "[[Late]]\n\nLatecomer text.\n");
+    let mut slow =
+        env.command(&["index"]).env("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS", "4000").spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let started = Instant::now();
+    let r = env.run(&["index"]).expect(2);
+    assert!(started.elapsed() < Duration::from_secs(3), "the second run must not wait");
+    assert!(r.stderr.contains("another `citedex index` is already updating"), "{}", r.stderr);
+    // A search meanwhile answers from the last commit.
+    let v = env.search_json("Hibiya", &["--no-update"]);
+    assert_eq!(v["total_hits"], 1);
+    let r = env.run(&["search", "--exact", "latecomer"]).expect(1);
+    assert!(r.stderr.contains("being updated by another run"), "{}", r.stderr);
+    assert!(slow.wait().unwrap().success());
+    env.search_json("latecomer", &["--no-update"]);
+    assert_eq!(env.search_json("latecomer", &["--no-update"])["total_hits"], 1);
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_index_and_the_next_run_finishes() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    env.write("corpus/late.txt", "[[Late]]\n\nLatecomer text.\n");
+    let mut victim =
+        env.command(&["index"]).env("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS", "30000").spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    victim.kill().unwrap(); // SIGKILL
+    victim.wait().unwrap();
+    let v = env.search_json("Hibiya", &["--no-update"]);
+    assert_eq!(v["total_hits"], 1, "the previous index is intact");
+    assert_eq!(env.search_json("latecomer", &["--no-update", "--exact"])["total_hits"], 0);
+    let r = env.run(&["index"]).expect(0);
+    assert!(summary(&r.stderr).contains("(1 added, 0 updated, 0 removed, 1 unchanged;"), "{}", r.stderr);
+    assert_eq!(env.search_json("latecomer", &["--no-update"])["total_hits"], 1);
+}
