@@ -92,9 +92,16 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// Valid ISBNs in 13-digit form.
+    /// Valid ISBNs in 13-digit form, each once (an entry often gives the ISBN-10 and the
+    /// ISBN-13 of one book).
     pub fn isbn13(&self) -> Vec<String> {
-        self.isbns.iter().filter_map(|i| i.isbn13.clone()).collect()
+        let mut out: Vec<String> = Vec::new();
+        for i in self.isbns.iter().filter_map(|i| i.isbn13.clone()) {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out
     }
 }
 

@@ -65,11 +65,13 @@ fn words(s: &str) -> HashSet<String> {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(fold).collect()
 }
 
-/// The family name a citation's author starts with (`White, J. A.` → `white`).
-fn cited_family(author: &str) -> Option<String> {
+/// The words of the family name a citation's author starts with (`White, J. A.` → `white`,
+/// `Delacroix-Ames` → `delacroix`, `ames`).
+fn cited_family(author: &str) -> Option<HashSet<String>> {
     let head = author.split([',', ':', '(']).next().unwrap_or("").trim();
     let last = head.split_whitespace().last()?;
-    Some(fold(last))
+    let w = words(last);
+    (!w.is_empty()).then_some(w)
 }
 
 fn best_match<'a>(c: &Citation, refs: &'a [(String, Reference)]) -> Option<&'a (String, Reference)> {
@@ -77,7 +79,7 @@ fn best_match<'a>(c: &Citation, refs: &'a [(String, Reference)]) -> Option<&'a (
     let candidates: Vec<&(String, Reference)> = match c.author.as_deref().and_then(cited_family) {
         Some(family) => refs
             .iter()
-            .filter(|(_, r)| r.authors.iter().any(|a| words(&a.family).contains(&family)))
+            .filter(|(_, r)| r.authors.iter().any(|a| family.is_subset(&words(&a.family))))
             .collect(),
         // No author (a newspaper article): only a near-identical title links.
         None => refs
@@ -129,9 +131,15 @@ pub fn work_key(r: &Reference) -> String {
 
 /// The key of a work known only from a citation (no bibliography entry).
 pub fn citation_key(c: &Citation) -> String {
-    let who = c.author.as_deref().and_then(cited_family).unwrap_or_default();
+    let who: Vec<String> =
+        c.author.as_deref().and_then(cited_family).unwrap_or_default().into_iter().collect();
+    let who = who.join("-");
     let what = c.title.as_deref().or(c.container.as_deref()).unwrap_or(&c.raw);
     let title: Vec<String> =
         what.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(8).map(fold).collect();
-    format!("cited:{}:{}", slug(&who), title.join("-"))
+    if who.is_empty() {
+        format!("cited:{}", title.join("-"))
+    } else {
+        format!("cited:{who}:{}", title.join("-"))
+    }
 }

@@ -220,7 +220,7 @@ fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correct
             let term = &terms[0].text;
             let known = |t: &str| -> tantivy::Result<u64> {
                 let mut n = 0;
-                for field in [f.text, f.title, f.section] {
+                for field in [f.text, f.title, f.section, f.citation, f.author] {
                     n += searcher.doc_freq(&Term::from_field_text(field, t))?;
                 }
                 Ok(n)

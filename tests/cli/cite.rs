@@ -1,0 +1,188 @@
+//! References, inline citations and `citedex cite`.
+
+use crate::env::{TestEnv, seed_line};
+use serde_json::Value;
+
+fn cite(env: &TestEnv, args: &[&str]) -> Value {
+    let mut all = vec!["cite", "--json"];
+    all.extend_from_slice(args);
+    let r = env.run(&all);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("JSON")
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["references"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn every_work_of_the_seed() {
+    let env = TestEnv::seed();
+    let all = cite(&env, &[]);
+    let works = all["references"].as_array().unwrap();
+    let listed: Vec<&Value> = works.iter().filter(|w| !w["listed"].as_array().unwrap().is_empty()).collect();
+    assert_eq!(listed.len(), 13, "13 bibliography entries, each its own work");
+    // Six inline citations: two linked to entries, four to works no bibliography lists.
+    let cited: usize = works.iter().map(|w| w["cited_by"].as_array().unwrap().len()).sum();
+    assert_eq!(cited, 6);
+    let linked: usize = listed.iter().map(|w| w["cited_by"].as_array().unwrap().len()).sum();
+    assert_eq!(linked, 2);
+    // The ditto entry takes Harcave.
+    let ditto = works.iter().find(|w| w["raw"].as_str().unwrap().starts_with("______________.")).unwrap();
+    assert_eq!(ditto["authors"][0]["family"], "Harcave");
+    assert_eq!(ditto["year"], 1990);
+    assert_eq!(ditto["isbn"], serde_json::json!(["9780873325714"]));
+}
+
+#[test]
+fn lookup_by_name_isbn_and_oclc() {
+    let env = TestEnv::seed();
+    let jukes = "treaty-of-portsmouth/references/6";
+    for q in [
+        "Jukes",
+        "geoffrey jukes",
+        "978-1-84176-446-7",
+        "9781841764467",
+        "1-84176-446-9",
+        "1841764469",
+        "Osprey",
+    ] {
+        assert_eq!(ids(&cite(&env, &[q])), vec![jukes], "{q}");
+    }
+    let v = cite(&env, &["21581015"]);
+    assert_eq!(v["references"][0]["authors"][0]["family"], "Davis");
+    assert_eq!(v["references"][0]["oclc"], "21581015");
+    let v = cite(&env, &["1969"]);
+    let families: Vec<&str> = v["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["authors"][0]["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(families, vec!["Trani", "White"]);
+    let r = env.run(&["cite", "--json", "nonexistent-author-xyz"]).expect(1);
+    assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["references"], serde_json::json!([]));
+}
+
+#[test]
+fn jukes_is_cited_by_the_conference_paragraph() {
+    let env = TestEnv::seed();
+    let v = cite(&env, &["jukes"]);
+    let w = &v["references"][0];
+    assert_eq!(w["year"], 2002);
+    assert_eq!(w["publisher"], "Osprey Publishing");
+    assert_eq!(w["place"], "Oxford");
+    assert_eq!(w["listed"][0]["line"], seed_line("Geoffrey Jukes"));
+    let citing = w["cited_by"][0].as_str().unwrap();
+    assert!(citing.starts_with("treaty-of-portsmouth/portsmouth-peace-conference/"));
+    let r = env.run(&["cite", "jukes"]).expect(0);
+    assert!(r.stdout.starts_with("Jukes, Geoffrey (2002). The Russo-Japanese War 1904-1905. Oxford: Osprey Publishing. ISBN 9781841764467."), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!(
+        "listed in Treaty of Portsmouth — corpus/treaty-of-portsmouth.txt:{}",
+        seed_line("Geoffrey Jukes")
+    )));
+    assert!(r.stdout.contains("Jukes, The Russo-Japanese War 1904-1905, p. 86-90."));
+}
+
+#[test]
+fn search_hits_carry_their_citations_and_read_as_prose() {
+    let env = TestEnv::seed();
+    let v = env.search_json("Outmaneuvered by Witte", &[]);
+    let hit = &v["hits"][0];
+    assert!(
+        !hit["text"].as_str().unwrap().contains("Journal of Peace Research"),
+        "citation removed from text"
+    );
+    let c = &hit["citations"][0];
+    assert_eq!(
+        c["text"],
+        "White, J. A.: \"Portsmouth 1905: Peace or Truce?\", Journal of Peace Research, 6(4):362"
+    );
+    assert_eq!(c["reference"]["id"], "treaty-of-portsmouth/references/12");
+    assert_eq!(c["reference"]["year"], 1969);
+    assert_eq!(c["reference"]["authors"][0]["family"], "White");
+    // The original range of the citation is kept.
+    let (s, e) = (c["byte_start"].as_u64().unwrap() as usize, c["byte_end"].as_u64().unwrap() as usize);
+    assert!(crate::env::SEED[s..e].contains("Journal of Peace Research"));
+    // An unlinked citation has a null reference.
+    let v = env.search_json("Hibiya riots", &[]);
+    let cs = v["hits"][0]["citations"].as_array().unwrap();
+    assert!(cs.is_empty() || cs.iter().all(|c| c["reference"].is_null()));
+    let v = env.search_json("ratified Privy Council", &[]);
+    let text = v["hits"][0]["text"].as_str().unwrap();
+    assert!(text.contains("on October 10, and in Russia on October 14, 1905."), "{text}");
+    assert!(v["hits"][0]["citations"][0]["reference"].is_null());
+    // Text output lists citations under the snippet.
+    let r = env.run(&["search", "Outmaneuvered"]).expect(0);
+    assert!(r.stdout.contains("cites White, J. A.: \"Portsmouth 1905"), "{}", r.stdout);
+}
+
+#[test]
+fn references_stay_searchable_in_any_isbn_form() {
+    let env = TestEnv::seed();
+    for q in ["Osprey Publishing", "978-0-7656-1422-3", "9780765614223", "0765614227", "Harcave"] {
+        let v = env.search_json(q, &[]);
+        assert_eq!(v["hits"][0]["kind"], "reference", "{q}");
+    }
+}
+
+#[test]
+fn show_lists_citations_with_their_records() {
+    let env = TestEnv::seed();
+    let v = env.search_json("Outmaneuvered", &[]);
+    let id = v["hits"][0]["id"].as_str().unwrap().to_string();
+    let r = env.run(&["show", &id]).expect(0);
+    assert!(r.stdout.contains("cites White, J. A."), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("→ White (1969) Portsmouth 1905: Peace or Truce? [treaty-of-portsmouth/references/12]"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn other_citation_shapes_link_in_another_article() {
+    let env = TestEnv::empty();
+    env.add_fixture("cite/other-shapes.txt");
+    let v = cite(&env, &[]);
+    let by_family = |f: &str| {
+        v["references"].as_array().unwrap().iter().find(|r| r["authors"][0]["family"] == f).cloned().unwrap()
+    };
+    assert_eq!(by_family("Harlow")["cited_by"].as_array().unwrap().len(), 2, "pages and author-year shapes");
+    assert_eq!(by_family("Kitamura")["cited_by"].as_array().unwrap().len(), 1, "journal shape");
+    assert_eq!(by_family("Ostrander")["cited_by"].as_array().unwrap().len(), 1);
+    assert_eq!(by_family("Delacroix-Ames")["cited_by"].as_array().unwrap().len(), 1, "hyphenated name");
+    let v = env.search_json("Hughes surprised the delegates", &[]);
+    let c = &v["hits"][0]["citations"][0];
+    assert_eq!(c["shape"], "newspaper");
+    assert_eq!(c["container"], "The Times");
+}
+
+#[test]
+fn the_same_work_in_two_documents_is_one_work() {
+    let env = TestEnv::seed();
+    env.write(
+        "corpus/witte.txt",
+        "[[Sergei Witte]]\n\nWitte signed the treaty. Jukes, The Russo-Japanese War, p. 12.\n\n==References==\n\
+         * Jukes, Geoffrey. (2002). The Russo-Japanese War 1904–1905. Osprey. ISBN 9781841764467\n",
+    );
+    let v = cite(&env, &["jukes"]);
+    assert_eq!(v["references"].as_array().unwrap().len(), 1, "{v}");
+    let w = &v["references"][0];
+    assert_eq!(w["documents"], serde_json::json!(["Sergei Witte", "Treaty of Portsmouth"]));
+    assert_eq!(w["cited_by"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bibtex_and_csl_json_parse_with_real_parsers() {
+    let env = TestEnv::seed();
+    let r = env.run(&["cite", "--format", "bibtex"]).expect(0);
+    let bib = biblatex::Bibliography::parse(&r.stdout).expect("valid BibTeX");
+    assert!(bib.len() >= 13, "{}", r.stdout);
+    let jukes = bib.get("jukes2002").expect("jukes2002 entry");
+    assert_eq!(jukes.author().unwrap()[0].name, "Jukes");
+    let r = env.run(&["cite", "--format", "csl-json"]).expect(0);
+    let items: Vec<citationberg::json::Item> = serde_json::from_str(&r.stdout).expect("valid CSL-JSON");
+    assert!(items.len() >= 13);
+}
