@@ -145,6 +145,9 @@ pub fn show(
     };
     if output.json {
         let mut v = render::json::passage(&found.passage);
+        if let Some(r) = &found.passage.reference {
+            v.insert("reference".into(), serde_json::to_value(r)?);
+        }
         v.insert(
             "before".into(),
             found.before.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()),

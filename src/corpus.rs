@@ -104,6 +104,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Skip::Empty);
     }
+    if let Some(text) = utf16(&bytes) {
+        return Ok(Loaded { text, decoded_as_cp1252: false });
+    }
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return Err(Skip::Binary);
@@ -116,6 +119,21 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
             Ok(Loaded { text, decoded_as_cp1252: true })
         }
     }
+}
+
+/// A UTF-16 file with a byte-order mark, decoded (the BOM kept as U+FEFF, which readers skip).
+/// Byte offsets then point into the decoded text, not the file.
+fn utf16(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+        .collect();
+    Some(String::from_utf16_lossy(&units))
 }
 
 /// Windows-1252 byte to char (undefined bytes map to their Latin-1 code point).
@@ -150,5 +168,8 @@ mod tests {
         assert!(l.decoded_as_cp1252);
         assert_eq!(l.text, "café “q”");
         assert!(!decode("é".as_bytes().to_vec()).unwrap().decoded_as_cp1252);
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("Satō\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(decode(utf16).unwrap().text, "\u{feff}Satō\n");
     }
 }

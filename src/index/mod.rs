@@ -81,6 +81,8 @@ pub enum IndexError {
 /// An opened index.
 pub struct CitedexIndex {
     pub index: Index,
+    /// A reader of the commit that was current when the index was opened.
+    pub reader: tantivy::IndexReader,
     pub fields: Fields,
     pub meta: Meta,
     pub dir: PathBuf,
@@ -124,7 +126,18 @@ impl CitedexIndex {
             expected: FORMAT_VERSION,
         })?;
         register(&index);
-        Ok(CitedexIndex { index, fields, meta, dir: dir.to_path_buf() })
+        // One process sees one commit: no reload thread to start.
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
+        Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf() })
+    }
+
+    /// A searcher over the opened commit.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
     }
 
     /// Total size in bytes of the index files.

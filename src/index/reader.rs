@@ -23,7 +23,7 @@ fn first(searcher: &Searcher, ci: &CitedexIndex, q: &dyn Query) -> Result<Option
 impl CitedexIndex {
     /// The passage with this id, if any.
     pub fn passage(&self, id: &str) -> Result<Option<InContext>, SearchError> {
-        let searcher = self.index.reader()?.searcher();
+        let searcher = self.searcher();
         let f = &self.fields;
         let q = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
         let Some(passage) = first(&searcher, self, &q)? else {

@@ -29,7 +29,7 @@ pub struct Stats {
 
 impl Stats {
     pub fn of(ci: &CitedexIndex) -> tantivy::Result<Stats> {
-        let searcher = ci.index.reader()?.searcher();
+        let searcher = ci.searcher();
         let mut by_kind = BTreeMap::new();
         for k in Kind::ALL {
             let q =

