@@ -265,7 +265,8 @@ pub fn stats(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn W
 
 /// `citedex list`.
 pub fn list(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
-    let ci = ready(paths, false, err)?;
+    let mut ci = ready(paths, false, err)?;
+    ci.load_catalog()?;
     let mut w = std::io::BufWriter::new(out);
     if output.json {
         let docs: Vec<serde_json::Value> = ci

@@ -25,8 +25,14 @@ pub struct FileEntry {
     /// BLAKE3 of the file's bytes.
     pub hash: String,
     pub format: String,
-    /// Slugs and titles of the documents the file holds.
+    /// Slugs and titles of the documents the file holds. Kept in the catalog file, not in the
+    /// commit payload, so that opening the index stays cheap on large corpora; filled by
+    /// [`CitedexIndex::load_catalog`].
+    #[serde(skip)]
     pub documents: Vec<DocumentEntry>,
+    /// Number of documents the file holds.
+    #[serde(default)]
+    pub document_count: u64,
     pub passages: u64,
     pub references: u64,
     pub citations: u64,
@@ -62,7 +68,13 @@ pub struct Meta {
     pub corpus: String,
     /// Every indexed source file, sorted by path.
     pub files: Vec<FileEntry>,
+    /// Name of the catalog file (in the index folder) listing each file's documents.
+    #[serde(default)]
+    pub catalog: Option<String>,
 }
+
+/// Prefix of catalog file names.
+pub const CATALOG_PREFIX: &str = "citedex-catalog-";
 
 /// Errors opening an index.
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +145,20 @@ impl CitedexIndex {
             .try_into()
             .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
         Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf() })
+    }
+
+    /// Reads the catalog: fills in the documents of every file entry.
+    pub fn load_catalog(&mut self) -> Result<(), IndexError> {
+        let Some(name) = &self.meta.catalog else { return Ok(()) };
+        let path = self.dir.join(name);
+        let unreadable = |cause: String| IndexError::Unreadable { path: path.display().to_string(), cause };
+        let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
+        let mut catalog: std::collections::BTreeMap<String, Vec<DocumentEntry>> =
+            serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+        for f in &mut self.meta.files {
+            f.documents = catalog.remove(&f.path).unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// A searcher over the opened commit.

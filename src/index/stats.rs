@@ -38,7 +38,7 @@ impl Stats {
         }
         let files = &ci.meta.files;
         Ok(Stats {
-            documents: files.iter().map(|f| f.documents.len() as u64).sum(),
+            documents: files.iter().map(|f| f.document_count).sum(),
             passages: searcher.num_docs(),
             passages_by_kind: by_kind,
             references: files.iter().map(|f| f.references).sum(),

@@ -7,8 +7,8 @@
 //! next run redoes what was lost.
 
 use super::{
-    CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta, PARSER_VERSION, exists,
-    register,
+    CATALOG_PREFIX, CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta,
+    PARSER_VERSION, exists, register,
 };
 use crate::cite::link;
 use crate::corpus::{self, SourceFile};
@@ -219,6 +219,10 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
 
     let fresh = !exists(&opts.index) || index.load_metas()?.payload.is_none();
     if changed || fresh {
+        for e in &mut entries {
+            e.document_count = e.documents.len() as u64;
+        }
+        let catalog = write_catalog(&opts.index, &entries)?;
         let meta = Meta {
             format: FORMAT_VERSION,
             parser: PARSER_VERSION,
@@ -226,18 +230,44 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
             updated: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
             corpus: corpus_shown,
             files: entries.clone(),
+            catalog: Some(catalog.clone()),
         };
         pause_for_tests();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&meta)?);
         prepared.commit()?;
         writer.wait_merging_threads()?;
+        remove_catalogs(&opts.index, Some(&catalog));
         summary.committed = true;
     }
     summary.total_documents = entries.iter().map(|e| e.documents.len() as u64).sum();
     summary.total_passages = entries.iter().map(|e| e.passages).sum();
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Writes the catalog of this commit (each file's documents) under a new name; the commit's
+/// payload names it, so a run killed before committing leaves the previous catalog in force.
+fn write_catalog(dir: &Path, entries: &[FileEntry]) -> Result<String> {
+    let catalog: BTreeMap<&str, &Vec<DocumentEntry>> =
+        entries.iter().map(|e| (e.path.as_str(), &e.documents)).collect();
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let name = format!("{CATALOG_PREFIX}{stamp}-{}.json", std::process::id());
+    let path = dir.join(&name);
+    std::fs::write(&path, serde_json::to_vec(&catalog)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(name)
+}
+
+/// Deletes catalog files other than `keep` (left behind by earlier commits or killed runs).
+fn remove_catalogs(dir: &Path, keep: Option<&str>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for entry in rd.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(CATALOG_PREFIX) && Some(name.as_str()) != keep {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Lets the integration tests kill a run between adding documents and committing them: the
@@ -254,11 +284,17 @@ fn pause_for_tests() {
 fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> {
     if exists(dir) {
         match CitedexIndex::open(dir) {
-            Ok(ci) => return Ok((ci.index, ci.fields, ci.meta)),
+            Ok(mut ci) => {
+                ci.load_catalog()?;
+                return Ok((ci.index, ci.fields, ci.meta));
+            }
             Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
                 bail!(e)
             }
-            Err(_) => remove_index_files(dir)?,
+            Err(_) => {
+                remove_index_files(dir)?;
+                remove_catalogs(dir, None);
+            }
         }
     }
     let (schema, fields) = Fields::schema();

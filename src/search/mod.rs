@@ -38,6 +38,9 @@ const CITATION_BOOST: f32 = 0.5;
 /// Boost of an exact ISBN or OCLC number.
 const ID_BOOST: f32 = 3.0;
 
+/// Words of a query that may be corrected (the first ones).
+const MAX_CORRECTED_WORDS: usize = 16;
+
 /// How to search.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -211,7 +214,9 @@ pub fn load(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Pass
 /// Replaces words found nowhere in the index by their nearest indexed term.
 fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correction>, SearchError> {
     let mut out = Vec::new();
-    for unit in &mut q.units {
+    // Each correction scans the term dictionary with an automaton: bound the work a very long
+    // query can ask for.
+    for unit in q.units.iter_mut().take(MAX_CORRECTED_WORDS) {
         for atom in &mut unit.alternatives {
             let Atom::Word(word) = atom else { continue };
             let terms = analyze(word);

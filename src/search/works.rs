@@ -47,6 +47,7 @@ impl Work {
     /// Titles of the documents listing or citing the work.
     pub fn documents(&self) -> Vec<String> {
         let mut d: Vec<String> = self.listed.iter().map(|l| l.document.clone()).collect();
+        d.sort();
         d.dedup();
         d
     }
@@ -122,7 +123,10 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
     }
     let mut works = Vec::new();
     for key in keys {
-        let listings = all(&searcher, f, &*term(f.work, &key))?;
+        let mut listings = all(&searcher, f, &*term(f.work, &key))?;
+        listings.sort_by(|a, b| {
+            (&a.source.path, a.source.line_start).cmp(&(&b.source.path, b.source.line_start))
+        });
         let Some(first) = listings.first() else { continue };
         let reference = first.reference.clone().unwrap_or_default();
         let mut cited_by = Vec::new();
