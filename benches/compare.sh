@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Times citedex against the peers of the shared benchmark kit (SQLite FTS5, tantivy-cli +
+# tantivy-probe, ripgrep) on the same generated corpus, in one session, so that ratios hold.
+#
+# Usage: benches/compare.sh [SIZE_MB]   (default 20; the kit's setup.sh must have run once)
+# Env:   BENCH (kit folder, default ../shared/bench), BENCH_DATA (/tmp/bench-data), RUNS (10)
+# Output: $BENCH_DATA/compare-<size>mb/*.json and a summary table on stdout.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=${BENCH:-$HERE/../shared/bench}
+DATA=${BENCH_DATA:-/tmp/bench-data}
+RUNS=${RUNS:-10}
+SIZE=${1:-20}
+PY=$(python3 -c 'import sys; print(sys.executable)')
+export PATH=/tmp/cargo-tools/bin:$PATH
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/tmp/bench-target}
+corpus=$DATA/corpus-${SIZE}mb
+out=$DATA/compare-${SIZE}mb
+mkdir -p "$out"
+[ -f "$corpus/manifest.json" ] || "$PY" "$BENCH/make_corpus.py" --out "$corpus" --target-mb "$SIZE" --seed 42
+cargo build -q --release --manifest-path "$HERE/Cargo.toml"
+cargo build -q --release --manifest-path "$BENCH/tantivy-probe/Cargo.toml"
+B=$HERE/target/release/citedex
+
+echo "== citedex index (3 fresh builds)" >&2
+for i in 1 2 3; do
+  rm -rf "$out/citedex-index"
+  /usr/bin/time -f "%e %M" -o "$out/citedex-build-$i.time" "$B" index --corpus "$corpus/articles" --index "$out/citedex-index" 2>"$out/citedex-build-$i.log"
+done
+du -sb "$out/citedex-index" | cut -f1 > "$out/citedex-index.bytes"
+
+echo "== citedex search (hyperfine per query)" >&2
+i=0
+grep -v '^#' "$BENCH/queries.tsv" | while IFS=$'\t' read -r kind q; do
+  i=$((i+1))
+  hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$out/citedex-q$i.json" \
+    "$B search --no-update --index $out/citedex-index '$q'" >/dev/null 2>&1
+  hyperfine -N -i --warmup 2 --runs "$RUNS" --export-json "$out/citedex-upd-q$i.json" \
+    "$B search --index $out/citedex-index --corpus $corpus/articles '$q'" >/dev/null 2>&1
+  printf '%s\t%s\n' "$kind" "$q" > "$out/citedex-q$i.query"
+done
+
+echo "== peers" >&2
+"$PY" "$BENCH/bench_fts5.py" --corpus "$corpus" --work "$out/fts5" --results "$out/fts5.json" --runs "$RUNS" 2>"$out/fts5.log"
+"$PY" "$BENCH/bench_tantivy.py" --corpus "$corpus" --work "$out/tantivy" --results "$out/tantivy.json" --runs "$RUNS" 2>"$out/tantivy.log"
+"$PY" "$BENCH/bench_ripgrep.py" --corpus "$corpus" --results "$out/ripgrep.json" --runs "$RUNS" 2>"$out/ripgrep.log"
+"$PY" "$HERE/benches/summary.py" "$out"
