@@ -93,11 +93,34 @@ pub fn stem(folded: &str) -> String {
 /// Analyzes `text` into terms.
 pub fn analyze(text: &str) -> Vec<Term> {
     let mut out = Vec::new();
-    each_word(text, |from, to, word| {
-        let position = out.len();
-        out.push(Term { text: stem(&fold(word)), from, to, position });
+    TERMS.with_borrow_mut(|cache| {
+        each_word(text, |from, to, word| {
+            let position = out.len();
+            out.push(Term { text: term_of(cache, word), from, to, position });
+        });
     });
     out
+}
+
+/// Cache of word → term: words repeat (Zipf), and folding and stemming cost more than a lookup.
+/// Per thread, so the indexing threads never wait on each other; emptied when full.
+type TermCache = std::collections::HashMap<String, String>;
+const TERM_CACHE_SIZE: usize = 200_000;
+
+thread_local! {
+    static TERMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::new());
+}
+
+fn term_of(cache: &mut TermCache, word: &str) -> String {
+    if let Some(t) = cache.get(word) {
+        return t.clone();
+    }
+    let t = stem(&fold(word));
+    if cache.len() >= TERM_CACHE_SIZE {
+        cache.clear();
+    }
+    cache.insert(word.to_string(), t.clone());
+    t
 }
 
 /// Calls `f(from, to, word)` for every word of `text`, CJK characters one by one.

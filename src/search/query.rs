@@ -308,4 +308,16 @@ mod tests {
         let q = parse("ISBN:978-1-84176-446-7").unwrap();
         assert_eq!(q.units, vec![word("ISBN:978-1-84176-446-7")]);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any input either parses or is refused with a message: never a panic.
+        #[test]
+        fn parse_never_panics(input in "(\\PC|[\"*:()-]|OR| ){0,40}") {
+            match parse(&input) {
+                Ok(q) => proptest::prop_assert!(!q.units.is_empty() || !q.filters.is_empty()),
+                Err(e) => proptest::prop_assert!(!e.0.is_empty()),
+            }
+        }
+    }
 }

@@ -262,4 +262,21 @@ mod tests {
         let s = snip("Building 86 and another building.", "\"building 86\"", 30);
         assert_eq!(marked(&s), "[Building 86] and another building.");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Highlights are ordered, in bounds, on char boundaries, and cover query words.
+        #[test]
+        fn highlights_are_well_formed(text in "(\\PC{1,8}[ .,\n]){0,80}", words in 1usize..40) {
+            let first = text.split_whitespace().next().unwrap_or("x").to_string();
+            let Ok(q) = parse(&first) else { return Ok(()) };
+            let s = make(&text, &Matcher::new(&q), words);
+            let mut last = 0;
+            for &(a, b) in &s.highlights {
+                proptest::prop_assert!(a >= last && a < b && b <= s.text.len());
+                proptest::prop_assert!(s.text.is_char_boundary(a) && s.text.is_char_boundary(b));
+                last = b;
+            }
+        }
+    }
 }
