@@ -147,8 +147,10 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         units.sort_unstable();
         units.dedup();
         let words_matched = units.len();
-        let span = if distinct_units(&in_text) > 1 { min_span(&in_text) } else { None };
-        let proximity = span.map_or(0.0, |s| distinct_units(&in_text) as f32 / s as f32);
+        // Closeness of the counted words only: `the` next to anything says nothing.
+        let near: Vec<_> = in_text.iter().copied().filter(|m| counted(&m.unit)).collect();
+        let span = if distinct_units(&near) > 1 { min_span(&near) } else { None };
+        let proximity = span.map_or(0.0, |s| distinct_units(&near) as f32 / s as f32);
         let score = bm25 * (1.0 + proximity);
         let explanation = Explanation { bm25, words_matched, words, span, proximity, score };
         ranked.push((passage, explanation));
@@ -326,9 +328,13 @@ fn to_tantivy(f: &Fields, q: &Query) -> Box<dyn TQuery> {
     let fields =
         [(f.text, 1.0), (f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.citation, CITATION_BOOST)];
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    // Function words are searched only when the query has nothing else: otherwise a rare
+    // `where` in a passage would outweigh the words that matter.
+    let content = q.units.iter().any(|u| !u.alternatives.iter().all(is_stopword));
     let units: Vec<Box<dyn TQuery>> = q
         .units
         .iter()
+        .filter(|u| !content || !u.alternatives.iter().all(is_stopword))
         .map(|u| {
             let mut alternatives: Vec<Box<dyn TQuery>> = Vec::new();
             for a in &u.alternatives {
