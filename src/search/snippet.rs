@@ -32,7 +32,14 @@ struct Window {
 /// Builds the snippet of `text` for `matcher`, about `words` words long.
 pub fn make(text: &str, matcher: &Matcher, words: usize) -> Snippet {
     let (terms, matches) = matcher.find_in(text);
-    make_from(text, &terms, &matches, words.max(1))
+    make_from(text, &terms, &matches, window_terms(&terms, words.max(1)))
+}
+
+/// Characters of Chinese and Japanese are one term each, and a word is about three of them:
+/// a snippet of `words` words spans that many more terms in such text.
+fn window_terms(terms: &[Term], words: usize) -> usize {
+    let cjk = terms.iter().filter(|t| t.text.chars().next().is_some_and(crate::analysis::is_cjk)).count();
+    if cjk * 2 > terms.len() { words * 3 } else { words }
 }
 
 fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Snippet {
@@ -255,6 +262,13 @@ mod tests {
         for &(a, b) in &s.highlights {
             assert!(["Alpha", "beta", "gamma"].contains(&&s.text[a..b]));
         }
+    }
+
+    #[test]
+    fn japanese_snippets_span_more_characters() {
+        let text = "日比谷焼打事件は、1905年9月5日に東京の日比谷公園で起きた暴動である。".repeat(4);
+        let s = snip(&text, "暴動", 10);
+        assert!(s.text.chars().filter(|c| crate::analysis::is_cjk(*c)).count() >= 25, "{}", s.text);
     }
 
     #[test]
