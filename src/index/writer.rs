@@ -88,6 +88,10 @@ pub enum WriteError {
     NoCorpus(String),
     #[error("corpus folder {0} holds no source files: add some with `citedex add FILE`")]
     EmptyCorpus(String),
+    #[error("index folder {0} is inside the corpus folder: pass an --index folder outside it")]
+    IndexInCorpus(String),
+    #[error("folder {0} holds other files and no citedex index: pass a new or empty folder to --index")]
+    NotAnIndex(String),
 }
 
 /// A file of the corpus, after comparing it with the manifest.
@@ -110,6 +114,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     }
     let mut summary = Summary { skipped: scan_errors, ..Summary::default() };
 
+    check_index_folder(&opts.corpus, &opts.index)?;
     std::fs::create_dir_all(&opts.index)
         .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
     let (index, fields, previous) = open_for_writing(&opts.index, opts.rebuild)?;
@@ -277,6 +282,31 @@ fn pause_for_tests() {
         eprintln!("citedex: pausing before commit for {ms} ms (CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS)");
         std::thread::sleep(Duration::from_millis(ms));
     }
+}
+
+/// Refuses an index folder inside the corpus (its files would be read as sources) and a
+/// folder that holds other things than an index (a mistyped `--index src`).
+fn check_index_folder(corpus: &Path, index: &Path) -> Result<()> {
+    let inside = |c: std::io::Result<PathBuf>, i: std::io::Result<PathBuf>| matches!((c, i), (Ok(c), Ok(i)) if i.starts_with(&c));
+    if inside(corpus.canonicalize(), index.canonicalize())
+        || inside(std::path::absolute(corpus), std::path::absolute(index))
+    {
+        bail!(WriteError::IndexInCorpus(index.display().to_string()));
+    }
+    if exists(index) || !index.exists() {
+        return Ok(());
+    }
+    let ours = |name: &str| {
+        name.starts_with("README")
+            || name == ".gitignore"
+            || name.starts_with(".tantivy-")
+            || name.starts_with(CATALOG_PREFIX)
+    };
+    let foreign = std::fs::read_dir(index)?.flatten().any(|e| !ours(&e.file_name().to_string_lossy()));
+    if foreign {
+        bail!(WriteError::NotAnIndex(index.display().to_string()));
+    }
+    Ok(())
 }
 
 /// Opens the index for writing, or creates it; an index of another format is only replaced

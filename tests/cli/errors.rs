@@ -68,3 +68,19 @@ fn usage_errors_exit_2() {
     env.run(&["frobnicate"]).expect(2);
     env.run(&["search", "--limit", "ten", "x"]).expect(2);
 }
+
+#[test]
+fn an_index_folder_that_is_not_one_is_refused() {
+    let env = TestEnv::seed();
+    env.write("notes/todo.txt", "buy milk");
+    let r = env.run(&["index", "--index", "notes"]).expect(2);
+    assert!(
+        one_line(&r.stderr).contains("folder notes holds other files and no citedex index"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["index", "--index", "corpus/idx"]).expect(2);
+    assert!(one_line(&r.stderr).contains("is inside the corpus folder"), "{}", r.stderr);
+    assert!(!env.path("notes/meta.json").exists());
+    assert!(!env.path("corpus/idx").exists());
+}
