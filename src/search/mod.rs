@@ -106,9 +106,10 @@ pub struct Results {
 /// Errors of a search.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    #[error("bad query: {0}")]
+    /// Displayed with its cause by the caller's error chain: `bad query: unclosed quote …`.
+    #[error("bad query")]
     Query(#[from] QueryError),
-    #[error("search failed: {0}")]
+    #[error("search failed")]
     Index(#[from] tantivy::TantivyError),
     #[error("the index holds a damaged record ({0}): run `citedex index --rebuild`")]
     Record(String),

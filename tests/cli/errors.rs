@@ -31,6 +31,8 @@ fn malformed_queries() {
         let r = env.run(&["search", q]).expect(2);
         let line = one_line(&r.stderr);
         assert!(line.starts_with("citedex: error: bad query: "), "{q}: {line}");
+        let cause = line.trim_start_matches("citedex: error: bad query: ");
+        assert!(!cause.contains("bad query") && cause.matches(": ").count() <= 1, "said once: {line}");
     }
 }
 
