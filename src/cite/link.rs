@@ -76,20 +76,21 @@ fn cited_family(author: &str) -> Option<HashSet<String>> {
 
 fn best_match<'a>(c: &Citation, refs: &'a [(String, Reference)]) -> Option<&'a (String, Reference)> {
     let title_words = c.title.as_deref().map(words).unwrap_or_default();
-    let candidates: Vec<&(String, Reference)> = match c.author.as_deref().and_then(cited_family) {
+    // A near-identical title: how a newspaper article (no author) is linked, and the fallback
+    // when the cited author is not the entry's (a ditto entry whose author was guessed wrong).
+    let same_title = |r: &Reference| {
+        let rt = r.title.as_deref().map(words).unwrap_or_default();
+        !rt.is_empty() && overlap(&title_words, &rt) * 5 >= rt.len().max(title_words.len()) * 4
+    };
+    let by_author: Vec<&(String, Reference)> = match c.author.as_deref().and_then(cited_family) {
         Some(family) => refs
             .iter()
             .filter(|(_, r)| r.authors.iter().any(|a| family.is_subset(&words(&a.family))))
             .collect(),
-        // No author (a newspaper article): only a near-identical title links.
-        None => refs
-            .iter()
-            .filter(|(_, r)| {
-                let rt = r.title.as_deref().map(words).unwrap_or_default();
-                !rt.is_empty() && overlap(&title_words, &rt) * 5 >= rt.len().max(title_words.len()) * 4
-            })
-            .collect(),
+        None => Vec::new(),
     };
+    let candidates: Vec<&(String, Reference)> =
+        if by_author.is_empty() { refs.iter().filter(|(_, r)| same_title(r)).collect() } else { by_author };
     let score = |r: &Reference| {
         let rt = r.title.as_deref().map(words).unwrap_or_default();
         (overlap(&title_words, &rt), u8::from(c.year.is_some() && c.year == r.year))
@@ -141,5 +142,65 @@ pub fn citation_key(c: &Citation) -> String {
         format!("cited:{}", title.join("-"))
     } else {
         format!("cited:{who}:{}", title.join("-"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cite::inline::find;
+
+    fn reference(raw: &str) -> Reference {
+        bibliography::parse(raw, None)
+    }
+
+    fn linked(citation_text: &str, refs: &[(&str, &str)]) -> Option<String> {
+        let c = find(citation_text).into_iter().next().expect("a citation");
+        let refs: Vec<(String, Reference)> =
+            refs.iter().map(|(id, raw)| (id.to_string(), reference(raw))).collect();
+        best_match(&c, &refs).map(|(id, _)| id.clone())
+    }
+
+    const REFS: &[(&str, &str)] = &[
+        ("r1", "Geoffrey Jukes, (2002) The Russo-Japanese War 1904-1905. Oxford: Osprey Publishing."),
+        ("r2", "Jukes, Geoffrey. (1999) Another Book on Something Else. London: Press."),
+        ("r3", "Ward, J. M. (1913). The Origins of English. New York: Harper & Row."),
+        (
+            "r4",
+            "\"Text of Treaty; Signed by the Emperor of Japan and Czar of Russia\", New York Times. October 17, 1905.",
+        ),
+    ];
+
+    #[test]
+    fn author_then_title_decides() {
+        let text = "The war ended. Jukes, The Russo-Japanese War 1904-1905, p. 86-90. More prose.";
+        assert_eq!(linked(text, REFS).as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn a_near_identical_title_links_without_the_author() {
+        let text = "Words here. Abbott, The Origins of English, p. 136. More.";
+        assert_eq!(linked(text, REFS).as_deref(), Some("r3"));
+        let text = "It was signed \"Text of Treaty; Signed by the Emperor of Japan and Czar of Russia\", \
+                    New York Times. October 17, 1905. after talks.";
+        assert_eq!(linked(text, REFS).as_deref(), Some("r4"));
+    }
+
+    #[test]
+    fn unknown_works_and_ties_link_nothing() {
+        let text = "Words here. Kowner, Historical Dictionary of the Russo-Japanese War, p. 300-304.";
+        assert_eq!(linked(text, REFS), None);
+        let tie = [("a", "Smith, J. (1990). Alpha. London: P."), ("b", "Smith, J. (1991). Beta. London: P.")];
+        assert_eq!(linked("Words here. Smith, Gamma, p. 3.", &tie), None);
+    }
+
+    #[test]
+    fn work_keys_prefer_isbns() {
+        let r = reference("Jukes, Geoffrey. (2002). The Russo-Japanese War. Osprey. ISBN 9781841764467");
+        assert_eq!(work_key(&r), "isbn:9781841764467");
+        let r = reference(
+            "Trani, Eugene P. (1969). The Treaty of Portsmouth. Lexington: University of Kentucky Press.",
+        );
+        assert_eq!(work_key(&r), "work:trani:1969:the-treaty-of-portsmouth");
     }
 }
