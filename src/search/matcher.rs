@@ -65,6 +65,7 @@ fn pattern(atom: &Atom) -> Option<Pattern> {
         }
         Atom::Prefix(p) => Some(Pattern::Prefix(p.clone())),
         Atom::Term(t) => Some(Pattern::Seq(vec![t.clone()])),
+        Atom::Terms(ts) => (!ts.is_empty()).then(|| Pattern::Seq(ts.clone())),
     }
 }
 

@@ -221,47 +221,75 @@ fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correct
     // query can ask for.
     for unit in q.units.iter_mut().take(MAX_CORRECTED_WORDS) {
         for atom in &mut unit.alternatives {
-            let Atom::Word(word) = atom else { continue };
-            let terms = analyze(word);
-            if terms.len() != 1 || terms[0].text.chars().any(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            let term = &terms[0].text;
-            let known = |t: &str| -> tantivy::Result<u64> {
-                let mut n = 0;
-                for field in [f.text, f.title, f.section, f.citation, f.author] {
-                    n += searcher.doc_freq(&Term::from_field_text(field, t))?;
-                }
-                Ok(n)
-            };
-            if known(term)? > 0 {
-                continue;
-            }
-            let folded = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
-            let mut best: Option<(u32, u64, String)> = None;
-            for candidate in [term.clone(), folded.clone()] {
-                let len = candidate.chars().count();
-                let distance = match len {
-                    0..=2 => continue,
-                    3..=5 => 1,
-                    _ => 2,
-                };
-                for (t, df) in nearby_terms(searcher, f.text, &candidate, distance)? {
-                    let d = levenshtein(&candidate, &t);
-                    if best.as_ref().is_none_or(|(bd, bdf, _)| {
-                        (d, std::cmp::Reverse(df)) < (*bd, std::cmp::Reverse(*bdf))
-                    }) {
-                        best = Some((d, df, t));
+            match atom {
+                Atom::Word(word) => {
+                    let terms = analyze(word);
+                    if terms.len() != 1 {
+                        continue;
+                    }
+                    if let Some(t) = nearest(searcher, f, word, &terms[0].text)? {
+                        out.push(Correction { from: word.clone(), to: t.clone() });
+                        *atom = Atom::Term(t);
                     }
                 }
-            }
-            if let Some((_, _, t)) = best {
-                out.push(Correction { from: word.clone(), to: t.clone() });
-                *atom = Atom::Term(t);
+                Atom::Phrase(phrase) => {
+                    // Each word of a phrase is corrected on its own; the phrase stays a phrase.
+                    let terms = analyze(phrase);
+                    let mut fixed = Vec::with_capacity(terms.len());
+                    let mut changed = false;
+                    for t in &terms {
+                        let surface = &phrase[t.from..t.to];
+                        match nearest(searcher, f, surface, &t.text)? {
+                            Some(c) => {
+                                out.push(Correction { from: surface.to_string(), to: c.clone() });
+                                fixed.push(c);
+                                changed = true;
+                            }
+                            None => fixed.push(t.text.clone()),
+                        }
+                    }
+                    if changed {
+                        *atom = Atom::Terms(fixed);
+                    }
+                }
+                _ => {}
             }
         }
     }
     Ok(out)
+}
+
+/// The indexed term nearest to a word found nowhere in the index (one edit for words of up to
+/// five letters, two for longer ones); `None` when the word is known, numeric, a single CJK
+/// character, or has no near neighbour.
+fn nearest(searcher: &Searcher, f: &Fields, word: &str, term: &str) -> Result<Option<String>, SearchError> {
+    if term.chars().any(|c| c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let mut known = 0;
+    for field in [f.text, f.title, f.section, f.citation, f.author] {
+        known += searcher.doc_freq(&Term::from_field_text(field, term))?;
+    }
+    if known > 0 {
+        return Ok(None);
+    }
+    let folded = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
+    let mut best: Option<(u32, u64, String)> = None;
+    for candidate in [term.to_string(), folded] {
+        let distance = match candidate.chars().count() {
+            0..=2 => continue,
+            3..=5 => 1,
+            _ => 2,
+        };
+        for (t, df) in nearby_terms(searcher, f.text, &candidate, distance)? {
+            let d = levenshtein(&candidate, &t);
+            let key = (d, std::cmp::Reverse(df));
+            if best.as_ref().is_none_or(|(bd, bdf, _)| key < (*bd, std::cmp::Reverse(*bdf))) {
+                best = Some((d, df, t));
+            }
+        }
+    }
+    Ok(best.map(|(_, _, t)| t))
 }
 
 /// Indexed terms of `field` within `distance` edits of `word`, with their document counts.
@@ -409,6 +437,7 @@ fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
             terms_query(field, &analyze(w).into_iter().map(|t| t.text).collect::<Vec<_>>(), true)
         }
         Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
+        Atom::Terms(ts) => terms_query(field, ts, true),
         Atom::Prefix(p) => {
             let pattern = format!("{}.*", regex_escape(p));
             match RegexQuery::from_pattern(&pattern, field) {

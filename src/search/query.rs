@@ -25,6 +25,8 @@ pub enum Atom {
     Prefix(String),
     /// An analyzed index term, e.g. the correction of a misspelled word.
     Term(String),
+    /// A phrase of analyzed terms, e.g. a phrase with a misspelled word corrected.
+    Terms(Vec<String>),
 }
 
 /// One or more atoms joined by `OR`: matching any of them matches the unit.
@@ -197,6 +199,7 @@ fn analyze_atom_is_empty(atom: &Atom) -> bool {
     match atom {
         Atom::Word(w) | Atom::Phrase(w) => analyze(w).is_empty(),
         Atom::Prefix(p) | Atom::Term(p) => p.is_empty(),
+        Atom::Terms(ts) => ts.is_empty(),
     }
 }
 

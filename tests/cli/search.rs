@@ -142,3 +142,32 @@ fn first_search_builds_the_index() {
     let r = env.run(&["search", "Roosevelt"]).expect(0);
     assert!(!r.stderr.contains("building"), "{}", r.stderr);
 }
+
+#[test]
+fn misspellings_are_corrected_and_said_unless_exact() {
+    let env = TestEnv::seed();
+    let v = env.search_json("Rooseveldt Nobel", &[]);
+    assert_eq!(v["corrections"], serde_json::json!([{"from": "Rooseveldt", "to": "roosevelt"}]));
+    assert!(v["hits"][0]["text"].as_str().unwrap().contains("Roosevelt"));
+    let r = env.run(&["search", "Rooseveldt"]).expect(0);
+    assert!(r.stdout.starts_with("showing results for \"roosevelt\""), "{}", r.stdout);
+    env.run(&["search", "--exact", "Rooseveldt"]).expect(1);
+    // Inside a phrase too, and the phrase stays a phrase.
+    let v = env.search_json("\"Hibya riots\"", &[]);
+    assert_eq!(v["total_hits"], 1);
+    assert_eq!(v["corrections"][0]["to"], "hibiya");
+}
+
+#[test]
+fn folding_stemming_and_explain() {
+    let env = TestEnv::seed();
+    let v = env.search_json("Jutaro", &[]);
+    assert!(v["hits"][0]["text"].as_str().unwrap().contains("Jutarō"));
+    assert_eq!(v["corrections"], serde_json::json!([]));
+    let v = env.search_json("ratifying", &["--explain"]);
+    assert!(v["hits"][0]["text"].as_str().unwrap().contains("ratified"));
+    let e = &v["hits"][0]["explanation"];
+    assert!(e["bm25"].as_f64().unwrap() > 0.0 && e["words_matched"] == 1, "{e}");
+    let r = env.run(&["search", "--explain", "Sakhalin reparations"]).expect(0);
+    assert!(r.stdout.contains("= bm25 ") && r.stdout.contains("words 2/2"), "{}", r.stdout);
+}
