@@ -13,7 +13,7 @@ pub mod query;
 pub mod snippet;
 pub mod works;
 
-use crate::analysis::{analyze, fold, stem};
+use crate::analysis::{analyze, fold};
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::{Passage, slug};
 use matcher::{Matcher, distinct_units, min_span};
@@ -504,10 +504,6 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
-/// Stems one word the way the index does (for callers outside search).
-pub fn term_of(word: &str) -> String {
-    stem(&fold(word))
-}
 
 #[cfg(test)]
 mod tests {
