@@ -162,10 +162,13 @@ fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut impl FnM
 }
 
 /// Guesses a document's language from the scripts of its letters: `ru` for mostly Cyrillic,
-/// `ja` for Japanese kana, `zh` for Han without kana, `en` for Latin, `und` when unknown.
+/// `ja` for Japanese kana, `zh` for Han without kana; for Latin script, the language whose
+/// most common function words occur most (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`), `en` when
+/// none stands out; `und` when there are no letters.
 pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str {
+    let texts: Vec<&str> = texts.collect();
     let (mut latin, mut cyrillic, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
-    for c in texts.flat_map(str::chars).filter(|c| c.is_alphabetic()) {
+    for c in texts.iter().flat_map(|t| t.chars()).filter(|c| c.is_alphabetic()) {
         match c as u32 {
             0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => kana += 1,
             _ if is_cjk(c) => han += 1,
@@ -178,9 +181,33 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str
     // A CJK character carries a word's worth of meaning: weigh it like several letters.
     let scores = [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" })];
     match scores.iter().max_by_key(|(n, _)| *n) {
+        Some(&(n, "en")) if n > 0 => latin_language(&texts),
         Some(&(n, lang)) if n > 0 => lang,
         _ => "und",
     }
+}
+
+/// Function words frequent in one language and rare in the others.
+const FUNCTION_WORDS: &[(&str, &[&str])] = &[
+    ("en", &["the", "and", "of", "to", "is", "was", "with", "that", "for", "which"]),
+    ("de", &["der", "die", "und", "das", "ist", "nicht", "mit", "ein", "eine", "von"]),
+    ("fr", &["le", "les", "et", "des", "est", "une", "dans", "pour", "qui", "sur"]),
+    ("es", &["el", "los", "las", "y", "es", "una", "por", "para", "con", "del"]),
+    ("it", &["il", "gli", "che", "è", "della", "di", "per", "una", "sono", "con"]),
+    ("pt", &["o", "os", "e", "não", "uma", "para", "com", "do", "da", "em"]),
+    ("nl", &["de", "het", "een", "en", "van", "is", "niet", "met", "voor", "zijn"]),
+];
+
+fn latin_language(texts: &[&str]) -> &'static str {
+    let mut counts = [0usize; FUNCTION_WORDS.len()];
+    for word in texts.iter().flat_map(|t| t.unicode_words()).take(5000) {
+        let w = word.to_lowercase();
+        for (i, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
+            counts[i] += usize::from(list.contains(&w.as_str()));
+        }
+    }
+    let (best, n) = counts.iter().enumerate().max_by_key(|(_, n)| **n).map_or((0, 0), |(i, n)| (i, *n));
+    if n == 0 { "en" } else { FUNCTION_WORDS[best].0 }
 }
 
 /// The analyzer as a tantivy tokenizer.
@@ -288,6 +315,13 @@ mod tests {
         assert_eq!(detect_language(["ポーツマス条約は1905年に調印された。"].into_iter()), "ja");
         assert_eq!(detect_language(["朴茨茅斯和约签订于美国。"].into_iter()), "zh");
         assert_eq!(detect_language(["1905 — 1906"].into_iter()), "und");
+        let de = "Der Vertrag wurde in Portsmouth unterzeichnet und das ist nicht alles, was die Geschichte kennt.";
+        assert_eq!(detect_language([de].into_iter()), "de");
+        let fr = "Le traité est signé à Portsmouth et les négociations sont longues pour les délégués.";
+        assert_eq!(detect_language([fr].into_iter()), "fr");
+        let es =
+            "El tratado se firmó en Portsmouth y los delegados discutieron por semanas con el presidente.";
+        assert_eq!(detect_language([es].into_iter()), "es");
     }
 
     #[test]

@@ -504,7 +504,6 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
