@@ -72,6 +72,13 @@ pub fn fold(word: &str) -> String {
             'ё' => out.push('е'),
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => out.push('\''),
             c if is_latin(c) => out.extend(c.nfd().filter(|d| !is_combining_mark(*d))),
+            // Text in decomposed form: a mark after a Latin letter (`o` + macron), or the
+            // diaeresis of a decomposed `ё`.
+            c if is_combining_mark(c)
+                && out
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| p.is_ascii_alphabetic() || (p == 'е' && c == '\u{308}')) => {}
             c => out.push(c),
         }
     }
@@ -271,6 +278,8 @@ mod tests {
         assert_eq!(terms("Satō"), terms("Sato"));
         assert_eq!(terms("negotiations"), terms("negotiate"));
         assert_eq!(terms("Japan's"), vec!["japan"]);
+        assert_eq!(terms("Jutaro\u{304}"), vec!["jutaro"], "decomposed macron");
+        assert_eq!(terms("е\u{308}лка"), terms("ёлка"), "decomposed ё");
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! parsed. Results go to `out`, progress and warnings to `err`.
 
 use crate::Outcome;
+use crate::index::CitedexIndex;
 use crate::index::writer::{self, Options as WriteOptions, WriteError};
-use crate::index::{self, CitedexIndex};
 use crate::render::{self, Style};
 use crate::search;
 use anyhow::{Result, bail};
@@ -74,7 +74,13 @@ pub fn is_stale(paths: &Paths, ci: &CitedexIndex) -> bool {
 /// Opens the index, building it first when there is none, and (with `update`) bringing it up
 /// to date with the corpus.
 pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<CitedexIndex> {
-    if !index::exists(&paths.index) {
+    use crate::index::IndexError;
+    let opened = match CitedexIndex::open(&paths.index) {
+        Ok(ci) => Some(ci),
+        Err(IndexError::Missing(_) | IndexError::Incomplete(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let Some(ci) = opened else {
         if !paths.corpus.is_dir() {
             bail!(WriteError::NoCorpus(paths.corpus.display().to_string()));
         }
@@ -86,8 +92,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         )?;
         index(paths, false, err)?;
         return Ok(CitedexIndex::open(&paths.index)?);
-    }
-    let ci = CitedexIndex::open(&paths.index)?;
+    };
     if update && paths.corpus.is_dir() && is_stale(paths, &ci) {
         match run_indexer(paths, false) {
             Ok(summary) => report(err, &summary)?,
@@ -126,7 +131,7 @@ pub fn search(
         render::text::results(&mut out, &results, output.style)?;
     }
     out.flush()?;
-    Ok(if results.hits.is_empty() { Outcome::NoMatch } else { Outcome::Success })
+    Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
 }
 
 /// `citedex show ID`.
@@ -218,13 +223,19 @@ pub fn cite(
 
 /// `citedex add FILE...`: copies files into the corpus and indexes them.
 pub fn add(paths: &Paths, files: &[PathBuf], force: bool, err: &mut dyn Write) -> Result<Outcome> {
-    let mut plan = Vec::new();
+    let mut plan: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for file in files {
         let shown = file.display();
         if !file.is_file() {
             bail!("{shown}: not found or not a file: give the path of a source text to add");
         }
         let Some(name) = file.file_name() else { bail!("{shown}: not a file name") };
+        if crate::corpus::is_ignored(&name.to_string_lossy()) {
+            bail!("{shown}: hidden and backup files are not indexed: rename it to add it");
+        }
+        if plan.iter().any(|(t, _)| t.file_name() == Some(name)) {
+            bail!("{shown}: another file of this command has the same name: add them under different names");
+        }
         let target = paths.corpus.join(name);
         let content = std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown}: cannot read: {e}"))?;
         match std::fs::read(&target) {

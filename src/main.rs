@@ -19,7 +19,10 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("citedex: internal error: {msg}; please report this with the command that caused it");
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = std::panic::catch_unwind(|| run(&cli));
     match result {
         Ok(Ok(Outcome::Success)) => ExitCode::SUCCESS,
@@ -62,6 +65,34 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     };
     out.flush()?;
     Ok(outcome)
+}
+
+/// Help and version go to stdout as clap prints them; a usage error is one line on stderr.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    let hint = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            "; to exclude a word, quote the query (citedex search 'Sakhalin -Witte') or put it after --"
+        }
+        _ => "",
+    };
+    eprintln!("citedex: error: {first}{hint} (see citedex --help)");
+    ExitCode::from(2)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -86,8 +86,16 @@ pub fn slug(s: &str) -> String {
         }
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
+    // Ids are exact index terms, which have a size limit: keep slugs short.
+    if out.chars().count() > MAX_SLUG_CHARS {
+        let cut: String = out.chars().take(MAX_SLUG_CHARS).collect();
+        out = cut.trim_end_matches('-').to_string();
+    }
     if out.is_empty() { "untitled".to_string() } else { out }
 }
+
+/// Longest slug, in characters.
+const MAX_SLUG_CHARS: usize = 80;
 
 /// Splits the documents of one file into passages.
 ///
@@ -103,7 +111,8 @@ pub fn split(
     let mut out = Vec::new();
     for doc in docs {
         let document_slug = unique(slug(&doc.title), doc_slugs);
-        let mut section_slugs = std::collections::HashSet::new();
+        // `lead` names the lead section: a section called Lead becomes `lead-2`.
+        let mut section_slugs = std::collections::HashSet::from(["lead".to_string()]);
         let section_ids: Vec<String> = doc
             .sections
             .iter()
@@ -123,12 +132,13 @@ pub fn split(
             for (start, end) in chunks(para, &citations, max_words) {
                 per_section[block.section] += 1;
                 // A chunk is never cut inside a citation, but trimming may cut off the space a
-                // citation's removal range ends with.
-                let own: Vec<Citation> = citations
-                    .iter()
-                    .filter(|c| c.start >= start && c.start < end)
-                    .map(|c| fit(para, c, start, end).shifted(block.byte_start))
-                    .collect();
+                // citation's removal range starts or ends with.
+                let mut own: Vec<Citation> = Vec::new();
+                for c in citations.iter().filter(|c| c.end > start && c.start < end) {
+                    let floor = own.last().map_or(start, |p: &Citation| p.end);
+                    own.push(fit(para, c, floor, end));
+                }
+                let own: Vec<Citation> = own.into_iter().map(|c| c.shifted(block.byte_start)).collect();
                 let byte_start = block.byte_start + start;
                 let byte_end = block.byte_start + end;
                 let body = remove_ranges(text, byte_start, byte_end, &own);
@@ -161,12 +171,16 @@ pub fn split(
 
 /// A citation's removal range within a chunk ending at `end`: clamped to the chunk, and when
 /// the citation ends the chunk, widened over the space before it so no space is left dangling.
-fn fit(para: &str, c: &Citation, start: usize, end: usize) -> Citation {
+///
+/// `floor` is where the removal may start at the earliest: the chunk's start, or the end of
+/// the citation before it.
+fn fit(para: &str, c: &Citation, floor: usize, end: usize) -> Citation {
     let mut fitted = c.clone();
+    fitted.start = c.start.max(floor);
     if c.end >= end {
         fitted.end = end;
-        let before = para[..c.start].trim_end_matches(char::is_whitespace);
-        fitted.start = before.len().max(start);
+        let before = para[..fitted.start].trim_end_matches(char::is_whitespace);
+        fitted.start = before.len().max(floor);
     }
     fitted
 }
@@ -296,6 +310,25 @@ mod tests {
         assert_eq!(slug("External links"), "external-links");
         assert_eq!(slug("Договор — мир"), "договор-мир");
         assert_eq!(slug("***"), "untitled");
+    }
+
+    #[test]
+    fn adjacent_citations_at_the_end_of_a_paragraph() {
+        let text = "[[T]]\nThe war ended. Jukes, The War, p. 86. Kowner, History, p. 300.\n\
+                    Some prose here. (Kowner 2006, p. 300) (Jukes 2002, p. 86)\n";
+        check_invariants(text, DEFAULT_MAX_WORDS);
+        check_invariants(text, 3);
+    }
+
+    #[test]
+    fn a_section_called_lead_does_not_clash_with_the_lead() {
+        let text = "[[Doc]]\nLead text about alpha.\n==Lead==\nSection text about beta.\n";
+        check_invariants(text, DEFAULT_MAX_WORDS);
+    }
+
+    #[test]
+    fn long_titles_give_short_slugs() {
+        assert!(slug(&"abcdefghij ".repeat(7000)).chars().count() <= 80);
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub enum IndexError {
          citedex reads format {expected}): run `citedex index --rebuild`"
     )]
     Incompatible { path: String, found: u32, expected: u32 },
+    #[error("the index at {0} was never completed (its first build was interrupted): run `citedex index`")]
+    Incomplete(String),
     #[error("cannot read the index at {path}: {cause}; run `citedex index --rebuild`")]
     Unreadable { path: String, cause: String },
 }
@@ -128,6 +130,8 @@ impl CitedexIndex {
                 serde_json::from_value(v).map_err(|e| unreadable(format!("bad metadata: {e}")))?
             }
             Some(Err(e)) => return Err(unreadable(format!("bad metadata: {e}"))),
+            // Never committed: a first build that was interrupted.
+            None if metas.segments.is_empty() => return Err(IndexError::Incomplete(shown)),
             None => {
                 return Err(IndexError::Incompatible { path: shown, found: 0, expected: FORMAT_VERSION });
             }

@@ -139,11 +139,13 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         }
     }
     let removed: Vec<FileEntry> = old.into_values().collect();
+    // Slugs taken: every document of every file still in the corpus keeps its slug (a file
+    // read again gives its own up just before); new documents get the others.
     let mut slugs: HashSet<String> = plans
         .iter()
         .filter_map(|p| match p {
-            Plan::Unchanged(e) => Some(e),
-            _ => None,
+            Plan::Unchanged(e) | Plan::Index { previous: Some(e), .. } => Some(e),
+            Plan::Index { previous: None, .. } => None,
         })
         .flat_map(|e| e.documents.iter().map(|d| d.slug.clone()))
         .collect();
@@ -302,7 +304,10 @@ fn check_index_folder(corpus: &Path, index: &Path) -> Result<()> {
             || name.starts_with(".tantivy-")
             || name.starts_with(CATALOG_PREFIX)
     };
-    let foreign = std::fs::read_dir(index)?.flatten().any(|e| !ours(&e.file_name().to_string_lossy()));
+    let entries = std::fs::read_dir(index).with_context(|| {
+        format!("cannot use {} as the index folder: pass a folder to --index", index.display())
+    })?;
+    let foreign = entries.flatten().any(|e| !ours(&e.file_name().to_string_lossy()));
     if foreign {
         bail!(WriteError::NotAnIndex(index.display().to_string()));
     }
@@ -327,6 +332,8 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> 
             }
         }
     }
+    // An interrupted first build leaves tantivy's files without a commit: start afresh.
+    remove_index_files(dir)?;
     let (schema, fields) = Fields::schema();
     let index = Index::create_in_dir(dir, schema)
         .with_context(|| format!("cannot create an index in {}", dir.display()))?;

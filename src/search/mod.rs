@@ -122,19 +122,44 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     let f = &ci.fields;
     let corrections = if opts.exact { Vec::new() } else { correct(&searcher, f, &mut parsed)? };
     let tq = to_tantivy(f, &parsed);
-    let wanted = opts.offset + opts.limit;
-    // Candidates to re-rank: with one word there is nothing to re-rank but duplicates.
-    let pool = if parsed.units.len() <= 1 { wanted * 2 + 10 } else { (wanted * 5).max(50) };
-    let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
-
+    let docs = (searcher.num_docs() as usize).max(1);
+    let wanted = opts.offset.saturating_add(opts.limit).min(docs);
     let matcher = Matcher::new(&parsed);
+    // Candidates to re-rank: with one word there is nothing to re-rank but duplicates. When
+    // folding duplicates leaves too few hits, fetch more.
+    let mut pool = if parsed.units.len() <= 1 { wanted * 2 + 10 } else { (wanted * 5).max(50) }.min(docs);
+    let (mut hits, total) = loop {
+        let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
+        let exhausted = top.len() < pool || pool >= docs;
+        let hits = collapse(rank(&searcher, f, &parsed, &matcher, top)?, opts.explain);
+        if hits.len() >= wanted || exhausted {
+            break (hits, total);
+        }
+        pool = pool.saturating_mul(4).min(docs);
+    };
+    let mut hits: Vec<Hit> = hits.drain(..).skip(opts.offset).take(opts.limit).collect();
+    for h in &mut hits {
+        h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
+    }
+    let corrections = surface_forms(corrections, &hits);
+    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
+}
+
+/// Scores candidates: more query words first, then BM25 raised by closeness.
+fn rank(
+    searcher: &Searcher,
+    f: &Fields,
+    parsed: &Query,
+    matcher: &Matcher,
+    top: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(Passage, Explanation)>, SearchError> {
     // Function words (`of`, `the`) count for BM25 and phrases, not for "how many words".
     let content: Vec<bool> = parsed.units.iter().map(|u| !u.alternatives.iter().all(is_stopword)).collect();
     let counted = |u: &usize| content[*u] || !content.contains(&true);
     let words = (0..content.len()).filter(counted).count();
     let mut ranked = Vec::with_capacity(top.len());
     for (bm25, address) in top {
-        let passage = load(&searcher, f, address)?;
+        let passage = load(searcher, f, address)?;
         let (_, in_text) = matcher.find_in(&passage.text);
         let (_, in_title) = matcher.find_in(&passage.document);
         let (_, in_section) = matcher.find_in(&passage.section.join(" "));
@@ -157,8 +182,11 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         ranked.push((passage, explanation));
     }
     ranked.sort_by(|a, b| b.1.words_matched.cmp(&a.1.words_matched).then(b.1.score.total_cmp(&a.1.score)));
+    Ok(ranked)
+}
 
-    // Collapse near-identical passages.
+/// Folds near-identical passages (same kind, same analyzed text) into the first of them.
+fn collapse(ranked: Vec<(Passage, Explanation)>, explain: bool) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (passage, explanation) in ranked {
@@ -174,15 +202,10 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
             snippet: Snippet::default(),
             passage,
             duplicates: Vec::new(),
-            explanation: opts.explain.then_some(explanation),
+            explanation: explain.then_some(explanation),
         });
     }
-    let mut hits: Vec<Hit> = hits.into_iter().skip(opts.offset).take(opts.limit).collect();
-    for h in &mut hits {
-        h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
-    }
-    let corrections = surface_forms(corrections, &hits);
-    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
+    hits
 }
 
 /// Words too common to say whether a passage is about the query.
@@ -493,10 +516,12 @@ fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn TQuery> {
     }
 }
 
+/// Escapes the regular-expression meta characters; every other character
+/// stand for themselves.
 fn regex_escape(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
-        if !c.is_alphanumeric() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
             out.push('\\');
         }
         out.push(c);

@@ -165,7 +165,9 @@ pub fn parse(input: &str) -> Result<Query, QueryError> {
             if folded.chars().count() < 2 {
                 return err(format!("prefix `{value}` is too short: give at least two letters before *"));
             }
-            Atom::Prefix(folded)
+            // Index terms are stems: `negotiations*` must look for `negoti…`.
+            let stemmed = crate::analysis::stem(&folded);
+            Atom::Prefix(if folded.starts_with(&stemmed) && !stemmed.is_empty() { stemmed } else { folded })
         } else {
             Atom::Word(value)
         };
@@ -304,6 +306,14 @@ mod tests {
         assert!(parse("a*").unwrap_err().0.contains("too short"));
         assert!(parse("  ").unwrap_err().0.starts_with("the query has nothing"));
         assert!(parse("-- ...").is_err());
+    }
+
+    #[test]
+    fn prefixes_are_stemmed_like_the_index() {
+        let prefix = |q: &str| parse(q).unwrap().units[0].alternatives[0].clone();
+        assert_eq!(prefix("negotiations*"), Atom::Prefix("negoti".into()));
+        assert_eq!(prefix("negoti*"), Atom::Prefix("negoti".into()));
+        assert_eq!(prefix("Treaties*"), Atom::Prefix("treati".into()));
     }
 
     #[test]

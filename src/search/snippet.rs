@@ -39,7 +39,7 @@ pub fn make(text: &str, matcher: &Matcher, words: usize) -> Snippet {
 /// a snippet of `words` words spans that many more terms in such text.
 fn window_terms(terms: &[Term], words: usize) -> usize {
     let cjk = terms.iter().filter(|t| t.text.chars().next().is_some_and(crate::analysis::is_cjk)).count();
-    if cjk * 2 > terms.len() { words * 3 } else { words }
+    if cjk * 2 > terms.len() { words.saturating_mul(3) } else { words }
 }
 
 fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Snippet {

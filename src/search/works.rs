@@ -95,7 +95,9 @@ fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
 pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchError> {
     let searcher = ci.searcher();
     let f = &ci.fields;
-    let words: Vec<&str> = query.map(|q| q.split_whitespace().collect()).unwrap_or_default();
+    // Words that analyze to nothing (`—`, `&`) and are no identifier constrain nothing.
+    let words: Vec<&str> =
+        query.map(|q| q.split_whitespace().filter(|w| !analyze(w).is_empty()).collect()).unwrap_or_default();
     let matching = |citation: bool, kind: Option<Kind>| -> Box<dyn Query> {
         let mut must: Vec<(Occur, Box<dyn Query>)> =
             words.iter().map(|w| (Occur::Must, word_query(f, w, citation))).collect();

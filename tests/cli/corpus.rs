@@ -253,3 +253,41 @@ fn a_killed_run_leaves_the_previous_index_and_the_next_run_finishes() {
     assert!(summary(&r.stderr).contains("(1 added, 0 updated, 0 removed, 1 unchanged;"), "{}", r.stderr);
     assert_eq!(env.search_json("latecomer", &["--no-update"])["total_hits"], 1);
 }
+
+#[test]
+fn a_killed_first_build_is_redone_by_the_next_command() {
+    let env = TestEnv::seed();
+    let mut victim = paused_indexer(&env, 60_000);
+    victim.kill().unwrap();
+    victim.wait().unwrap();
+    let r = env.run(&["search", "Hibiya"]).expect(0);
+    assert!(r.stderr.contains("building it"), "{}", r.stderr);
+}
+
+#[test]
+fn same_titles_in_two_files_keep_distinct_ids_across_updates() {
+    let env = TestEnv::empty();
+    env.write("corpus/b.wiki", "[[X]]\nalpha text.\n");
+    env.run(&["index"]).expect(0);
+    // A touched file and a new file with the same title, sorted before it.
+    std::fs::write(env.path("corpus/b.wiki"), "[[X]]\nalpha text.\n").unwrap();
+    env.write("corpus/a.wiki", "[[X]]\nbeta text.\n");
+    env.run(&["index"]).expect(0);
+    let alpha = env.search_json("alpha", &[])["hits"][0]["id"].clone();
+    let beta = env.search_json("beta", &[])["hits"][0]["id"].clone();
+    assert_eq!(alpha, "x/lead/1");
+    assert_eq!(beta, "x-2/lead/1");
+}
+
+#[test]
+fn add_refuses_two_files_of_one_name_and_ignored_names() {
+    let env = TestEnv::seed();
+    env.write("d1/x.txt", "First file alpha.\n");
+    env.write("d2/x.txt", "Second file beta.\n");
+    env.write("d1/.hidden.txt", "Hidden.\n");
+    let r = env.run(&["add", "d1/x.txt", "d2/x.txt"]).expect(2);
+    assert!(r.stderr.contains("same name"), "{}", r.stderr);
+    assert!(!env.path("corpus/x.txt").exists(), "nothing copied");
+    let r = env.run(&["add", "d1/.hidden.txt"]).expect(2);
+    assert!(r.stderr.contains("hidden and backup files are not indexed"), "{}", r.stderr);
+}

@@ -171,3 +171,32 @@ fn folding_stemming_and_explain() {
     let r = env.run(&["search", "--explain", "Sakhalin reparations"]).expect(0);
     assert!(r.stdout.contains("= bm25 ") && r.stdout.contains("words 2/2"), "{}", r.stdout);
 }
+
+#[test]
+fn folding_keeps_distinct_passages_and_paging_within_bounds() {
+    let env = TestEnv::empty();
+    let mut text = String::from("Dup test\n\n");
+    for _ in 0..40 {
+        text.push_str("Sakhalin island.\n\n");
+    }
+    text.push_str("The long paragraph about the island of Sakhalin and its history in the war.\n");
+    env.write("corpus/d.txt", text);
+    let v = env.search_json("Sakhalin", &[]);
+    assert_eq!(v["hits"].as_array().unwrap().len(), 2, "the copies fold, the distinct passage stays");
+    assert_eq!(v["hits"][0]["duplicates"].as_array().unwrap().len(), 39);
+    // Huge paging values are clamped, not a crash.
+    env.run(&["search", "--limit", "1000000000", "Sakhalin"]).expect(0);
+    env.run(&["search", "--offset", "9223372036854775793", "Sakhalin", "island"]).expect(0);
+    env.run(&["search", "--limit", "0", "Sakhalin"]).expect(0);
+}
+
+#[test]
+fn prefixes_match_stemmed_words_and_usage_errors_are_one_line() {
+    let env = TestEnv::seed();
+    assert!(env.search_json("negotiations*", &[])["total_hits"].as_u64().unwrap() >= 9);
+    let r = env.run(&["search", "Sakhalin", "-Witte"]).expect(2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("quote the query"), "{}", r.stderr);
+    let r = env.run(&["search", "--", "Sakhalin", "-Witte"]).expect(0);
+    assert!(!r.stdout.contains("Witte proposed"), "{}", r.stdout);
+}
