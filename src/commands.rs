@@ -145,7 +145,8 @@ pub fn show(
     let ci = ready(paths, false, err)?;
     let Some(found) = ci.passage(id.trim())? else {
         bail!(
-            "no passage with id `{id}`: ids are printed by `citedex search` (e.g. treaty-of-portsmouth/effects/1)"
+            "no passage with id `{}`: ids are printed by `citedex search` (e.g. treaty-of-portsmouth/effects/1)",
+            id.escape_debug()
         );
     };
     if output.json {

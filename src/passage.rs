@@ -201,8 +201,8 @@ fn line_span(text: &str, block: &crate::source::Block, start: usize, end: usize)
     if block.line_start == block.line_end {
         return (block.line_start, block.line_end);
     }
-    let before = text[block.byte_start..start].matches('\n').count() as u32;
-    let inside = text[start..end].matches('\n').count() as u32;
+    let before = crate::source::line_breaks(&text[block.byte_start..start]) as u32;
+    let inside = crate::source::line_breaks(&text[start..end]) as u32;
     (block.line_start + before, block.line_start + before + inside)
 }
 
@@ -362,7 +362,7 @@ mod tests {
         for p in &passages {
             let s = &p.source;
             assert_eq!(remove_ranges(text, s.byte_start, s.byte_end, &p.citations), p.text, "{}", p.id);
-            let line_of = |b: usize| text[..b].matches('\n').count() as u32 + 1;
+            let line_of = |b: usize| crate::source::line_breaks(&text[..b]) as u32 + 1;
             assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
             assert!(word_count(&p.text) <= max_words, "{p:#?}");
             ranges.push((s.byte_start, s.byte_end));

@@ -204,7 +204,12 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                 }
                 let entry =
                     index_file(&writer, &fields, &file, &loaded.text, hash, opts.max_words, &mut slugs)?;
-                let entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
+                let mut entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
+                if entry.passages == 0 {
+                    let reason = "no text to index (only markup)".to_string();
+                    summary.skipped.push((file.path.clone(), reason.clone()));
+                    entry.skipped = Some(reason);
+                }
                 let n = entry.documents.len() as u64;
                 if previous.is_some() {
                     summary.updated += n;

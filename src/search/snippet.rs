@@ -182,7 +182,7 @@ fn byte_range(text: &str, terms: &[Term], w: Window) -> (usize, usize) {
 fn render(text: &str, terms: &[Term], matches: &[Match], windows: &[Window]) -> Snippet {
     let mut out = Snippet::default();
     if terms.is_empty() {
-        out.text = text.to_string();
+        out.text = text.replace(['\n', '\r', '\t'], " ");
         return out;
     }
     for (i, w) in windows.iter().enumerate() {
@@ -211,6 +211,8 @@ fn render(text: &str, terms: &[Term], matches: &[Match], windows: &[Window]) -> 
         out.text.push(' ');
         out.text.push_str(ELLIPSIS);
     }
+    // Line breaks of multi-line paragraphs read as spaces (one byte for one: highlights hold).
+    out.text = out.text.replace(['\n', '\r', '\t'], " ");
     out
 }
 
@@ -269,6 +271,12 @@ mod tests {
         let text = "日比谷焼打事件は、1905年9月5日に東京の日比谷公園で起きた暴動である。".repeat(4);
         let s = snip(&text, "暴動", 10);
         assert!(s.text.chars().filter(|c| crate::analysis::is_cjk(*c)).count() >= 25, "{}", s.text);
+    }
+
+    #[test]
+    fn line_breaks_read_as_spaces() {
+        let s = snip("Line one of a\r\nwrapped paragraph about Sakhalin.", "sakhalin", 30);
+        assert_eq!(marked(&s), "Line one of a  wrapped paragraph about [Sakhalin].");
     }
 
     #[test]

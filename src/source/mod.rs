@@ -139,13 +139,16 @@ pub fn lines(text: &str) -> impl Iterator<Item = (u32, usize, &str)> {
             return None;
         }
         let rest = &text[offset..];
-        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        let mut line = &rest[..end];
+        // A line ends at `\n`, `\r\n`, or a lone `\r` (old Mac files).
+        let (len, end) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, i + 2),
+            Some(i) => (i, i + 1),
+            None => (rest.len(), rest.len()),
+        };
+        let mut line = &rest[..len];
         let mut start = offset;
         offset += end;
         number += 1;
-        line = line.strip_suffix('\n').unwrap_or(line);
-        line = line.strip_suffix('\r').unwrap_or(line);
         if number == 1
             && let Some(stripped) = line.strip_prefix('\u{feff}')
         {
@@ -154,6 +157,11 @@ pub fn lines(text: &str) -> impl Iterator<Item = (u32, usize, &str)> {
         }
         Some((number, start, line))
     })
+}
+
+/// Number of line ends in `s`, counted as [`lines`] does.
+pub fn line_breaks(s: &str) -> usize {
+    s.matches('\n').count() + s.matches('\r').count() - s.matches("\r\n").count()
 }
 
 /// Byte range of `s` within a line starting at `line_start`, with surrounding whitespace
@@ -175,6 +183,13 @@ mod tests {
         let text = "\u{feff}one\r\ntwo\n\nthree";
         let got: Vec<_> = lines(text).collect();
         assert_eq!(got, vec![(1, 3, "one"), (2, 8, "two"), (3, 12, ""), (4, 13, "three")]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let got: Vec<_> = lines("a\rb\r\nc\n").collect();
+        assert_eq!(got, vec![(1, 0, "a"), (2, 2, "b"), (3, 5, "c")]);
+        assert_eq!(line_breaks("a\rb\r\nc\n"), 3);
     }
 
     #[test]

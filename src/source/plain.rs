@@ -36,15 +36,15 @@ impl SourceFormat for PlainText {
         let mut open: Option<(u32, u32, usize, usize)> = None;
         let mut first_line = true;
         let mut blocks = Vec::new();
-        for (number, start, line) in lines(text) {
+        let all: Vec<(u32, usize, &str)> = lines(text).collect();
+        for (i, &(number, start, line)) in all.iter().enumerate() {
             if line.trim().is_empty() {
                 blocks.extend(open.take());
                 continue;
             }
             if std::mem::take(&mut first_line) {
-                let mut after = text[start + line.len()..].lines().skip(1);
-                let next_blank = after.next().is_some_and(|l| l.trim().is_empty());
-                let more = after.any(|l| !l.trim().is_empty());
+                let next_blank = all.get(i + 1).is_some_and(|l| l.2.trim().is_empty());
+                let more = all[i + 1..].iter().any(|l| !l.2.trim().is_empty());
                 if looks_like_title(line) && next_blank && more {
                     doc.title = line.trim().to_string();
                     doc.title_line = number;

@@ -121,12 +121,21 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     env.write("corpus/.hidden.txt", "[[Hidden]]\n\nSecret hidden text.\n");
     env.write("corpus/notes.txt~", "[[Backup]]\n\nBackup text.\n");
     env.write("corpus/.git/config", "[core]\n");
+    env.write("corpus/heading-only.md", "# Only a heading\n");
+    env.write("corpus/old-mac.txt", "Old Mac File\r\rFirst paragraph about the Mac.\rSecond line.\r");
     let r = env.run(&["index"]).expect(0);
     assert!(r.stderr.contains("corpus/blob.bin: skipped: binary file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/empty.txt: skipped: empty file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/blank.txt: skipped: empty file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/latin1.txt: not UTF-8: decoded as Windows-1252"), "{}", r.stderr);
-    assert!(summary(&r.stderr).contains("; 3 files skipped)"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus/heading-only.md: skipped: no text to index"), "{}", r.stderr);
+    assert!(summary(&r.stderr).contains("; 4 files skipped)"), "{}", r.stderr);
+    let v = env.search_json("Mac paragraph", &[]);
+    assert_eq!(v["hits"][0]["document"], "Old Mac File");
+    assert_eq!(
+        (v["hits"][0]["source"]["line_start"].as_u64(), v["hits"][0]["source"]["line_end"].as_u64()),
+        (Some(3), Some(4))
+    );
     assert!(!r.stderr.contains("hidden") && !r.stderr.contains("notes.txt~"), "{}", r.stderr);
     assert_eq!(env.search_json("café", &[])["hits"][0]["document"], "Café Procope");
     assert_eq!(env.search_json("secret hidden", &["--exact"])["total_hits"], 0);
