@@ -66,6 +66,13 @@ fn all(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Result<Vec<Passage>, S
 /// One word of a `cite` query: in the text or author of a reference, as an ISBN or OCLC
 /// number, or as a year.
 fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
+    // A year alone asks for works of that year, not titles that mention it.
+    if let Some(year) = year_of(word) {
+        if citation {
+            return Box::new(AllQuery);
+        }
+        return Box::new(TermQuery::new(Term::from_field_u64(f.year, year), IndexRecordOption::Basic));
+    }
     let terms: Vec<String> = analyze(word).into_iter().map(|t| t.text).collect();
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let text_field = if citation { f.citation } else { f.text };
@@ -89,6 +96,12 @@ fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
         }
     }
     Box::new(BooleanQuery::new(should))
+}
+
+/// A publication year as a query word (`1905`).
+fn year_of(word: &str) -> Option<u64> {
+    let y: u64 = word.parse().ok().filter(|_| word.len() == 4)?;
+    (1000..=2999).contains(&y).then_some(y)
 }
 
 /// Every work matching `query` (all works when `None`), sorted by author and year.
@@ -157,11 +170,13 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
 
     // Works known only from citations.
     let mut cited: BTreeMap<String, Work> = BTreeMap::new();
-    let wanted: Vec<String> = words.iter().flat_map(|w| analyze(w)).map(|t| t.text).collect();
+    let years: Vec<u64> = words.iter().filter_map(|w| year_of(w)).collect();
+    let wanted: Vec<String> =
+        words.iter().filter(|w| year_of(w).is_none()).flat_map(|w| analyze(w)).map(|t| t.text).collect();
     for p in all(&searcher, f, &*matching(true, None))? {
         for c in p.citations.iter().filter(|c| c.reference.is_none()) {
             let have: Vec<String> = analyze(&c.raw).into_iter().map(|t| t.text).collect();
-            if !wanted.iter().all(|w| have.contains(w)) {
+            if !wanted.iter().all(|w| have.contains(w)) || !years.iter().all(|y| c.year == Some(*y as u32)) {
                 continue;
             }
             let key = citation_key(c);

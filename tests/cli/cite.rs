@@ -60,6 +60,13 @@ fn lookup_by_name_isbn_and_oclc() {
         .map(|r| r["authors"][0]["family"].as_str().unwrap())
         .collect();
     assert_eq!(families, vec!["Trani", "White"]);
+    let v = cite(&env, &["1905"]);
+    let years: Vec<u64> =
+        v["references"].as_array().unwrap().iter().map(|r| r["year"].as_u64().unwrap()).collect();
+    assert!(
+        years.len() >= 2 && years.iter().all(|y| *y == 1905),
+        "a year asks for works of that year: {years:?}"
+    );
     let r = env.run(&["cite", "--json", "nonexistent-author-xyz"]).expect(1);
     assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["references"], serde_json::json!([]));
 }
