@@ -300,3 +300,26 @@ fn add_refuses_two_files_of_one_name_and_ignored_names() {
     let r = env.run(&["add", "d1/.hidden.txt"]).expect(2);
     assert!(r.stderr.contains("hidden and backup files are not indexed"), "{}", r.stderr);
 }
+
+#[test]
+fn a_progress_bar_shows_on_a_terminal_only() {
+    let env = TestEnv::empty();
+    for i in 0..200 {
+        env.write(&format!("corpus/copy-{i:03}.txt"), SEED);
+    }
+    // `script` (util-linux, an essential Debian package) runs the command on a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_citedex");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{bin} index"), "/dev/null"])
+        .current_dir(env.dir.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run script");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("indexing") && shown.contains("files"), "a bar on a terminal: {shown}");
+    // Through pipes: the summary line only.
+    let r = env.run(&["index", "--rebuild"]).expect(0);
+    assert!(!r.stderr.contains("indexing"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+}
