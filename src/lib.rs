@@ -3,11 +3,15 @@
 //! The pipeline, one module per step:
 //!
 //! ```text
-//! corpus file ─▶ source (format readers) ─▶ Document ─▶ passage (splitter) ─▶ Passage
-//!                                             └─▶ cite (bibliography, inline citations)
-//! Passage ─▶ index (schema, writer, manifest) ─▶ tantivy
-//! query ─▶ search (query, matcher, ranking, snippet) ─▶ Hit ─▶ render (text, json)
+//! corpus ─▶ corpus (scan, decode) ─▶ source (wiki, markdown, plain) ─▶ Document
+//! Document ─▶ passage (splitter, provenance) ─▶ Passage ◀─ cite (bibliography, inline, link)
+//! Passage ─▶ index (schema, writer, manifest/catalog, reader, stats) ─▶ tantivy
+//! query ─▶ search (query, matcher, ranking, snippet, works) ─▶ Hit / Work
+//! Hit / Work ─▶ render (text, json, bibtex, csl, progress)
 //! ```
+//!
+//! `analysis` is the one analyzer (UAX #29 words, folding, stemming, CJK) used at index time,
+//! at query time and for snippets.
 //!
 //! [`commands`] ties the steps together for the command line; the binary only parses
 //! arguments and maps [`Outcome`]s to exit codes.
