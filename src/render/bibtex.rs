@@ -1,5 +1,5 @@
 //! BibTeX output for parsed bibliography entries: citation keys ([`key`]), one entry
-//! ([`entry`]) and a whole `.bib` file ([`write`]).
+//! ([`entry`]) and a whole `.bib` file ([`write()`]).
 //!
 //! Entries are `@article` (there is a journal), `@book` (a publisher or an ISBN) or `@misc`.
 //! Field values are escaped so that BibTeX reads them back as written: the specials

@@ -1,5 +1,5 @@
 //! CSL-JSON output for parsed bibliography entries: one item ([`item`]) and a whole file, a
-//! JSON array ([`write`]), as read by citeproc processors, Zotero, Pandoc and Typst.
+//! JSON array ([`write()`]), as read by citeproc processors, Zotero, Pandoc and Typst.
 //!
 //! Items are `article-journal` (there is a journal), `book` (a publisher or an ISBN) or
 //! `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
