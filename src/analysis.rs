@@ -130,6 +130,11 @@ fn term_of(cache: &mut TermCache, word: &str) -> String {
     t
 }
 
+/// The terms of `text`, without offsets.
+pub fn terms(text: &str) -> Vec<String> {
+    analyze(text).into_iter().map(|t| t.text).collect()
+}
+
 /// Calls `f(from, to, word)` for every word of `text`, CJK characters one by one.
 pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     for (start, segment) in text.split_word_bound_indices() {
@@ -267,10 +272,6 @@ impl TokenStream for CitedexTokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn terms(text: &str) -> Vec<String> {
-        analyze(text).into_iter().map(|t| t.text).collect()
-    }
 
     #[test]
     fn folds_diacritics_and_stems_english() {

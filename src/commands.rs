@@ -59,18 +59,6 @@ pub fn index(paths: &Paths, rebuild: bool, err: &mut dyn Write) -> Result<Outcom
     Ok(Outcome::Success)
 }
 
-/// Whether the corpus differs from what the index last saw (by sizes and modification times).
-pub fn is_stale(paths: &Paths, ci: &CitedexIndex) -> bool {
-    let Ok((files, _)) = crate::corpus::scan(&paths.corpus) else {
-        return false;
-    };
-    files.len() != ci.meta.files.len()
-        || files
-            .iter()
-            .zip(&ci.meta.files)
-            .any(|(f, e)| f.path != e.path || f.size != e.size || f.mtime != e.mtime)
-}
-
 /// Opens the index, building it first when there is none, and (with `update`) bringing it up
 /// to date with the corpus.
 pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<CitedexIndex> {
@@ -93,7 +81,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         index(paths, false, err)?;
         return Ok(CitedexIndex::open(&paths.index)?);
     };
-    if update && paths.corpus.is_dir() && is_stale(paths, &ci) {
+    if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &ci.meta) {
         match run_indexer(paths, false) {
             Ok(summary) => report(err, &summary)?,
             Err(e) if matches!(e.downcast_ref::<WriteError>(), Some(WriteError::Locked(_))) => {

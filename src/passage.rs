@@ -59,6 +59,11 @@ pub struct Passage {
 }
 
 impl Passage {
+    /// The bibliography entry one of this passage's citations is linked to, if any.
+    pub fn linked(&self, c: &Citation) -> Option<&crate::cite::link::LinkedReference> {
+        c.reference.as_ref().and_then(|id| self.cited.iter().find(|r| &r.id == id))
+    }
+
     /// `Document › Section ¶n — path:line`, the line a reader copies into a footnote.
     pub fn cite_as(&self) -> String {
         let mut s = self.document.clone();

@@ -113,36 +113,26 @@ pub fn work_key(r: &Reference) -> String {
     }
     let mut families: Vec<String> = r.authors.iter().map(|a| slug(&fold(&a.family))).collect();
     families.sort();
-    let title: Vec<String> = r
-        .title
-        .as_deref()
-        .unwrap_or(&r.raw)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(fold)
-        .collect();
-    format!(
-        "work:{}:{}:{}",
-        families.join("+"),
-        r.year.map_or("nd".into(), |y| y.to_string()),
-        title.join("-")
-    )
+    let title = key_words(r.title.as_deref().unwrap_or(&r.raw));
+    format!("work:{}:{}:{title}", families.join("+"), r.year.map_or("nd".into(), |y| y.to_string()))
+}
+
+/// The first eight words of a title, folded and joined by `-`: the title part of a work key.
+fn key_words(title: &str) -> String {
+    let words: Vec<String> =
+        title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(8).map(fold).collect();
+    words.join("-")
 }
 
 /// The key of a work known only from a citation (no bibliography entry).
 pub fn citation_key(c: &Citation) -> String {
-    let who: Vec<String> =
+    // Sorted: the words come from a set, and the key must not change from run to run.
+    let mut who: Vec<String> =
         c.author.as_deref().and_then(cited_family).unwrap_or_default().into_iter().collect();
+    who.sort();
     let who = who.join("-");
-    let what = c.title.as_deref().or(c.container.as_deref()).unwrap_or(&c.raw);
-    let title: Vec<String> =
-        what.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(8).map(fold).collect();
-    if who.is_empty() {
-        format!("cited:{}", title.join("-"))
-    } else {
-        format!("cited:{who}:{}", title.join("-"))
-    }
+    let title = key_words(c.title.as_deref().or(c.container.as_deref()).unwrap_or(&c.raw));
+    if who.is_empty() { format!("cited:{title}") } else { format!("cited:{who}:{title}") }
 }
 
 #[cfg(test)]

@@ -44,6 +44,13 @@ pub struct FileEntry {
     pub skipped: Option<String>,
 }
 
+impl FileEntry {
+    /// Whether a file on disk has the size and modification time recorded for it.
+    pub fn matches(&self, file: &crate::corpus::SourceFile) -> bool {
+        self.path == file.path && self.size == file.size && self.mtime == file.mtime
+    }
+}
+
 /// One document of an indexed file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentEntry {

@@ -79,6 +79,13 @@ fn count(n: u64, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
+/// Whether the corpus differs from what the index last saw, judged by sizes and modification
+/// times only (cheap enough to run before every search).
+pub fn is_stale(corpus: &Path, meta: &Meta) -> bool {
+    let Ok((files, _)) = corpus::scan(corpus) else { return false };
+    files.len() != meta.files.len() || files.iter().zip(&meta.files).any(|(f, e)| !e.matches(f))
+}
+
 /// Reasons a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -132,9 +139,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     for file in files {
         let prev = old.remove(&file.path).filter(|_| !opts.rebuild);
         match prev {
-            Some(p) if p.size == file.size && p.mtime == file.mtime && !reparse => {
-                plans.push(Plan::Unchanged(p))
-            }
+            Some(p) if p.matches(&file) && !reparse => plans.push(Plan::Unchanged(p)),
             previous => plans.push(Plan::Index { file, previous }),
         }
     }

@@ -35,7 +35,7 @@ pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
 
 /// `{"text", "reference": {"id", "authors", "year", "title"} | null, "byte_start", "byte_end", …}`
 fn citation(p: &Passage, c: &crate::cite::Citation) -> Value {
-    let linked = c.reference.as_ref().and_then(|id| p.cited.iter().find(|r| &r.id == id));
+    let linked = p.linked(c);
     json!({
         "text": c.raw,
         "reference": linked.map(|r| json!({

@@ -82,7 +82,7 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
 pub fn citations(w: &mut impl Write, p: &Passage, style: Style) -> io::Result<()> {
     for c in &p.citations {
         writeln!(w, "    {} {}", style.paint("36", "cites"), c.raw)?;
-        if let Some(r) = c.reference.as_ref().and_then(|id| p.cited.iter().find(|r| &r.id == id)) {
+        if let Some(r) = p.linked(c) {
             let who: Vec<String> = r.authors.iter().map(|a| a.family.clone()).collect();
             let year = r.year.map_or("n.d.".to_string(), |y| y.to_string());
             let title = r.title.as_deref().unwrap_or("");

@@ -2,7 +2,7 @@
 //! basis of re-ranking (how many words, how close) and of snippets and highlights.
 
 use super::query::{Atom, Query};
-use crate::analysis::{Term, analyze};
+use crate::analysis::{Term, analyze, terms};
 
 /// What one atom looks for among analyzed terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl Matcher {
 fn pattern(atom: &Atom) -> Option<Pattern> {
     match atom {
         Atom::Word(w) | Atom::Phrase(w) => {
-            let seq: Vec<String> = analyze(w).into_iter().map(|t| t.text).collect();
+            let seq = terms(w);
             (!seq.is_empty()).then_some(Pattern::Seq(seq))
         }
         Atom::Prefix(p) => Some(Pattern::Prefix(p.clone())),

@@ -13,7 +13,7 @@ pub mod query;
 pub mod snippet;
 pub mod works;
 
-use crate::analysis::{analyze, fold};
+use crate::analysis::{analyze, fold, terms};
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::{Passage, slug};
 use matcher::{Matcher, distinct_units, min_span};
@@ -145,6 +145,13 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
 }
 
+/// A scored candidate, with the key under which near-identical passages fold together.
+struct Ranked {
+    passage: Passage,
+    explanation: Explanation,
+    key: String,
+}
+
 /// Scores candidates: more query words first, then BM25 raised by closeness.
 fn rank(
     searcher: &Searcher,
@@ -152,7 +159,7 @@ fn rank(
     parsed: &Query,
     matcher: &Matcher,
     top: Vec<(f32, DocAddress)>,
-) -> Result<Vec<(Passage, Explanation)>, SearchError> {
+) -> Result<Vec<Ranked>, SearchError> {
     // Function words (`of`, `the`) count for BM25 and phrases, not for "how many words".
     let content: Vec<bool> = parsed.units.iter().map(|u| !u.alternatives.iter().all(is_stopword)).collect();
     let counted = |u: &usize| content[*u] || !content.contains(&true);
@@ -160,7 +167,10 @@ fn rank(
     let mut ranked = Vec::with_capacity(top.len());
     for (bm25, address) in top {
         let passage = load(searcher, f, address)?;
-        let (_, in_text) = matcher.find_in(&passage.text);
+        let (text_terms, in_text) = matcher.find_in(&passage.text);
+        // Near-identical passages share this key: same kind, same analyzed text.
+        let terms: Vec<&str> = text_terms.iter().map(|t| t.text.as_str()).collect();
+        let key = format!("{}\u{0}{}", passage.kind, terms.join(" "));
         let (_, in_title) = matcher.find_in(&passage.document);
         let (_, in_section) = matcher.find_in(&passage.section.join(" "));
         let mut all = in_text.clone();
@@ -179,18 +189,20 @@ fn rank(
         let proximity = span.map_or(0.0, |s| distinct_units(&near) as f32 / s as f32);
         let score = bm25 * (1.0 + proximity);
         let explanation = Explanation { bm25, words_matched, words, span, proximity, score };
-        ranked.push((passage, explanation));
+        ranked.push(Ranked { passage, explanation, key });
     }
-    ranked.sort_by(|a, b| b.1.words_matched.cmp(&a.1.words_matched).then(b.1.score.total_cmp(&a.1.score)));
+    ranked.sort_by(|a, b| {
+        let (a, b) = (&a.explanation, &b.explanation);
+        b.words_matched.cmp(&a.words_matched).then(b.score.total_cmp(&a.score))
+    });
     Ok(ranked)
 }
 
 /// Folds near-identical passages (same kind, same analyzed text) into the first of them.
-fn collapse(ranked: Vec<(Passage, Explanation)>, explain: bool) -> Vec<Hit> {
+fn collapse(ranked: Vec<Ranked>, explain: bool) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (passage, explanation) in ranked {
-        let key = format!("{}\u{0}{}", passage.kind, normalized(&passage.text));
+    for Ranked { passage, explanation, key } in ranked {
         if let Some(&i) = seen.get(&key) {
             hits[i].duplicates.push(passage.id.clone());
             continue;
@@ -221,10 +233,6 @@ fn is_stopword(atom: &Atom) -> bool {
         Atom::Word(w) => STOPWORDS.contains(&w.to_lowercase().as_str()),
         _ => false,
     }
-}
-
-fn normalized(text: &str) -> String {
-    analyze(text).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
 }
 
 /// Reads a passage's stored record.
@@ -298,7 +306,9 @@ fn nearest(searcher: &Searcher, f: &Fields, word: &str, term: &str) -> Result<Op
     }
     let folded = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
     let mut best: Option<(u32, u64, String)> = None;
-    for candidate in [term.to_string(), folded] {
+    // The stem, and the word unstemmed when that differs: each scan walks the dictionary.
+    let candidates = if folded == term { vec![folded] } else { vec![term.to_string(), folded] };
+    for candidate in candidates {
         let distance = match candidate.chars().count() {
             0..=2 => continue,
             3..=5 => 1,
@@ -425,11 +435,8 @@ fn to_tantivy(f: &Fields, q: &Query) -> Box<dyn TQuery> {
 /// An ISBN (any form) or an OCLC number, looked up among reference identifiers.
 fn id_query(f: &Fields, atom: &Atom) -> Option<Box<dyn TQuery>> {
     let Atom::Word(w) = atom else { return None };
-    let id = crate::cite::bibliography::normalize_isbn(w).or_else(|| {
-        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
-        let plain = w.chars().all(|c| c.is_ascii_digit() || c == '-');
-        (plain && digits.len() >= 5).then_some(digits)
-    })?;
+    use crate::cite::bibliography::{identifier_digits, normalize_isbn};
+    let id = normalize_isbn(w).or_else(|| identifier_digits(w).filter(|d| d.len() >= 5))?;
     let q = TermQuery::new(Term::from_field_text(f.ids, &id), IndexRecordOption::Basic);
     Some(Box::new(BoostQuery::new(Box::new(q), ID_BOOST)))
 }
@@ -456,9 +463,7 @@ fn atom_query(atom: &Atom, fields: &[(Field, f32)]) -> Box<dyn TQuery> {
 
 fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
     match atom {
-        Atom::Word(w) | Atom::Phrase(w) => {
-            terms_query(field, &analyze(w).into_iter().map(|t| t.text).collect::<Vec<_>>(), true)
-        }
+        Atom::Word(w) | Atom::Phrase(w) => terms_query(field, &terms(w), true),
         Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
         Atom::Terms(ts) => terms_query(field, ts, true),
         Atom::Prefix(p) => {
@@ -491,10 +496,6 @@ fn terms_query(field: Field, terms: &[String], phrase: bool) -> Box<dyn TQuery> 
     }
 }
 
-fn analyzed(s: &str) -> Vec<String> {
-    analyze(s).into_iter().map(|t| t.text).collect()
-}
-
 fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn TQuery> {
     match filter {
         Filter::Doc(v) => Box::new(BooleanQuery::new(vec![
@@ -502,13 +503,13 @@ fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn TQuery> {
                 Occur::Should,
                 Box::new(TermQuery::new(Term::from_field_text(f.doc, &slug(v)), IndexRecordOption::Basic)),
             ),
-            (Occur::Should, terms_query(f.title, &analyzed(v), false)),
+            (Occur::Should, terms_query(f.title, &terms(v), false)),
         ])),
-        Filter::Section(v) => terms_query(f.section, &analyzed(v), false),
+        Filter::Section(v) => terms_query(f.section, &terms(v), false),
         Filter::Kind(k) => {
             Box::new(TermQuery::new(Term::from_field_text(f.kind, k.as_str()), IndexRecordOption::Basic))
         }
-        Filter::Author(v) => terms_query(f.author, &analyzed(v), false),
+        Filter::Author(v) => terms_query(f.author, &terms(v), false),
         Filter::Year { from, to } => Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_u64(f.year, *from)),
             Bound::Included(Term::from_field_u64(f.year, *to)),

@@ -29,6 +29,22 @@ struct Window {
     end: usize,
 }
 
+impl Window {
+    /// Whether an occurrence lies wholly inside the window.
+    fn holds(&self, m: &Match) -> bool {
+        m.first >= self.start && m.last < self.end
+    }
+
+    /// Adds the units occurring inside the window to `covered`.
+    fn cover(&self, matches: &[Match], covered: &mut Vec<usize>) {
+        for m in matches.iter().filter(|m| self.holds(m)) {
+            if !covered.contains(&m.unit) {
+                covered.push(m.unit);
+            }
+        }
+    }
+}
+
 /// Builds the snippet of `text` for `matcher`, about `words` words long.
 pub fn make(text: &str, matcher: &Matcher, words: usize) -> Snippet {
     let (terms, matches) = matcher.find_in(text);
@@ -63,11 +79,7 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
         if new_units == 0 && !windows.is_empty() {
             break;
         }
-        for m in matches.iter().filter(|m| m.first >= w.start && m.last < w.end) {
-            if !covered.contains(&m.unit) {
-                covered.push(m.unit);
-            }
-        }
+        w.cover(matches, &mut covered);
         windows.push(w);
         if covered.len() == all_units.len() {
             break;
@@ -77,11 +89,7 @@ fn make_from(text: &str, terms: &[Term], matches: &[Match], words: usize) -> Sni
             let shrunk = best_window(terms, &sentence_starts, matches, words * 2 / 3, &[]).map(|(w, _)| w);
             windows[0] = shrunk.unwrap_or(windows[0]);
             covered.clear();
-            for m in matches.iter().filter(|m| m.first >= windows[0].start && m.last < windows[0].end) {
-                if !covered.contains(&m.unit) {
-                    covered.push(m.unit);
-                }
-            }
+            windows[0].cover(matches, &mut covered);
             budget = words / 3;
         }
     }
@@ -126,7 +134,7 @@ fn best_window(
     for s in starts {
         let s = s.min(terms.len() - size);
         let w = Window { start: s, end: s + size };
-        let inside: Vec<&Match> = matches.iter().filter(|m| m.first >= w.start && m.last < w.end).collect();
+        let inside: Vec<&Match> = matches.iter().filter(|m| w.holds(m)).collect();
         let mut units: Vec<usize> = inside.iter().map(|m| m.unit).filter(|u| !covered.contains(u)).collect();
         units.sort_unstable();
         units.dedup();
@@ -197,7 +205,7 @@ fn render(text: &str, terms: &[Term], matches: &[Match], windows: &[Window]) -> 
         let base = out.text.len();
         out.text.push_str(text[from..to].trim());
         let trim_lead = text[from..to].len() - text[from..to].trim_start().len();
-        for m in matches.iter().filter(|m| m.first >= w.start && m.last < w.end) {
+        for m in matches.iter().filter(|m| w.holds(m)) {
             let (hs, he) = (terms[m.first].from, terms[m.last].to);
             if hs >= from + trim_lead && he <= to {
                 let range = (base + hs - from - trim_lead, base + he - from - trim_lead);

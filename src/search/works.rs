@@ -3,9 +3,9 @@
 //! work), or a work known only from inline citations. Each comes with every passage citing it.
 
 use super::{SearchError, load};
-use crate::analysis::analyze;
-use crate::cite::bibliography::normalize_isbn;
+use crate::analysis::{analyze, terms};
 use crate::cite::bibliography::{Name, Reference};
+use crate::cite::bibliography::{identifier_digits, normalize_isbn};
 use crate::cite::link::citation_key;
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::Passage;
@@ -73,7 +73,7 @@ fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
         }
         return Box::new(TermQuery::new(Term::from_field_u64(f.year, year), IndexRecordOption::Basic));
     }
-    let terms: Vec<String> = analyze(word).into_iter().map(|t| t.text).collect();
+    let terms = terms(word);
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let text_field = if citation { f.citation } else { f.text };
     let in_field = |field: Field| -> Option<Box<dyn Query>> {
@@ -90,8 +90,7 @@ fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
         if let Some(isbn) = normalize_isbn(word) {
             should.push((Occur::Should, term(f.ids, &isbn)));
         }
-        let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-        if !digits.is_empty() && word.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        if let Some(digits) = identifier_digits(word) {
             should.push((Occur::Should, term(f.ids, &digits)));
         }
     }
@@ -100,8 +99,7 @@ fn word_query(f: &Fields, word: &str, citation: bool) -> Box<dyn Query> {
 
 /// A publication year as a query word (`1905`).
 fn year_of(word: &str) -> Option<u64> {
-    let y: u64 = word.parse().ok().filter(|_| word.len() == 4)?;
-    (1000..=2999).contains(&y).then_some(y)
+    crate::cite::bibliography::year_of(word).map(u64::from)
 }
 
 /// Every work matching `query` (all works when `None`), sorted by author and year.
@@ -175,7 +173,7 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
         words.iter().filter(|w| year_of(w).is_none()).flat_map(|w| analyze(w)).map(|t| t.text).collect();
     for p in all(&searcher, f, &*matching(true, None))? {
         for c in p.citations.iter().filter(|c| c.reference.is_none()) {
-            let have: Vec<String> = analyze(&c.raw).into_iter().map(|t| t.text).collect();
+            let have = terms(&c.raw);
             if !wanted.iter().all(|w| have.contains(w)) || !years.iter().all(|y| c.year == Some(*y as u32)) {
                 continue;
             }

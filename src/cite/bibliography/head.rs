@@ -86,7 +86,7 @@ fn year_group(inner: &str) -> Option<Vec<u32>> {
 }
 
 /// A four-digit year from 1000 to 2999.
-pub(super) fn year_of(tok: &str) -> Option<u32> {
+pub(crate) fn year_of(tok: &str) -> Option<u32> {
     if tok.len() != 4 || !tok.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -5,6 +5,13 @@
 use super::text::{is_hyphen, skip_while};
 use super::{Isbn, Reference};
 
+/// The digits of a number written with digits and hyphens only (an OCLC number, an ISBN
+/// as typed), as identifiers are indexed; `None` for anything else.
+pub fn identifier_digits(word: &str) -> Option<String> {
+    let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+    (!digits.is_empty() && word.chars().all(|c| c.is_ascii_digit() || c == '-')).then_some(digits)
+}
+
 /// The 13-digit form of a valid ISBN-10 or ISBN-13 (hyphens and spaces ignored, `X`
 /// allowed as an ISBN-10 check digit); `None` when the length or the check digit is wrong.
 pub fn normalize_isbn(s: &str) -> Option<String> {

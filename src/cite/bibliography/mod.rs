@@ -52,7 +52,8 @@ mod sentences;
 mod text;
 mod volume;
 
-pub use identifiers::normalize_isbn;
+pub(crate) use head::year_of;
+pub use identifiers::{identifier_digits, normalize_isbn};
 
 use description::describe;
 use head::{is_ditto, split_head};
