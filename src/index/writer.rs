@@ -80,8 +80,11 @@ fn count(n: u64, noun: &str) -> String {
 }
 
 /// Whether the corpus differs from what the index last saw, judged by sizes and modification
-/// times only (cheap enough to run before every search).
+/// times only (cheap enough to run before every search), or was read by an older parser.
 pub fn is_stale(corpus: &Path, meta: &Meta) -> bool {
+    if meta.parser != PARSER_VERSION {
+        return true;
+    }
     let Ok((files, _)) = corpus::scan(corpus) else { return false };
     files.len() != meta.files.len() || files.iter().zip(&meta.files).any(|(f, e)| !e.matches(f))
 }
