@@ -8,7 +8,7 @@
 //! wrapped in braces so that styles do not lowercase them. The `translator` field is
 //! biblatex's; plain BibTeX ignores it.
 
-use crate::cite::bibliography::{Name, Reference};
+use crate::cite::bibliography::{Genre, Name, Reference};
 use std::collections::HashSet;
 use std::io::{self, Write};
 use unicode_normalization::UnicodeNormalization;
@@ -53,12 +53,10 @@ pub fn key(r: &Reference, used: &mut HashSet<String>) -> String {
 
 /// `article`, `book` or `misc`.
 fn entry_type(r: &Reference) -> &'static str {
-    if r.container.is_some() {
-        "article"
-    } else if r.publisher.is_some() || !r.isbns.is_empty() {
-        "book"
-    } else {
-        "misc"
+    match r.genre() {
+        Genre::Article => "article",
+        Genre::Book => "book",
+        Genre::Other => "misc",
     }
 }
 

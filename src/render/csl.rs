@@ -5,7 +5,7 @@
 //! `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
 //! number goes in `note` (`OCLC 21581015`).
 
-use crate::cite::bibliography::{Name, Reference};
+use crate::cite::bibliography::{Genre, Name, Reference};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
@@ -44,12 +44,10 @@ pub fn write(w: &mut impl Write, items: &[(&str, &Reference)]) -> io::Result<()>
 
 /// `article-journal`, `book` or `document`.
 fn item_type(r: &Reference) -> &'static str {
-    if r.container.is_some() {
-        "article-journal"
-    } else if r.publisher.is_some() || !r.isbns.is_empty() {
-        "book"
-    } else {
-        "document"
+    match r.genre() {
+        Genre::Article => "article-journal",
+        Genre::Book => "book",
+        Genre::Other => "document",
     }
 }
 

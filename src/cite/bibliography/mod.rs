@@ -113,7 +113,29 @@ pub struct Reference {
     pub raw: String,
 }
 
+/// What kind of work an entry describes, as far as its parts tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Genre {
+    /// In a journal, review or newspaper.
+    Article,
+    /// Published on its own (a publisher or an ISBN).
+    Book,
+    Other,
+}
+
 impl Reference {
+    /// The kind of work: an article when it has a container, a book when it has a publisher
+    /// or an ISBN.
+    pub fn genre(&self) -> Genre {
+        if self.container.is_some() {
+            Genre::Article
+        } else if self.publisher.is_some() || !self.isbns.is_empty() {
+            Genre::Book
+        } else {
+            Genre::Other
+        }
+    }
+
     /// Valid ISBNs in 13-digit form, each once (an entry often gives the ISBN-10 and the
     /// ISBN-13 of one book).
     pub fn isbn13(&self) -> Vec<String> {
