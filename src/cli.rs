@@ -26,6 +26,24 @@ Examples:
   citedex search '\"Hibiya riots\"' --json
   citedex search 'Witte -memoirs kind:body' --limit 3";
 
+const EVAL_HELP: &str = "\
+Queries file, either format (told apart by content):
+  1<TAB>heat conduction in composite slabs     TSV: id, tab, query (# lines skipped)
+  <top> <num> Number: 401 <title> ... </top>   TREC topics: the <title> is the query
+Qrels (TREC): one `qid iter docid grade` per line; grade > 0 is relevant and is the
+gain for nDCG. Queries without a relevant judgement are skipped.
+
+Each query is searched DEPTH hits deep; a hit counts its passage, then the passages
+folded into it. At the document level (the default) a document ranks by its best
+passage and its id is its file name without extension (corpus/d00017.wiki -> d00017),
+or its slug when only the slug is judged. At the passage level ids are passage ids.
+Measures (trec_eval's): nDCG@10, MAP@DEPTH, R@DEPTH (recall), MRR@10.
+
+Examples:
+  citedex eval --queries queries.tsv --qrels qrels.txt
+  citedex eval --queries topics.txt --qrels qrels.txt --per-query --run run.txt
+  citedex eval --queries q.tsv --qrels passages.qrels --level passage --json";
+
 /// Full-text search for source texts that carry references: ranked, highlighted passages,
 /// each with an exact citation.
 #[derive(Debug, Parser)]
@@ -98,6 +116,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure ranking against relevance judgements: nDCG@10, MAP, recall and MRR@10.
+    #[command(after_help = EVAL_HELP)]
+    Eval(EvalArgs),
     /// Look up works (references) by author, title, year, ISBN, OCLC or free words, with every
     /// passage that cites them; without QUERY, list every work.
     #[command(
@@ -166,6 +187,71 @@ pub struct SearchArgs {
     /// Do not bring the index up to date with the corpus first.
     #[arg(long)]
     pub no_update: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Queries: `id<TAB>query` lines, or a TREC topic file.
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    /// Relevance judgements, TREC qrels: `qid iter docid grade` per line.
+    #[arg(long, value_name = "FILE")]
+    pub qrels: PathBuf,
+    /// What the qrels judge.
+    #[arg(long, value_enum, default_value_t = EvalLevel::Document)]
+    pub level: EvalLevel,
+    /// Also print one row per query.
+    #[arg(long)]
+    pub per_query: bool,
+    /// Also write the rankings as a TREC run file (`qid Q0 docid rank score citedex`).
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Results per query; MAP and recall are measured at this depth.
+    #[arg(
+        long,
+        default_value_t = crate::eval::DEFAULT_DEPTH,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000)
+    )]
+    pub depth: usize,
+    /// Do not bring the index up to date with the corpus first.
+    #[arg(long)]
+    pub no_update: bool,
+    /// Do not correct misspelled words.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+/// What `citedex eval`'s qrels judge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalLevel {
+    /// Documents (file name without extension, or slug), ranked by their best passage.
+    Document,
+    /// Passages, by id.
+    Passage,
+}
+
+impl EvalArgs {
+    pub fn config(&self) -> crate::commands::Eval {
+        crate::commands::Eval {
+            queries: self.queries.clone(),
+            qrels: self.qrels.clone(),
+            run: self.run.clone(),
+            per_query: self.per_query,
+            update: !self.no_update,
+            options: crate::eval::Options {
+                level: match self.level {
+                    EvalLevel::Document => crate::eval::Level::Document,
+                    EvalLevel::Passage => crate::eval::Level::Passage,
+                },
+                depth: self.depth,
+                exact: self.exact,
+            },
+        }
+    }
 }
 
 impl SearchArgs {

@@ -210,6 +210,58 @@ pub fn cite(
     Ok(if works.is_empty() { Outcome::NoMatch } else { Outcome::Success })
 }
 
+/// What `citedex eval` reads, writes and how it runs.
+#[derive(Clone, Debug)]
+pub struct Eval {
+    pub queries: PathBuf,
+    pub qrels: PathBuf,
+    /// Where to write a TREC run file.
+    pub run: Option<PathBuf>,
+    pub per_query: bool,
+    /// Bring the index up to date with the corpus first.
+    pub update: bool,
+    pub options: crate::eval::Options,
+}
+
+/// `citedex eval`: runs judged queries and prints nDCG@10, MAP, recall and MRR@10.
+pub fn eval(
+    paths: &Paths,
+    cfg: &Eval,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    use crate::eval;
+    // Read the files, and create the run file, first: a bad path fails before any work.
+    let (topics, qrels) = eval::load(&cfg.queries, &cfg.qrels)?;
+    let cannot = |path: &std::path::Path, e: std::io::Error| {
+        anyhow::anyhow!("{}: cannot write the run file: {e}", path.display())
+    };
+    let run_file = match &cfg.run {
+        Some(path) => Some((path, std::fs::File::create(path).map_err(|e| cannot(path, e))?)),
+        None => None,
+    };
+    let evaluation = ready(paths, cfg.update, err)
+        .and_then(|ci| Ok(eval::run(&ci, &topics, &qrels, &cfg.options)?))
+        .inspect_err(|_| {
+            if let Some(path) = &cfg.run {
+                let _ = std::fs::remove_file(path); // the empty file created above
+            }
+        })?;
+    if let Some((path, file)) = run_file {
+        let mut w = std::io::BufWriter::new(file);
+        eval::report::run_file(&mut w, &evaluation).and_then(|()| w.flush()).map_err(|e| cannot(path, e))?;
+    }
+    let mut w = std::io::BufWriter::new(out);
+    if output.json {
+        render::json::value(&mut w, &eval::report::json(&evaluation, cfg.per_query))?;
+    } else {
+        eval::report::text(&mut w, &evaluation, cfg.per_query)?;
+    }
+    w.flush()?;
+    Ok(Outcome::Success)
+}
+
 /// `citedex add FILE...`: copies files into the corpus and indexes them.
 pub fn add(paths: &Paths, files: &[PathBuf], force: bool, err: &mut dyn Write) -> Result<Outcome> {
     let mut plan: Vec<(PathBuf, Vec<u8>)> = Vec::new();

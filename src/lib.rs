@@ -8,6 +8,7 @@
 //! Passage ─▶ index (schema, writer, manifest/catalog, reader, stats) ─▶ tantivy
 //! query ─▶ search (query, matcher, ranking, snippet, works) ─▶ Hit / Work
 //! Hit / Work ─▶ render (text, json, bibtex, csl, progress)
+//! queries + qrels ─▶ eval (files, search, metrics, report) ─▶ nDCG@10, MAP, recall, MRR@10
 //! ```
 //!
 //! `analysis` is the one analyzer (UAX #29 words, folding, stemming, CJK) used at index time,
@@ -21,6 +22,7 @@ pub mod cite;
 pub mod cli;
 pub mod commands;
 pub mod corpus;
+pub mod eval;
 pub mod index;
 pub mod passage;
 pub mod render;

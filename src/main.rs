@@ -54,6 +54,9 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             let output = Output { json: *json, style };
             commands::cite(&paths, Some(&query), (*format).into(), output, !no_update, &mut out, &mut err)?
         }
+        Command::Eval(args) => {
+            commands::eval(&paths, &args.config(), Output { json: args.json, style }, &mut out, &mut err)?
+        }
         Command::Add { files, force } => commands::add(&paths, files, *force, &mut err)?,
         Command::Stats { json } => {
             commands::stats(&paths, Output { json: *json, style }, &mut out, &mut err)?

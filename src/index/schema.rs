@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 /// Bump when the schema, the analyzer or the stored record changes in a way an older index
 /// cannot serve: an index of another version is refused with a hint to rebuild.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.
@@ -48,6 +48,13 @@ pub struct Fields {
     pub work: Field,
     /// The whole passage as JSON, stored only.
     pub record: Field,
+    /// Hash of the document slug, the same for every passage of a document (ranking groups by it).
+    pub doc_key: Field,
+    /// Hash of the passage's kind and words, equal for near-identical passages (folded into one hit).
+    pub dup_key: Field,
+    /// The text of the whole document, analyzed without positions, on the document's first
+    /// passage only: the document-level evidence of ranking.
+    pub body: Field,
 }
 
 impl Fields {
@@ -76,6 +83,16 @@ impl Fields {
             cites: b.add_text_field("cites", STRING),
             work: b.add_text_field("work", STRING),
             record: b.add_text_field("record", STORED),
+            doc_key: b.add_u64_field("doc_key", FAST),
+            dup_key: b.add_u64_field("dup_key", FAST),
+            body: b.add_text_field(
+                "body",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(ANALYZER)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
         };
         (b.build(), fields)
     }
@@ -100,6 +117,9 @@ impl Fields {
             cites: f("cites")?,
             work: f("work")?,
             record: f("record")?,
+            doc_key: f("doc_key")?,
+            dup_key: f("dup_key")?,
+            body: f("body")?,
         })
     }
 }

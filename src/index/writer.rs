@@ -426,7 +426,19 @@ fn index_file(
             entry.references += 1;
         }
         entry.citations += p.citations.len() as u64;
-        writer.add_document(to_document(fields, p)?)?;
+    }
+    for (i, p) in passages.iter().enumerate() {
+        let mut d = to_document(fields, p)?;
+        // The document's whole text rides on its first passage.
+        if i == 0 || passages[i - 1].document_slug != p.document_slug {
+            let whole: Vec<&str> = passages[i..]
+                .iter()
+                .take_while(|q| q.document_slug == p.document_slug)
+                .map(|q| q.text.as_str())
+                .collect();
+            d.add_text(fields.body, whole.join("\n"));
+        }
+        writer.add_document(d)?;
     }
     Ok(entry)
 }
@@ -465,5 +477,32 @@ fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
         }
     }
     d.add_text(f.record, serde_json::to_string(p)?);
+    d.add_u64(f.doc_key, key_of(&[&p.document_slug]));
+    d.add_u64(f.dup_key, dup_key(p));
     Ok(d)
+}
+
+/// A 64-bit key of some strings (BLAKE3, first eight bytes).
+pub fn key_of(parts: &[&str]) -> u64 {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(&[0]);
+    }
+    let bytes: [u8; 8] = h.finalize().as_bytes()[..8].try_into().expect("eight bytes");
+    u64::from_le_bytes(bytes)
+}
+
+/// Near-identical passages share this key: the same kind and the same words, ignoring case
+/// and punctuation.
+pub fn dup_key(p: &Passage) -> u64 {
+    let mut words = String::with_capacity(p.text.len());
+    for c in p.text.chars() {
+        if c.is_alphanumeric() {
+            words.extend(c.to_lowercase());
+        } else if !words.ends_with(' ') {
+            words.push(' ');
+        }
+    }
+    key_of(&[p.kind.as_str(), words.trim()])
 }

@@ -64,13 +64,12 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
             style.paint(
                 "2",
                 &format!(
-                    "score {:.3} = bm25 {:.3} × (1 + proximity {:.2}{}); words {}/{}",
+                    "score {:.3} = (passage {:.3} + {} × document {:.3}) × crowding {}",
                     e.score,
-                    e.bm25,
-                    e.proximity,
-                    e.span.map(|s| format!(", span {s}")).unwrap_or_default(),
-                    e.words_matched,
-                    e.words
+                    e.passage,
+                    crate::search::rank::DOCUMENT_WEIGHT,
+                    e.document,
+                    e.crowding
                 )
             )
         )?;

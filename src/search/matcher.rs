@@ -28,9 +28,13 @@ pub struct Matcher {
 }
 
 impl Matcher {
+    /// One unit per atom a hit may be found by.
     pub fn new(query: &Query) -> Matcher {
-        let units = query.units.iter().map(|u| u.alternatives.iter().filter_map(pattern).collect()).collect();
-        Matcher { units }
+        Matcher::of_atoms(&query.atoms())
+    }
+
+    pub fn of_atoms(atoms: &[&Atom]) -> Matcher {
+        Matcher { units: atoms.iter().map(|a| pattern(a).into_iter().collect()).collect() }
     }
 
     /// Every occurrence of every unit in `terms`, ordered by position.

@@ -1,45 +1,41 @@
 //! Search: from a query string to ranked [`Hit`]s. Returns data; printing is [`crate::render`]'s.
 //!
 //! 1. [`query`] parses the query language;
-//! 2. words absent from the index are corrected to the nearest indexed term (unless exact);
-//! 3. tantivy scores candidates with BM25 over text, title and section (title and section
-//!    boosted), with an extra boost for passages holding every word;
-//! 4. candidates are re-ranked here: more query words first, then BM25 raised by how close
-//!    together the words are; near-identical passages collapse into one hit;
+//! 2. [`spell`] corrects typos (words absent from the index that are close to an indexed one);
+//! 3. tantivy finds the candidates and scores them with BM25 over each passage's text, title,
+//!    section and citations;
+//! 4. [`rank`] adds the BM25 of each candidate's whole document and spreads the first hits
+//!    over documents; near-identical passages collapse into one hit;
 //! 5. [`snippet`] cuts the fragment to show.
 
 pub mod matcher;
 pub mod query;
+pub mod rank;
 pub mod snippet;
+pub mod spell;
 pub mod works;
 
-use crate::analysis::{analyze, fold, terms};
+use crate::analysis::terms;
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::{Passage, slug};
-use matcher::{Matcher, distinct_units, min_span};
-use query::{Atom, Filter, Query, QueryError};
+use matcher::Matcher;
+use query::{Atom, Clause, Filter, Node, Occur as QOccur, Query, QueryError};
+use rank::{CITATION_WEIGHT, Candidate, SECTION_WEIGHT, TITLE_WEIGHT};
 use serde::Serialize;
 use snippet::Snippet;
+pub use spell::Correction;
 use std::collections::HashMap;
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-/// Boost of a match in the document title and in the section heading, against 1 for text.
-const TITLE_BOOST: f32 = 1.5;
-const SECTION_BOOST: f32 = 1.5;
-/// Boost of a match in the inline citations a passage carries.
-const CITATION_BOOST: f32 = 0.5;
 /// Boost of an exact ISBN or OCLC number.
 const ID_BOOST: f32 = 3.0;
-
-/// Words of a query that may be corrected (the first ones).
-const MAX_CORRECTED_WORDS: usize = 16;
 
 /// How to search.
 #[derive(Clone, Debug)]
@@ -59,19 +55,16 @@ impl Default for Options {
     }
 }
 
-/// The parts of a hit's score.
+/// The parts of a hit's score (see [`rank`]).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Explanation {
-    /// tantivy's BM25 score (with boosts).
-    pub bm25: f32,
-    /// Query words (units) found in the passage, and in the query.
-    pub words_matched: usize,
-    pub words: usize,
-    /// Fewest terms spanning one occurrence of each word found in the text.
-    pub span: Option<usize>,
-    /// Closeness bonus in [0, 1]: 1 when the words stand side by side.
-    pub proximity: f32,
-    /// bm25 × (1 + proximity).
+    /// BM25 of the passage: text, title, section and citations.
+    pub passage: f32,
+    /// BM25 of the passage's whole document.
+    pub document: f32,
+    /// Factor for the passages of the same document ranked above this one.
+    pub crowding: f32,
+    /// (passage + document weight × document) × crowding.
     pub score: f32,
 }
 
@@ -85,13 +78,6 @@ pub struct Hit {
     /// Ids of near-identical passages folded into this hit.
     pub duplicates: Vec<String>,
     pub explanation: Option<Explanation>,
-}
-
-/// A misspelled word and the indexed word searched instead.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Correction {
-    pub from: String,
-    pub to: String,
 }
 
 /// What a search found.
@@ -120,104 +106,70 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     let mut parsed = query::parse(input)?;
     let searcher = ci.searcher();
     let f = &ci.fields;
-    let corrections = if opts.exact { Vec::new() } else { correct(&searcher, f, &mut parsed)? };
-    let tq = to_tantivy(f, &parsed);
-    let docs = (searcher.num_docs() as usize).max(1);
-    let wanted = opts.offset.saturating_add(opts.limit).min(docs);
-    let matcher = Matcher::new(&parsed);
-    // Candidates to re-rank: with one word there is nothing to re-rank but duplicates. When
-    // folding duplicates leaves too few hits, fetch more.
-    let mut pool = if parsed.units.len() <= 1 { wanted * 2 + 10 } else { (wanted * 5).max(50) }.min(docs);
-    let (mut hits, total) = loop {
-        let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(pool).order_by_score(), Count))?;
-        let exhausted = top.len() < pool || pool >= docs;
-        let hits = collapse(rank(&searcher, f, &parsed, &matcher, top)?, opts.explain);
-        if hits.len() >= wanted || exhausted {
-            break (hits, total);
+    let corrections = if opts.exact { Vec::new() } else { spell::correct(&searcher, f, &mut parsed)? };
+    let scored = scored_atoms(&parsed);
+    let tq = to_tantivy(f, &parsed, &scored);
+    let wanted = opts.offset.saturating_add(opts.limit);
+    // Always the same depth, so that the order of the first hits never depends on the page.
+    let depth = if wanted <= rank::RERANK_DEPTH / 2 { rank::RERANK_DEPTH } else { wanted.saturating_mul(2) };
+    let depth = depth.min(searcher.num_docs() as usize).max(1);
+    let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
+    let mut candidates = rank::keys(&searcher, &top)?;
+    if !scored.is_empty() {
+        let documents = ci.meta.files.iter().map(|file| file.document_count).sum();
+        let body = document_query(f, &parsed);
+        let by_doc = rank::document_scores(&searcher, f, &*body, documents)?;
+        for c in &mut candidates {
+            c.document = by_doc.get(&c.doc_key).copied().unwrap_or(0.0);
         }
-        pool = pool.saturating_mul(4).min(docs);
-    };
-    let mut hits: Vec<Hit> = hits.drain(..).skip(opts.offset).take(opts.limit).collect();
+    }
+    let ordered = rank::order(candidates);
+    let matcher = Matcher::new(&parsed);
+    let mut hits = collapse(&searcher, f, ordered, opts)?;
     for h in &mut hits {
         h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
     }
-    let corrections = surface_forms(corrections, &hits);
     Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
 }
 
-/// A scored candidate, with the key under which near-identical passages fold together.
-struct Ranked {
-    passage: Passage,
-    explanation: Explanation,
-    key: String,
-}
-
-/// Scores candidates: more query words first, then BM25 raised by closeness.
-fn rank(
+/// Folds near-identical passages (same `dup_key`) into the first of them over all ordered
+/// candidates, so that a hit's duplicates never depend on the page, then loads the records of
+/// the hits of the page (`offset`, `limit`) only.
+fn collapse(
     searcher: &Searcher,
     f: &Fields,
-    parsed: &Query,
-    matcher: &Matcher,
-    top: Vec<(f32, DocAddress)>,
-) -> Result<Vec<Ranked>, SearchError> {
-    // Function words (`of`, `the`) count for BM25 and phrases, not for "how many words".
-    let content: Vec<bool> = parsed.units.iter().map(|u| !u.alternatives.iter().all(is_stopword)).collect();
-    let counted = |u: &usize| content[*u] || !content.contains(&true);
-    let words = (0..content.len()).filter(counted).count();
-    let mut ranked = Vec::with_capacity(top.len());
-    for (bm25, address) in top {
-        let passage = load(searcher, f, address)?;
-        let (text_terms, in_text) = matcher.find_in(&passage.text);
-        // Near-identical passages share this key: same kind, same analyzed text.
-        let terms: Vec<&str> = text_terms.iter().map(|t| t.text.as_str()).collect();
-        let key = format!("{}\u{0}{}", passage.kind, terms.join(" "));
-        let (_, in_title) = matcher.find_in(&passage.document);
-        let (_, in_section) = matcher.find_in(&passage.section.join(" "));
-        let mut all = in_text.clone();
-        all.extend(in_title);
-        all.extend(in_section);
-        for c in &passage.citations {
-            all.extend(matcher.find_in(&c.raw).1);
+    ordered: Vec<Candidate>,
+    opts: &Options,
+) -> Result<Vec<Hit>, SearchError> {
+    let mut groups: Vec<(Candidate, Vec<DocAddress>)> = Vec::new();
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    for c in ordered {
+        match seen.get(&c.dup_key) {
+            Some(&i) => groups[i].1.push(c.address),
+            None => {
+                seen.insert(c.dup_key, groups.len());
+                groups.push((c, Vec::new()));
+            }
         }
-        let mut units: Vec<usize> = all.iter().map(|m| m.unit).filter(counted).collect();
-        units.sort_unstable();
-        units.dedup();
-        let words_matched = units.len();
-        // Closeness of the counted words only: `the` next to anything says nothing.
-        let near: Vec<_> = in_text.iter().copied().filter(|m| counted(&m.unit)).collect();
-        let span = if distinct_units(&near) > 1 { min_span(&near) } else { None };
-        let proximity = span.map_or(0.0, |s| distinct_units(&near) as f32 / s as f32);
-        let score = bm25 * (1.0 + proximity);
-        let explanation = Explanation { bm25, words_matched, words, span, proximity, score };
-        ranked.push(Ranked { passage, explanation, key });
     }
-    ranked.sort_by(|a, b| {
-        let (a, b) = (&a.explanation, &b.explanation);
-        b.words_matched.cmp(&a.words_matched).then(b.score.total_cmp(&a.score))
-    });
-    Ok(ranked)
-}
-
-/// Folds near-identical passages (same kind, same analyzed text) into the first of them.
-fn collapse(ranked: Vec<Ranked>, explain: bool) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for Ranked { passage, explanation, key } in ranked {
-        if let Some(&i) = seen.get(&key) {
-            hits[i].duplicates.push(passage.id.clone());
-            continue;
+    let mut hits = Vec::new();
+    for (i, (c, dups)) in groups.into_iter().enumerate().skip(opts.offset).take(opts.limit) {
+        let explanation =
+            Explanation { passage: c.passage, document: c.document, crowding: c.crowding, score: c.score };
+        let mut duplicates = Vec::with_capacity(dups.len());
+        for d in dups {
+            duplicates.push(load(searcher, f, d)?.id);
         }
-        seen.insert(key, hits.len());
         hits.push(Hit {
-            rank: hits.len() + 1,
-            score: explanation.score,
+            rank: i + 1,
+            score: c.score,
             snippet: Snippet::default(),
-            passage,
-            duplicates: Vec::new(),
-            explanation: explain.then_some(explanation),
+            passage: load(searcher, f, c.address)?,
+            duplicates,
+            explanation: opts.explain.then_some(explanation),
         });
     }
-    hits
+    Ok(hits)
 }
 
 /// Words too common to say whether a passage is about the query.
@@ -228,10 +180,54 @@ const STOPWORDS: &[&str] = &[
     "что",
 ];
 
+/// Whether a lowercase word is a function word.
+pub fn is_stopword_text(word: &str) -> bool {
+    STOPWORDS.contains(&word)
+}
+
 fn is_stopword(atom: &Atom) -> bool {
     match atom {
-        Atom::Word(w) => STOPWORDS.contains(&w.to_lowercase().as_str()),
+        Atom::Word(w) => is_stopword_text(&w.to_lowercase()),
         _ => false,
+    }
+}
+
+/// The optional top-level atoms that score: function words leave when the query has other
+/// words (a rare `where` would outweigh the words that matter), and an atom repeated in the
+/// query counts once. Returned as indices into the top-level clauses.
+fn scored_atoms(q: &Query) -> Vec<usize> {
+    let atoms: Vec<(usize, &Atom)> = q
+        .clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.occur != QOccur::MustNot)
+        .filter_map(|(i, c)| if let Node::Atom(a) = &c.node { Some((i, a)) } else { None })
+        .collect();
+    let content = q.atoms().iter().any(|a| !is_stopword(a));
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    let mut out = Vec::new();
+    for (i, a) in atoms {
+        if content && is_stopword(a) && q.clauses[i].occur == QOccur::Should {
+            continue;
+        }
+        let key = atom_key(a);
+        if seen.contains(&key) && q.clauses[i].occur == QOccur::Should {
+            continue;
+        }
+        seen.push(key);
+        out.push(i);
+    }
+    out
+}
+
+/// What an atom searches for, to find repeats.
+fn atom_key(a: &Atom) -> Vec<String> {
+    match a {
+        Atom::Word(w) => terms(w),
+        Atom::Phrase(p) => std::iter::once("\"".to_string()).chain(terms(p)).collect(),
+        Atom::Prefix(p) => vec![format!("{p}*")],
+        Atom::Term(t) => vec![t.clone()],
+        Atom::Terms(ts) => std::iter::once("\"".to_string()).chain(ts.iter().cloned()).collect(),
     }
 }
 
@@ -245,189 +241,94 @@ pub fn load(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Pass
     serde_json::from_str(json).map_err(|e| SearchError::Record(e.to_string()))
 }
 
-/// Replaces words found nowhere in the index by their nearest indexed term.
-fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correction>, SearchError> {
-    let mut out = Vec::new();
-    // Each correction scans the term dictionary with an automaton: bound the work a very long
-    // query can ask for.
-    for unit in q.units.iter_mut().take(MAX_CORRECTED_WORDS) {
-        for atom in &mut unit.alternatives {
-            match atom {
-                Atom::Word(word) => {
-                    let terms = analyze(word);
-                    if terms.len() != 1 {
-                        continue;
-                    }
-                    if let Some(t) = nearest(searcher, f, word, &terms[0].text)? {
-                        out.push(Correction { from: word.clone(), to: t.clone() });
-                        *atom = Atom::Term(t);
-                    }
-                }
-                Atom::Phrase(phrase) => {
-                    // Each word of a phrase is corrected on its own; the phrase stays a phrase.
-                    let terms = analyze(phrase);
-                    let mut fixed = Vec::with_capacity(terms.len());
-                    let mut changed = false;
-                    for t in &terms {
-                        let surface = &phrase[t.from..t.to];
-                        match nearest(searcher, f, surface, &t.text)? {
-                            Some(c) => {
-                                out.push(Correction { from: surface.to_string(), to: c.clone() });
-                                fixed.push(c);
-                                changed = true;
-                            }
-                            None => fixed.push(t.text.clone()),
-                        }
-                    }
-                    if changed {
-                        *atom = Atom::Terms(fixed);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The indexed term nearest to a word found nowhere in the index (one edit for words of up to
-/// five letters, two for longer ones); `None` when the word is known, numeric, a single CJK
-/// character, or has no near neighbour.
-fn nearest(searcher: &Searcher, f: &Fields, word: &str, term: &str) -> Result<Option<String>, SearchError> {
-    if term.chars().any(|c| c.is_ascii_digit()) {
-        return Ok(None);
-    }
-    let mut known = 0;
-    for field in [f.text, f.title, f.section, f.citation, f.author] {
-        known += searcher.doc_freq(&Term::from_field_text(field, term))?;
-    }
-    if known > 0 {
-        return Ok(None);
-    }
-    let folded = fold(word.trim_matches(|c: char| !c.is_alphanumeric()));
-    let mut best: Option<(u32, u64, String)> = None;
-    // The stem, and the word unstemmed when that differs: each scan walks the dictionary.
-    let candidates = if folded == term { vec![folded] } else { vec![term.to_string(), folded] };
-    for candidate in candidates {
-        let distance = match candidate.chars().count() {
-            0..=2 => continue,
-            3..=5 => 1,
-            _ => 2,
-        };
-        for (t, df) in nearby_terms(searcher, f.text, &candidate, distance)? {
-            let d = levenshtein(&candidate, &t);
-            let key = (d, std::cmp::Reverse(df));
-            if best.as_ref().is_none_or(|(bd, bdf, _)| key < (*bd, std::cmp::Reverse(*bdf))) {
-                best = Some((d, df, t));
-            }
-        }
-    }
-    Ok(best.map(|(_, _, t)| t))
-}
-
-/// Indexed terms of `field` within `distance` edits of `word`, with their document counts.
-fn nearby_terms(
-    searcher: &Searcher,
-    field: Field,
-    word: &str,
-    distance: u8,
-) -> tantivy::Result<Vec<(String, u64)>> {
-    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton()?;
-    let mut found: HashMap<String, u64> = HashMap::new();
-    for reader in searcher.segment_readers() {
-        let inverted = reader.inverted_index(field)?;
-        let mut stream = inverted.terms().search(&automaton).into_stream()?;
-        while stream.advance() {
-            if let Ok(t) = std::str::from_utf8(stream.key()) {
-                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
-    }
-    Ok(found.into_iter().collect())
-}
-
-/// Edit distance (insertions, deletions, substitutions and adjacent transpositions).
-pub fn levenshtein(a: &str, b: &str) -> u32 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i as u32;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j as u32;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = u32::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-/// Shows corrections as words of the text (`roosevelt`), not as stems, where a hit has one.
-fn surface_forms(corrections: Vec<Correction>, hits: &[Hit]) -> Vec<Correction> {
-    corrections
-        .into_iter()
-        .map(|c| {
-            let word = hits.iter().find_map(|h| {
-                analyze(&h.passage.text)
-                    .into_iter()
-                    .find(|t| t.text == c.to)
-                    .map(|t| h.passage.text[t.from..t.to].to_lowercase())
-            });
-            Correction { to: word.unwrap_or(c.to), from: c.from }
-        })
-        .collect()
-}
-
-/// The tantivy query of a parsed query.
-fn to_tantivy(f: &Fields, q: &Query) -> Box<dyn TQuery> {
-    let fields =
-        [(f.text, 1.0), (f.title, TITLE_BOOST), (f.section, SECTION_BOOST), (f.citation, CITATION_BOOST)];
-    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-    // Function words are searched only when the query has nothing else: otherwise a rare
-    // `where` in a passage would outweigh the words that matter.
-    let content = q.units.iter().any(|u| !u.alternatives.iter().all(is_stopword));
-    let units: Vec<Box<dyn TQuery>> = q
-        .units
+/// The tantivy query of a parsed query; `scored` lists the top-level atom clauses to keep.
+fn to_tantivy(f: &Fields, q: &Query, scored: &[usize]) -> Box<dyn TQuery> {
+    let kept: Vec<&Clause> = q
+        .clauses
         .iter()
-        .filter(|u| !content || !u.alternatives.iter().all(is_stopword))
-        .map(|u| {
-            let mut alternatives: Vec<Box<dyn TQuery>> = Vec::new();
-            for a in &u.alternatives {
-                alternatives.push(atom_query(a, &fields));
-                alternatives.extend(id_query(f, a));
-            }
-            union(alternatives)
-        })
+        .enumerate()
+        .filter(|(i, c)| !matches!(c.node, Node::Atom(_)) || c.occur == QOccur::MustNot || scored.contains(i))
+        .map(|(_, c)| c)
         .collect();
-    // At least one unit must match; passages matching all of them get a second helping of
-    // their score.
-    if !units.is_empty() {
-        let mut any: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        if units.len() > 1 {
-            let all: Vec<(Occur, Box<dyn TQuery>)> =
-                units.iter().map(|u| (Occur::Must, u.box_clone())).collect();
-            any.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+    if !kept.iter().any(|c| c.occur != QOccur::MustNot) {
+        // Only exclusions left (every word was a function word): nothing to find.
+        return Box::new(EmptyQuery);
+    }
+    group_query(f, &kept)
+}
+
+/// A group of clauses. Filters restrict without making the words optional: in
+/// `kind:reference Harcave` a hit must still hold Harcave. Optional words become optional
+/// only beside a required word or group, as in Lucene (`+Sakhalin Korea`).
+fn group_query(f: &Fields, clauses: &[&Clause]) -> Box<dyn TQuery> {
+    let is_filter = |c: &Clause| matches!(c.node, Node::Filter(_));
+    let required_words = clauses.iter().any(|c| c.occur == QOccur::Must && !is_filter(c));
+    let mut out: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    let mut optional: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for c in clauses {
+        let q = clause_query(f, c);
+        match c.occur {
+            QOccur::Should if !required_words => optional.push((Occur::Should, q)),
+            o => out.push((occur(o), q)),
         }
-        any.extend(units.into_iter().map(|u| (Occur::Should, u)));
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-    } else {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
-    for filter in &q.filters {
-        clauses.push((Occur::Must, filter_query(f, filter)));
+    if !optional.is_empty() {
+        // Without a required clause, tantivy already asks for one of the optional ones.
+        if !out.iter().any(|(o, _)| *o == Occur::Must) {
+            out.extend(optional);
+        } else {
+            out.push((Occur::Must, Box::new(BooleanQuery::new(optional))));
+        }
     }
-    for atom in &q.exclude {
-        clauses.push((Occur::MustNot, atom_query(atom, &[(f.text, 1.0)])));
+    Box::new(BooleanQuery::new(out))
+}
+
+fn occur(o: QOccur) -> Occur {
+    match o {
+        QOccur::Should => Occur::Should,
+        QOccur::Must => Occur::Must,
+        QOccur::MustNot => Occur::MustNot,
     }
-    for filter in &q.exclude_filters {
-        clauses.push((Occur::MustNot, filter_query(f, filter)));
+}
+
+/// One clause: atoms are scored in every field; filters only restrict (they score 0);
+/// exclusions look at the text alone.
+fn clause_query(f: &Fields, c: &Clause) -> Box<dyn TQuery> {
+    let fields =
+        [(f.text, 1.0), (f.title, TITLE_WEIGHT), (f.section, SECTION_WEIGHT), (f.citation, CITATION_WEIGHT)];
+    match (&c.node, c.occur) {
+        (Node::Atom(a), QOccur::MustNot) => atom_query(a, &[(f.text, 1.0)]),
+        (Node::Atom(a), _) => {
+            let mut alternatives = vec![atom_query(a, &fields)];
+            alternatives.extend(id_query(f, a));
+            union(alternatives)
+        }
+        (Node::Filter(filter), _) => Box::new(ConstScoreQuery::new(filter_query(f, filter), 0.0)),
+        (Node::Group(g), _) => group_query(f, &g.iter().collect::<Vec<_>>()),
+    }
+}
+
+/// The query whose scores are document-level evidence: the scored words (and every other
+/// atom a hit may be found by) in the `body` field, which has no positions, so a phrase
+/// counts there as all of its words.
+fn document_query(f: &Fields, q: &Query) -> Box<dyn TQuery> {
+    let atoms = q.atoms();
+    let content = atoms.iter().any(|a| !is_stopword(a));
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for a in atoms {
+        let key = atom_key(a);
+        if (content && is_stopword(a)) || seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let ts = match a {
+            Atom::Word(w) | Atom::Phrase(w) => terms(w),
+            Atom::Term(t) => vec![t.clone()],
+            Atom::Terms(ts) => ts.clone(),
+            Atom::Prefix(_) => continue,
+        };
+        clauses.push((Occur::Should, terms_query(f.body, &ts, false)));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -528,17 +429,4 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("roosevelt", "rooseveldt"), 1);
-        assert_eq!(levenshtein("sakhalin", "skahalin"), 1);
-        assert_eq!(levenshtein("abc", "abc"), 0);
-        assert_eq!(levenshtein("", "ab"), 2);
-    }
 }

@@ -1,16 +1,22 @@
-//! The query language, parsed into a [`Query`] before anything touches the index.
+//! The query language, parsed into a [`Query`] before anything touches the index. It follows
+//! Lucene's and Elasticsearch's `query_string` conventions:
 //!
 //! ```text
-//! treaty portsmouth        words: passages with more of them rank higher
+//! treaty portsmouth        words: any may match, passages with the rarer ones rank higher
 //! "Building 86"            a phrase
-//! -Witte  -"New York"      exclude a word or phrase
-//! Sakhalin OR Korea        either word (counts as one word for ranking)
+//! +Sakhalin  +"New York"   required: every hit holds it
+//! -Witte  NOT Witte        excluded
+//! Sakhalin AND Korea       both required (as +Sakhalin +Korea)
+//! Sakhalin OR Korea        either (the default between words, spelled out)
+//! (Sakhalin OR Korea) AND treaty      parentheses group
 //! negoti*                  prefix
 //! doc:portsmouth           document title (or slug)      section:effects   section heading
 //! kind:reference           body, caption, reference, link or note
 //! author:jukes  year:1905  year:1900..1910  year:..1950  (references)
 //! ```
-//! A field filter can be negated too: `-kind:note`.
+//! A field filter restricts the hits (it is required) unless joined by `OR`; it can be
+//! excluded too: `-kind:note`. `AND`, `OR` and `NOT` are operators only in capitals; `&&`,
+//! `||` and `!` are synonyms. `AND` binds its two neighbours: `a AND b c` requires `a` and `b`.
 
 use crate::analysis::{analyze, fold};
 use crate::source::Kind;
@@ -29,12 +35,6 @@ pub enum Atom {
     Terms(Vec<String>),
 }
 
-/// One or more atoms joined by `OR`: matching any of them matches the unit.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unit {
-    pub alternatives: Vec<Atom>,
-}
-
 /// A restriction on which passages may match.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Filter {
@@ -45,13 +45,71 @@ pub enum Filter {
     Year { from: u64, to: u64 },
 }
 
-/// A parsed query.
+/// How a clause takes part in its group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occur {
+    /// May match; adds to the score. A group whose clauses are all optional needs one of them.
+    Should,
+    /// Must match.
+    Must,
+    /// Must not match.
+    MustNot,
+}
+
+/// What a clause matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    Atom(Atom),
+    Filter(Filter),
+    /// A parenthesized sub-query.
+    Group(Vec<Clause>),
+}
+
+/// One clause of a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    pub occur: Occur,
+    pub node: Node,
+}
+
+/// A parsed query: the clauses of its top level.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
-    pub units: Vec<Unit>,
-    pub exclude: Vec<Atom>,
-    pub filters: Vec<Filter>,
-    pub exclude_filters: Vec<Filter>,
+    pub clauses: Vec<Clause>,
+}
+
+impl Query {
+    /// The atoms a hit may be found by (not under an exclusion), in query order.
+    pub fn atoms(&self) -> Vec<&Atom> {
+        fn walk<'a>(clauses: &'a [Clause], out: &mut Vec<&'a Atom>) {
+            for c in clauses.iter().filter(|c| c.occur != Occur::MustNot) {
+                match &c.node {
+                    Node::Atom(a) => out.push(a),
+                    Node::Group(g) => walk(g, out),
+                    Node::Filter(_) => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.clauses, &mut out);
+        out
+    }
+
+    /// The same atoms, to correct them.
+    pub fn atoms_mut(&mut self) -> Vec<&mut Atom> {
+        fn walk<'a>(clauses: &'a mut [Clause], out: &mut Vec<&'a mut Atom>) {
+            for c in clauses.iter_mut().filter(|c| c.occur != Occur::MustNot) {
+                match &mut c.node {
+                    Node::Atom(a) => out.push(a),
+                    Node::Group(g) => walk(g, out),
+                    Node::Filter(_) => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&mut self.clauses, &mut out);
+        out
+    }
 }
 
 /// A query that cannot be run, with what to do about it.
@@ -63,22 +121,51 @@ fn err<T>(msg: impl Into<String>) -> Result<T, QueryError> {
     Err(QueryError(msg.into()))
 }
 
-/// Raw pieces of the query string.
+/// Tokens of the query string.
 #[derive(Debug, PartialEq)]
-enum Piece {
-    Text { negated: bool, field: Option<String>, value: String, quoted: bool },
+enum Token {
+    Open,
+    Close,
     Or,
+    And,
+    /// `NOT`, `!` or a leading `-`.
+    Not,
+    /// A leading `+`.
+    Plus,
+    Text {
+        field: Option<String>,
+        value: String,
+        quoted: bool,
+    },
 }
 
-fn lex(input: &str) -> Result<Vec<Piece>, QueryError> {
-    let mut pieces = Vec::new();
+const OR_NEEDS: &str = "OR needs a word on each side, as in `Sakhalin OR Korea`";
+const AND_NEEDS: &str = "AND needs a word on each side, as in `Sakhalin AND Korea`";
+
+fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
+    let mut tokens = Vec::new();
     let mut chars = input.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
         if c.is_whitespace() {
             chars.next();
             continue;
         }
-        // One whitespace-delimited piece, where quotes may contain spaces.
+        if c == '(' || c == ')' {
+            tokens.push(if c == '(' { Token::Open } else { Token::Close });
+            chars.next();
+            continue;
+        }
+        // `+x`, `-x`, `!x`: an operator when something follows at once.
+        if matches!(c, '+' | '-' | '!') {
+            let mut ahead = chars.clone();
+            ahead.next();
+            if ahead.peek().is_some_and(|&(_, n)| !n.is_whitespace() && !matches!(n, '+' | '-' | '!' | ')')) {
+                tokens.push(if c == '+' { Token::Plus } else { Token::Not });
+                chars.next();
+                continue;
+            }
+        }
+        // One piece up to whitespace or `)`, where quotes may contain both.
         let mut raw = String::new();
         let mut in_quote = false;
         let mut quote_start = start;
@@ -89,7 +176,7 @@ fn lex(input: &str) -> Result<Vec<Piece>, QueryError> {
                 }
                 in_quote = !in_quote;
                 raw.push('"');
-            } else if c.is_whitespace() && !in_quote {
+            } else if (c.is_whitespace() || c == ')') && !in_quote {
                 break;
             } else {
                 raw.push(c);
@@ -102,29 +189,26 @@ fn lex(input: &str) -> Result<Vec<Piece>, QueryError> {
                 input[..quote_start].chars().count() + 1
             ));
         }
-        if raw == "OR" || raw == "|" || raw == "||" {
-            pieces.push(Piece::Or);
-            continue;
+        match raw.as_str() {
+            "OR" | "|" | "||" => tokens.push(Token::Or),
+            "AND" | "&&" | "&" => tokens.push(Token::And),
+            "NOT" => tokens.push(Token::Not),
+            _ => {
+                let (field, value) = match raw.split_once(':') {
+                    Some((f, v)) if is_field(f) => (Some(f.to_ascii_lowercase()), v.to_string()),
+                    _ => (None, raw.clone()),
+                };
+                let quoted = value.len() >= 2
+                    && value.starts_with('"')
+                    && value.ends_with('"')
+                    && value.matches('"').count() == 2;
+                let value =
+                    if quoted { value[1..value.len() - 1].to_string() } else { value.replace('"', " ") };
+                tokens.push(Token::Text { field, value, quoted });
+            }
         }
-        if raw == "AND" || raw == "&&" {
-            continue;
-        }
-        let (negated, rest) = match raw.strip_prefix('-') {
-            Some(r) if !r.is_empty() => (true, r.to_string()),
-            _ => (false, raw.clone()),
-        };
-        let (field, value) = match rest.split_once(':') {
-            Some((f, v)) if is_field(f) => (Some(f.to_ascii_lowercase()), v.to_string()),
-            _ => (None, rest),
-        };
-        let quoted = value.len() >= 2
-            && value.starts_with('"')
-            && value.ends_with('"')
-            && value.matches('"').count() == 2;
-        let value = if quoted { value[1..value.len() - 1].to_string() } else { value.replace('"', " ") };
-        pieces.push(Piece::Text { negated, field, value, quoted });
     }
-    Ok(pieces)
+    Ok(tokens)
 }
 
 fn is_field(f: &str) -> bool {
@@ -133,68 +217,139 @@ fn is_field(f: &str) -> bool {
 
 /// Parses a query string.
 pub fn parse(input: &str) -> Result<Query, QueryError> {
-    let mut q = Query::default();
-    let mut pending_or = false;
-    for piece in lex(input)? {
-        let (negated, field, value, quoted) = match piece {
-            Piece::Or => {
-                if q.units.is_empty() || pending_or {
-                    return err("OR needs a word on each side, as in `Sakhalin OR Korea`");
-                }
-                pending_or = true;
-                continue;
-            }
-            Piece::Text { negated, field, value, quoted } => (negated, field, value, quoted),
-        };
-        if let Some(field) = field {
-            if pending_or {
-                return err("OR joins words or phrases, not field filters like `kind:`");
-            }
-            let filter = parse_filter(&field, &value)?;
-            if negated {
-                q.exclude_filters.push(filter)
-            } else {
-                q.filters.push(filter)
-            }
-            continue;
-        }
-        let atom = if quoted {
-            Atom::Phrase(value)
-        } else if let Some(stem) = value.strip_suffix('*') {
-            let folded = fold(stem.trim_matches(|c: char| !c.is_alphanumeric()));
-            if folded.chars().count() < 2 {
-                return err(format!("prefix `{value}` is too short: give at least two letters before *"));
-            }
-            // Index terms are stems: `negotiations*` must look for `negoti…`.
-            let stemmed = crate::analysis::stem(&folded);
-            Atom::Prefix(if folded.starts_with(&stemmed) && !stemmed.is_empty() { stemmed } else { folded })
-        } else {
-            Atom::Word(value)
-        };
-        if analyze_atom_is_empty(&atom) {
-            if pending_or {
-                return err("OR needs a word on each side, as in `Sakhalin OR Korea`");
-            }
-            continue; // punctuation only
-        }
-        if negated {
-            if pending_or {
-                return err("an excluded word cannot be part of OR");
-            }
-            q.exclude.push(atom);
-        } else if std::mem::take(&mut pending_or) {
-            q.units.last_mut().expect("checked above").alternatives.push(atom);
-        } else {
-            q.units.push(Unit { alternatives: vec![atom] });
-        }
+    let tokens = lex(input)?;
+    let mut pos = 0;
+    let clauses = sequence(&tokens, &mut pos, 0)?;
+    if pos < tokens.len() {
+        return err("unmatched `)`: remove it or add the `(` it closes");
     }
-    if pending_or {
-        return err("OR needs a word on each side, as in `Sakhalin OR Korea`");
-    }
-    if q.units.is_empty() && q.filters.is_empty() {
+    let q = Query { clauses };
+    if !has_positive(&q.clauses) {
         return err("the query has nothing to search for: give at least one word, phrase or filter");
     }
     Ok(q)
+}
+
+/// Whether a group can match anything: it has a clause that is not an exclusion.
+fn has_positive(clauses: &[Clause]) -> bool {
+    clauses.iter().any(|c| {
+        c.occur != Occur::MustNot
+            && match &c.node {
+                Node::Group(g) => has_positive(g),
+                _ => true,
+            }
+    })
+}
+
+/// The clauses of one level, up to a `)` (not consumed) or the end.
+fn sequence(tokens: &[Token], pos: &mut usize, depth: usize) -> Result<Vec<Clause>, QueryError> {
+    // Each clause, and whether its occurrence was given explicitly (`+`, `-`, `NOT`).
+    let mut items: Vec<(Clause, bool)> = Vec::new();
+    let mut pending: Option<&Token> = None;
+    while let Some(t) = tokens.get(*pos) {
+        match t {
+            Token::Close if depth > 0 => break,
+            Token::Close => return err("unmatched `)`: remove it or add the `(` it closes"),
+            Token::Or | Token::And => {
+                if items.is_empty() || pending.is_some() {
+                    return err(if *t == Token::Or { OR_NEEDS } else { AND_NEEDS });
+                }
+                pending = Some(t);
+                *pos += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let Some((mut clause, explicit)) = unary(tokens, pos, depth)? else {
+            continue; // punctuation only
+        };
+        match pending.take() {
+            Some(Token::And) => {
+                let prev = items.last_mut().expect("checked when AND was read");
+                if prev.0.occur == Occur::Should {
+                    prev.0.occur = Occur::Must;
+                }
+                if clause.occur == Occur::Should {
+                    clause.occur = Occur::Must;
+                }
+            }
+            Some(_) => {
+                // OR: filters on either side become alternatives too.
+                let prev = items.last_mut().expect("checked when OR was read");
+                if !prev.1 && matches!(prev.0.node, Node::Filter(_)) {
+                    prev.0.occur = Occur::Should;
+                }
+                if !explicit && matches!(clause.node, Node::Filter(_)) {
+                    clause.occur = Occur::Should;
+                }
+            }
+            None => {}
+        }
+        items.push((clause, explicit));
+    }
+    if let Some(t) = pending {
+        return err(if *t == Token::Or { OR_NEEDS } else { AND_NEEDS });
+    }
+    Ok(items.into_iter().map(|(c, _)| c).collect())
+}
+
+/// One clause with its prefix operators; `None` for a word of punctuation only.
+fn unary(tokens: &[Token], pos: &mut usize, depth: usize) -> Result<Option<(Clause, bool)>, QueryError> {
+    let mut occur = None;
+    while let Some(t @ (Token::Plus | Token::Not)) = tokens.get(*pos) {
+        occur = Some(if *t == Token::Plus { Occur::Must } else { Occur::MustNot });
+        *pos += 1;
+    }
+    let Some(t) = tokens.get(*pos) else {
+        return err("`NOT`, `-` and `+` need a word after them, as in `-Witte`");
+    };
+    *pos += 1;
+    let node = match t {
+        Token::Open => {
+            let inner = sequence(tokens, pos, depth + 1)?;
+            if tokens.get(*pos) != Some(&Token::Close) {
+                return err("unclosed `(`: add the `)` that ends the group");
+            }
+            *pos += 1;
+            if inner.is_empty() {
+                return err("empty parentheses: put words inside them or remove them");
+            }
+            Node::Group(inner)
+        }
+        Token::Text { field: Some(field), value, .. } => Node::Filter(parse_filter(field, value)?),
+        Token::Text { field: None, value, quoted } => match atom(value, *quoted)? {
+            Some(a) => Node::Atom(a),
+            None if occur.is_some() => {
+                return err("`NOT`, `-` and `+` need a word after them, as in `-Witte`");
+            }
+            None => return Ok(None),
+        },
+        Token::Or => return err(OR_NEEDS),
+        Token::And => return err(AND_NEEDS),
+        Token::Close => return err("`NOT`, `-` and `+` need a word after them, as in `-Witte`"),
+        Token::Plus | Token::Not => unreachable!("consumed above"),
+    };
+    let explicit = occur.is_some();
+    let default = if matches!(node, Node::Filter(_)) { Occur::Must } else { Occur::Should };
+    Ok(Some((Clause { occur: occur.unwrap_or(default), node }, explicit)))
+}
+
+/// The atom of a word or phrase; `None` when it holds no word.
+fn atom(value: &str, quoted: bool) -> Result<Option<Atom>, QueryError> {
+    let atom = if quoted {
+        Atom::Phrase(value.to_string())
+    } else if let Some(stem) = value.strip_suffix('*') {
+        let folded = fold(stem.trim_matches(|c: char| !c.is_alphanumeric()));
+        if folded.chars().count() < 2 {
+            return err(format!("prefix `{value}` is too short: give at least two letters before *"));
+        }
+        // Index terms are stems: `negotiations*` must look for `negoti…`.
+        let stemmed = crate::analysis::stem(&folded);
+        Atom::Prefix(if folded.starts_with(&stemmed) && !stemmed.is_empty() { stemmed } else { folded })
+    } else {
+        Atom::Word(value.to_string())
+    };
+    Ok((!analyze_atom_is_empty(&atom)).then_some(atom))
 }
 
 fn analyze_atom_is_empty(atom: &Atom) -> bool {
@@ -257,39 +412,98 @@ fn parse_years(value: &str) -> Result<Filter, QueryError> {
 mod tests {
     use super::*;
 
-    fn word(w: &str) -> Unit {
-        Unit { alternatives: vec![Atom::Word(w.into())] }
+    fn word(w: &str) -> Clause {
+        Clause { occur: Occur::Should, node: Node::Atom(Atom::Word(w.into())) }
+    }
+
+    fn with(occur: Occur, mut c: Clause) -> Clause {
+        c.occur = occur;
+        c
+    }
+
+    fn filter(occur: Occur, f: Filter) -> Clause {
+        Clause { occur, node: Node::Filter(f) }
     }
 
     #[test]
     fn words_phrases_and_exclusions() {
-        let q = parse(r#"Sakhalin "Building 86" -Witte -"New York""#).unwrap();
+        let q = parse(r#"Sakhalin "Building 86" -Witte -"New York" NOT Komura !Rosen"#).unwrap();
+        let phrase = |p: &str| Clause { occur: Occur::Should, node: Node::Atom(Atom::Phrase(p.into())) };
         assert_eq!(
-            q.units,
-            vec![word("Sakhalin"), Unit { alternatives: vec![Atom::Phrase("Building 86".into())] }]
+            q.clauses,
+            vec![
+                word("Sakhalin"),
+                phrase("Building 86"),
+                with(Occur::MustNot, word("Witte")),
+                with(Occur::MustNot, phrase("New York")),
+                with(Occur::MustNot, word("Komura")),
+                with(Occur::MustNot, word("Rosen")),
+            ]
         );
-        assert_eq!(q.exclude, vec![Atom::Word("Witte".into()), Atom::Phrase("New York".into())]);
+        assert_eq!(q.atoms(), vec![&Atom::Word("Sakhalin".into()), &Atom::Phrase("Building 86".into())]);
+    }
+
+    #[test]
+    fn and_and_plus_require() {
+        let must = |w: &str| with(Occur::Must, word(w));
+        assert_eq!(parse("Sakhalin AND Korea").unwrap().clauses, vec![must("Sakhalin"), must("Korea")]);
+        assert_eq!(parse("Sakhalin && Korea").unwrap().clauses, vec![must("Sakhalin"), must("Korea")]);
+        assert_eq!(parse("+Sakhalin Korea").unwrap().clauses, vec![must("Sakhalin"), word("Korea")]);
+        assert_eq!(
+            parse("a AND b c").unwrap().clauses,
+            vec![must("a"), must("b"), word("c")],
+            "AND binds its neighbours only"
+        );
+        assert_eq!(
+            parse("treaty AND NOT Witte").unwrap().clauses,
+            vec![must("treaty"), with(Occur::MustNot, word("Witte"))]
+        );
+        // Lower-case `and` is a word.
+        assert_eq!(parse("war and peace").unwrap().clauses, vec![word("war"), word("and"), word("peace")]);
+    }
+
+    #[test]
+    fn parentheses_group() {
+        let q = parse("(Sakhalin OR Korea) AND treaty -(Witte Rosen)").unwrap();
+        assert_eq!(
+            q.clauses,
+            vec![
+                Clause { occur: Occur::Must, node: Node::Group(vec![word("Sakhalin"), word("Korea")]) },
+                with(Occur::Must, word("treaty")),
+                Clause { occur: Occur::MustNot, node: Node::Group(vec![word("Witte"), word("Rosen")]) },
+            ]
+        );
+        assert_eq!(q.atoms().len(), 3);
+        let nested = parse("((a b) c)").unwrap();
+        assert_eq!(nested.atoms().len(), 3);
     }
 
     #[test]
     fn or_prefix_and_filters() {
         let q = parse("Sakhalin OR Korea negoti* kind:body -kind:note year:1900..1910 author:jukes").unwrap();
         assert_eq!(
-            q.units,
+            q.clauses,
             vec![
-                Unit { alternatives: vec![Atom::Word("Sakhalin".into()), Atom::Word("Korea".into())] },
-                Unit { alternatives: vec![Atom::Prefix("negoti".into())] },
+                word("Sakhalin"),
+                word("Korea"),
+                Clause { occur: Occur::Should, node: Node::Atom(Atom::Prefix("negoti".into())) },
+                filter(Occur::Must, Filter::Kind(Kind::Body)),
+                filter(Occur::MustNot, Filter::Kind(Kind::Note)),
+                filter(Occur::Must, Filter::Year { from: 1900, to: 1910 }),
+                filter(Occur::Must, Filter::Author("jukes".into())),
             ]
         );
+        let q = parse("treaty (kind:caption OR kind:note)").unwrap();
         assert_eq!(
-            q.filters,
-            vec![
-                Filter::Kind(Kind::Body),
-                Filter::Year { from: 1900, to: 1910 },
-                Filter::Author("jukes".into())
-            ]
+            q.clauses[1],
+            Clause {
+                occur: Occur::Should,
+                node: Node::Group(vec![
+                    filter(Occur::Should, Filter::Kind(Kind::Caption)),
+                    filter(Occur::Should, Filter::Kind(Kind::Note)),
+                ])
+            }
         );
-        assert_eq!(q.exclude_filters, vec![Filter::Kind(Kind::Note)]);
     }
 
     #[test]
@@ -300,6 +514,14 @@ mod tests {
         );
         assert!(parse("OR treaty").unwrap_err().0.starts_with("OR needs"));
         assert!(parse("treaty OR").unwrap_err().0.starts_with("OR needs"));
+        assert!(parse("treaty AND").unwrap_err().0.starts_with("AND needs"));
+        assert!(parse("AND treaty").unwrap_err().0.starts_with("AND needs"));
+        assert!(parse("a OR AND b").unwrap_err().0.contains("needs a word on each side"));
+        assert!(parse("(treaty").unwrap_err().0.starts_with("unclosed `(`"));
+        assert!(parse("treaty)").unwrap_err().0.starts_with("unmatched `)`"));
+        assert!(parse("treaty ()").unwrap_err().0.starts_with("empty parentheses"));
+        assert!(parse("treaty NOT").unwrap_err().0.contains("need a word after them"));
+        assert!(parse("-Witte").unwrap_err().0.starts_with("the query has nothing"));
         assert!(parse("kind:chapter").unwrap_err().0.starts_with("unknown kind `chapter`"));
         assert!(parse("year:19x5").unwrap_err().0.starts_with("bad year"));
         assert!(parse("year:1910..1900").unwrap_err().0.starts_with("empty year range"));
@@ -309,8 +531,14 @@ mod tests {
     }
 
     #[test]
+    fn hyphens_and_signs_inside_words_are_text() {
+        let q = parse("Russo-Japanese 1904-05 - + !").unwrap();
+        assert_eq!(q.clauses, vec![word("Russo-Japanese"), word("1904-05")]);
+    }
+
+    #[test]
     fn prefixes_are_stemmed_like_the_index() {
-        let prefix = |q: &str| parse(q).unwrap().units[0].alternatives[0].clone();
+        let prefix = |q: &str| parse(q).unwrap().atoms()[0].clone();
         assert_eq!(prefix("negotiations*"), Atom::Prefix("negoti".into()));
         assert_eq!(prefix("negoti*"), Atom::Prefix("negoti".into()));
         assert_eq!(prefix("Treaties*"), Atom::Prefix("treati".into()));
@@ -319,16 +547,16 @@ mod tests {
     #[test]
     fn unknown_fields_are_plain_words() {
         let q = parse("ISBN:978-1-84176-446-7").unwrap();
-        assert_eq!(q.units, vec![word("ISBN:978-1-84176-446-7")]);
+        assert_eq!(q.clauses, vec![word("ISBN:978-1-84176-446-7")]);
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         /// Any input either parses or is refused with a message: never a panic.
         #[test]
-        fn parse_never_panics(input in "(\\PC|[\"*:()-]|OR| ){0,40}") {
+        fn parse_never_panics(input in "(\\PC|[\"*:()+!-]|OR|AND|NOT| ){0,40}") {
             match parse(&input) {
-                Ok(q) => proptest::prop_assert!(!q.units.is_empty() || !q.filters.is_empty()),
+                Ok(q) => proptest::prop_assert!(has_positive(&q.clauses)),
                 Err(e) => proptest::prop_assert!(!e.0.is_empty()),
             }
         }

@@ -53,7 +53,8 @@ fn incompatible_index_is_refused_until_rebuilt() {
     let env = TestEnv::seed();
     env.run(&["index"]).expect(0);
     let meta = std::fs::read_to_string(env.path("index/meta.json")).unwrap();
-    let old = meta.replace("\\\"format\\\":1,", "\\\"format\\\":999,");
+    let current = format!("\\\"format\\\":{},", citedex::index::FORMAT_VERSION);
+    let old = meta.replace(&current, "\\\"format\\\":999,");
     assert_ne!(meta, old, "format field found in {meta}");
     std::fs::write(env.path("index/meta.json"), old).unwrap();
     let r = env.run(&["search", "treaty"]).expect(2);

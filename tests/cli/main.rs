@@ -4,6 +4,7 @@ mod cite;
 mod corpus;
 mod env;
 mod errors;
+mod eval;
 mod index;
 mod json;
 mod search;
