@@ -25,6 +25,9 @@ pub struct Match {
 #[derive(Clone, Debug, Default)]
 pub struct Matcher {
     pub units: Vec<Vec<Pattern>>,
+    /// Units whose sequence starts with a term, by that term; and the units with a prefix.
+    by_first: std::collections::HashMap<String, Vec<usize>>,
+    prefixed: Vec<usize>,
 }
 
 impl Matcher {
@@ -34,19 +37,37 @@ impl Matcher {
     }
 
     pub fn of_atoms(atoms: &[&Atom]) -> Matcher {
-        Matcher { units: atoms.iter().map(|a| pattern(a).into_iter().collect()).collect() }
+        let units: Vec<Vec<Pattern>> = atoms.iter().map(|a| pattern(a).into_iter().collect()).collect();
+        let mut by_first: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut prefixed = Vec::new();
+        for (unit, patterns) in units.iter().enumerate() {
+            for p in patterns {
+                match p {
+                    Pattern::Seq(seq) => by_first.entry(seq[0].clone()).or_default().push(unit),
+                    Pattern::Prefix(_) => prefixed.push(unit),
+                }
+            }
+        }
+        for v in by_first.values_mut() {
+            v.dedup();
+        }
+        Matcher { units, by_first, prefixed }
     }
 
-    /// Every occurrence of every unit in `terms`, ordered by position.
+    /// Every occurrence of every unit in `terms`, ordered by position (then by unit). Only the
+    /// units that can start at a term are tried there, so a long query stays fast.
     pub fn find(&self, terms: &[Term]) -> Vec<Match> {
         let mut out = Vec::new();
-        for (i, _) in terms.iter().enumerate() {
-            for (unit, patterns) in self.units.iter().enumerate() {
-                for p in patterns {
-                    if let Some(last) = matches_at(p, terms, i) {
-                        out.push(Match { unit, first: i, last });
-                        break;
-                    }
+        let mut here: Vec<usize> = Vec::new();
+        for (i, t) in terms.iter().enumerate() {
+            here.clear();
+            here.extend(self.by_first.get(&t.text).into_iter().flatten());
+            here.extend(&self.prefixed);
+            here.sort_unstable();
+            here.dedup();
+            for &unit in &here {
+                if let Some(last) = self.units[unit].iter().find_map(|p| matches_at(p, terms, i)) {
+                    out.push(Match { unit, first: i, last });
                 }
             }
         }

@@ -117,12 +117,16 @@ fn best_window(
     covered: &[usize],
 ) -> Option<(Window, usize)> {
     let size = size.min(terms.len()).max(1);
+    // `matches` are in text order: the ones starting in [from, to) are a slice of them.
+    let starting = |from: usize, to: usize| {
+        let lo = matches.partition_point(|m| m.first < from);
+        let hi = matches.partition_point(|m| m.first < to);
+        &matches[lo..hi.max(lo)]
+    };
     // Sentence starts shortly before a match come first: on equal merit, a window that starts
     // a sentence reads best.
-    let mut starts: Vec<usize> = Vec::new();
-    for m in matches {
-        starts.extend(sentence_starts.iter().copied().filter(|&s| s <= m.first && m.first - s <= size / 2));
-    }
+    let mut starts: Vec<usize> =
+        sentence_starts.iter().copied().filter(|&s| !starting(s, s + size / 2 + 1).is_empty()).collect();
     starts.push(0);
     for m in matches {
         let lead = size / 4;
@@ -130,17 +134,34 @@ fn best_window(
         starts.push(m.first.saturating_sub(2));
         starts.push(m.first);
     }
+    // Each start once, in the order above (the first of equals wins).
+    let mut tried = std::collections::HashSet::with_capacity(starts.len());
+    let units = matches.iter().map(|m| m.unit + 1).max().unwrap_or(0);
+    let mut is_covered = vec![false; units];
+    for &u in covered {
+        if u < units {
+            is_covered[u] = true;
+        }
+    }
+    let mut stamp = vec![usize::MAX; units];
     let mut best: Option<(Window, usize, (usize, usize))> = None;
-    for s in starts {
+    for (n, s) in starts.into_iter().enumerate() {
         let s = s.min(terms.len() - size);
+        if !tried.insert(s) {
+            continue;
+        }
         let w = Window { start: s, end: s + size };
-        let inside: Vec<&Match> = matches.iter().filter(|m| w.holds(m)).collect();
-        let mut units: Vec<usize> = inside.iter().map(|m| m.unit).filter(|u| !covered.contains(u)).collect();
-        units.sort_unstable();
-        units.dedup();
-        let key = (units.len(), inside.len());
+        let (mut inside, mut new_units) = (0, 0);
+        for m in starting(w.start, w.end).iter().filter(|m| w.holds(m)) {
+            inside += 1;
+            if !is_covered[m.unit] && stamp[m.unit] != n {
+                stamp[m.unit] = n;
+                new_units += 1;
+            }
+        }
+        let key = (new_units, inside);
         if best.as_ref().is_none_or(|(_, _, k)| key > *k) {
-            best = Some((w, units.len(), key));
+            best = Some((w, new_units, key));
         }
     }
     best.map(|(w, n, _)| (w, n))

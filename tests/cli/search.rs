@@ -203,3 +203,69 @@ fn prefixes_match_stemmed_words_and_usage_errors_are_one_line() {
     let r = env.run(&["search", "--", "Sakhalin", "-Witte"]).expect(0);
     assert!(!r.stdout.contains("Witte proposed"), "{}", r.stdout);
 }
+
+/// The texts of every hit of a query (all pages).
+fn hit_texts(env: &TestEnv, query: &str) -> Vec<String> {
+    let v = env.search_json(query, &["--limit", "1000"]);
+    v["hits"].as_array().unwrap().iter().map(|h| h["text"].as_str().unwrap().to_lowercase()).collect()
+}
+
+#[test]
+fn and_plus_not_and_parentheses_work_as_in_lucene() {
+    let env = TestEnv::seed();
+    let either = hit_texts(&env, "Sakhalin Korea");
+    let both = hit_texts(&env, "Sakhalin AND Korea");
+    assert!(!both.is_empty() && both.len() < either.len(), "{} of {}", both.len(), either.len());
+    assert!(both.iter().all(|t| t.contains("sakhalin") && t.contains("korea")), "{both:?}");
+    assert_eq!(hit_texts(&env, "Sakhalin && Korea"), both);
+    assert_eq!(hit_texts(&env, "+Sakhalin +Korea"), both);
+    let required = hit_texts(&env, "+Korea Sakhalin");
+    assert!(required.iter().all(|t| t.contains("korea")), "{required:?}");
+    assert!(required.len() > both.len(), "Sakhalin is optional beside +Korea");
+    for q in ["Sakhalin NOT Witte", "Sakhalin -Witte", "Sakhalin !Witte", "Sakhalin AND NOT Witte"] {
+        let texts = hit_texts(&env, q);
+        assert!(!texts.is_empty() && texts.iter().all(|t| !t.contains("witte")), "{q}: {texts:?}");
+    }
+    let grouped = hit_texts(&env, "(Tsushima OR Mukden) AND battle");
+    assert!(!grouped.is_empty());
+    assert!(
+        grouped.iter().all(|t| t.contains("battle") && (t.contains("tsushima") || t.contains("mukden"))),
+        "{grouped:?}"
+    );
+    // `and` in lower case is a word, not the operator.
+    assert!(env.search_json("war and peace", &[])["total_hits"].as_u64().unwrap() > 0);
+    let r = env.run(&["search", "(Sakhalin OR Korea"]).expect(2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("unclosed `(`"), "{}", r.stderr);
+}
+
+#[test]
+fn only_typos_are_corrected_and_shown_as_words_of_the_text() {
+    let env = TestEnv::seed();
+    // The stem `mahogani` is what the index holds; the word of the text is shown.
+    let v = env.search_json("mahogony furniture", &[]);
+    assert_eq!(v["corrections"], serde_json::json!([{"from": "mahogony", "to": "mahogany"}]));
+    // A real word the corpus lacks is not turned into another word (`stations` → `nation`).
+    assert_eq!(env.search_json("stations Portsmouth", &[])["corrections"], serde_json::json!([]));
+    // Short words are left as typed.
+    assert_eq!(env.search_json("waer", &[])["corrections"], serde_json::json!([]));
+    // With enough known words the query is carried by them: the unknown one stays.
+    let v = env.search_json("Roosevelt Japan Russia treaty Portsmuoth", &[]);
+    assert_eq!(v["corrections"], serde_json::json!([]));
+    let v = env.search_json("Portsmuoth Forum 1994", &[]);
+    assert_eq!(v["corrections"], serde_json::json!([{"from": "Portsmuoth", "to": "portsmouth"}]));
+}
+
+#[test]
+fn paging_never_changes_the_order_of_the_first_hits() {
+    let env = TestEnv::seed();
+    for q in ["treaty", "Roosevelt peace negotiations", "the war between Russia and Japan"] {
+        let ids = |extra: &[&str]| -> Vec<String> {
+            let v = env.search_json(q, extra);
+            v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+        };
+        let all = ids(&["--limit", "100"]);
+        assert_eq!(ids(&["--limit", "3"]), all[..3.min(all.len())].to_vec(), "{q}");
+        assert_eq!(ids(&["--limit", "3", "--offset", "3"]), all[3.min(all.len())..6.min(all.len())].to_vec());
+    }
+}
