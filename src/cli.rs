@@ -6,10 +6,14 @@ use std::path::PathBuf;
 
 const QUERY_HELP: &str = "\
 Query language:
-  treaty portsmouth       words; passages with more of them rank first
+  treaty portsmouth       words; any may match, rarer words weigh more
   \"Building 86\"           a phrase
-  -Witte, -\"New York\"     exclude a word or phrase
-  Sakhalin OR Korea       either word
+  +Sakhalin               required
+  Sakhalin AND Korea      both required (also &&)
+  -Witte, NOT Witte       exclude a word or phrase (also !Witte)
+  Sakhalin OR Korea       either word (also ||)
+  (Sakhalin OR Korea) AND treaty
+                          parentheses group
   negoti*                 prefix
   doc:portsmouth          document title or slug
   section:effects         section heading
@@ -18,8 +22,10 @@ Query language:
   year:1905, year:1900..1910, year:..1950
                           reference year or range
 A filter can be excluded too: -kind:note.
-Words found nowhere in the index are matched to the nearest indexed word
-(one typo for short words, two for long ones) unless --exact is given.
+Typos are corrected: a word found nowhere in the index, of at least 5
+letters, becomes the nearest indexed word starting with the same letter (one
+edit, two from 9 letters), unless the query already has 4 known words or
+--exact is given.
 
 Examples:
   citedex search Sakhalin reparations

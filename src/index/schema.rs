@@ -7,6 +7,10 @@ use tantivy::schema::{
 
 /// Bump when the schema, the analyzer or the stored record changes in a way an older index
 /// cannot serve: an index of another version is refused with a hint to rebuild.
+///
+/// Ranking relies on one more invariant of the index (version 2 on): the passages of a
+/// document are added as one batch, so they hold consecutive doc ids in one segment (merges
+/// keep that order), and a document is the run of passages sharing its `doc_key`.
 pub const FORMAT_VERSION: u32 = 2;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
@@ -52,9 +56,9 @@ pub struct Fields {
     pub doc_key: Field,
     /// Hash of the passage's kind and words, equal for near-identical passages (folded into one hit).
     pub dup_key: Field,
-    /// The text of the whole document, analyzed without positions, on the document's first
-    /// passage only: the document-level evidence of ranking.
-    pub body: Field,
+    /// The terms of the whole document, on its first passage only, without frequencies or
+    /// positions: their document counts are the IDF of document-level ranking.
+    pub doc_terms: Field,
 }
 
 impl Fields {
@@ -85,12 +89,13 @@ impl Fields {
             record: b.add_text_field("record", STORED),
             doc_key: b.add_u64_field("doc_key", FAST),
             dup_key: b.add_u64_field("dup_key", FAST),
-            body: b.add_text_field(
-                "body",
+            doc_terms: b.add_text_field(
+                "doc_terms",
                 TextOptions::default().set_indexing_options(
                     TextFieldIndexing::default()
                         .set_tokenizer(ANALYZER)
-                        .set_index_option(IndexRecordOption::WithFreqs),
+                        .set_fieldnorms(false)
+                        .set_index_option(IndexRecordOption::Basic),
                 ),
             ),
         };
@@ -119,7 +124,7 @@ impl Fields {
             record: f("record")?,
             doc_key: f("doc_key")?,
             dup_key: f("dup_key")?,
-            body: f("body")?,
+            doc_terms: f("doc_terms")?,
         })
     }
 }

@@ -110,20 +110,17 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     let scored = scored_atoms(&parsed);
     let tq = to_tantivy(f, &parsed, &scored);
     let wanted = opts.offset.saturating_add(opts.limit);
-    // Always the same depth, so that the order of the first hits never depends on the page.
-    let depth = if wanted <= rank::RERANK_DEPTH / 2 { rank::RERANK_DEPTH } else { wanted.saturating_mul(2) };
-    let depth = depth.min(searcher.num_docs() as usize).max(1);
+    // The first RERANK_DEPTH candidates are ordered by the full model, always that many, so
+    // the order never depends on the page; deeper pages follow in tantivy's order (with room
+    // for duplicates to fold).
+    let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
     let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
     let mut candidates = rank::keys(&searcher, &top)?;
-    if !scored.is_empty() {
-        let documents = ci.meta.files.iter().map(|file| file.document_count).sum();
-        let body = document_query(f, &parsed);
-        let by_doc = rank::document_scores(&searcher, f, &*body, documents)?;
-        for c in &mut candidates {
-            c.document = by_doc.get(&c.doc_key).copied().unwrap_or(0.0);
-        }
-    }
-    let ordered = rank::order(candidates);
+    let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
+    let documents = ci.meta.files.iter().map(|file| file.document_count).sum();
+    rank::document_scores(&searcher, f, &document_terms(&parsed), documents, &mut candidates)?;
+    let mut ordered = rank::order(candidates);
+    ordered.extend(tail);
     let matcher = Matcher::new(&parsed);
     let mut hits = collapse(&searcher, f, ordered, opts)?;
     for h in &mut hits {
@@ -308,29 +305,30 @@ fn clause_query(f: &Fields, c: &Clause) -> Box<dyn TQuery> {
     }
 }
 
-/// The query whose scores are document-level evidence: the scored words (and every other
-/// atom a hit may be found by) in the `body` field, which has no positions, so a phrase
-/// counts there as all of its words.
-fn document_query(f: &Fields, q: &Query) -> Box<dyn TQuery> {
+/// The terms whose BM25 over the whole document is document-level evidence: those of every
+/// atom a hit may be found by, function words left out when there are others, each term once
+/// (a phrase counts as its words; prefixes are left out).
+fn document_terms(q: &Query) -> Vec<String> {
     let atoms = q.atoms();
     let content = atoms.iter().any(|a| !is_stopword(a));
-    let mut seen: Vec<Vec<String>> = Vec::new();
-    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for a in atoms {
-        let key = atom_key(a);
-        if (content && is_stopword(a)) || seen.contains(&key) {
+        if content && is_stopword(a) {
             continue;
         }
-        seen.push(key);
         let ts = match a {
             Atom::Word(w) | Atom::Phrase(w) => terms(w),
             Atom::Term(t) => vec![t.clone()],
             Atom::Terms(ts) => ts.clone(),
             Atom::Prefix(_) => continue,
         };
-        clauses.push((Occur::Should, terms_query(f.body, &ts, false)));
+        for t in ts {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
     }
-    Box::new(BooleanQuery::new(clauses))
+    out
 }
 
 /// An ISBN (any form) or an OCLC number, looked up among reference identifiers.
