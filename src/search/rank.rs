@@ -155,12 +155,33 @@ pub fn keys(searcher: &Searcher, top: &[(f32, DocAddress)]) -> tantivy::Result<V
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
+/// Documents holding a term, from `doc_terms` (one entry per document, on its first passage),
+/// counting live ones only: an update leaves the replaced passages in the postings until
+/// segments merge, and IDF over a few documents would swing with them.
+fn live_documents_with(searcher: &Searcher, f: &Fields, t: &str) -> tantivy::Result<f32> {
+    let term = Term::from_field_text(f.doc_terms, t);
+    let mut n = 0u32;
+    for reader in searcher.segment_readers() {
+        let Some(mut postings) =
+            reader.inverted_index(f.doc_terms)?.read_postings(&term, IndexRecordOption::Basic)?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != tantivy::TERMINATED {
+            n += u32::from(!reader.is_deleted(doc));
+            doc = postings.advance();
+        }
+    }
+    Ok(n as f32)
+}
+
 /// Sets each candidate's `document` score: BM25 of `terms` over its whole document, from the
 /// passages' own postings. A document is the run of consecutive passages sharing its
 /// `doc_key` (the writer adds a document's passages as one batch): its term frequency is the
 /// sum over its passages, its length the sum of their lengths. IDF counts documents, not
 /// passages (from the `doc_terms` field: nDCG@10 0.380 on Cranfield against 0.375 with the
-/// passages' IDF); the average length is the text's tokens over the documents.
+/// passages' IDF); the average length is the average passage's times passages per document.
 pub fn document_scores(
     searcher: &Searcher,
     f: &Fields,
@@ -174,12 +195,14 @@ pub fn document_scores(
     let n = documents.max(1) as f32;
     let mut weighted = Vec::with_capacity(terms.len());
     for t in terms {
-        let term = Term::from_field_text(f.text, t);
-        // Documents holding the term: its count in `doc_terms` (one entry per document).
-        let df = searcher.doc_freq(&Term::from_field_text(f.doc_terms, t))? as f32;
-        weighted.push((term, (1.0 + (n - df + 0.5) / (df + 0.5)).ln()));
+        let df = live_documents_with(searcher, f, t)?;
+        weighted.push((Term::from_field_text(f.text, t), (1.0 + (n - df + 0.5) / (df + 0.5)).ln()));
     }
-    let avg_len = searcher.total_num_tokens(f.text)? as f32 / documents.max(1) as f32;
+    // Tokens and passages both still count replaced passages until segments merge: their
+    // ratio does not drift; times the live passages per document.
+    let all_passages: u64 = searcher.segment_readers().iter().map(|r| u64::from(r.max_doc())).sum();
+    let avg_passage = searcher.total_num_tokens(f.text)? as f32 / all_passages.max(1) as f32;
+    let avg_len = avg_passage * searcher.num_docs() as f32 / documents.max(1) as f32;
     let mut by_segment: HashMap<SegmentOrdinal, Vec<usize>> = HashMap::new();
     for (i, c) in candidates.iter().enumerate() {
         by_segment.entry(c.address.segment_ord).or_default().push(i);

@@ -304,7 +304,8 @@ fn add_refuses_two_files_of_one_name_and_ignored_names() {
 #[test]
 fn a_progress_bar_shows_on_a_terminal_only() {
     let env = TestEnv::empty();
-    for i in 0..200 {
+    // Enough files that indexing outlasts the bar's 400 ms delay, even on a fast machine.
+    for i in 0..800 {
         env.write(&format!("corpus/copy-{i:03}.txt"), SEED);
     }
     // `script` (util-linux, an essential Debian package) runs the command on a pseudo-terminal.

@@ -269,3 +269,107 @@ fn paging_never_changes_the_order_of_the_first_hits() {
         assert_eq!(ids(&["--limit", "3", "--offset", "3"]), all[3.min(all.len())..6.min(all.len())].to_vec());
     }
 }
+
+/// Ids and explanations of a query's hits.
+fn explained(env: &TestEnv, query: &str) -> Vec<(String, serde_json::Value)> {
+    let v = env.search_json(query, &["--explain", "--limit", "50"]);
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap().to_string(), h["explanation"].clone()))
+        .collect()
+}
+
+/// Four articles: one about glaciers, one that mentions a glacier once, two about other things.
+fn glacier_corpus(env: &TestEnv) {
+    env.write(
+        "corpus/glaciers.txt",
+        "[[Glaciers]]\n\nA glacier is a body of ice that moves under its own weight.\n\n\
+         The glacier carries rock and leaves a moraine where the ice melts.\n\n\
+         Every glacier advances in cold years and retreats in warm ones, and a glacier \
+         never stops moving.\n\n\
+         Glacier ice is blue because it absorbs red light.\n",
+    );
+    env.write(
+        "corpus/valleys.txt",
+        "[[Valleys]]\n\nA valley is a low area between hills, often with a river.\n\n\
+         Some valleys were carved by a glacier long ago and keep a moraine.\n",
+    );
+    env.write("corpus/rivers.txt", "[[Rivers]]\n\nA river flows downhill to the sea or a lake.\n");
+    env.write("corpus/deserts.txt", "[[Deserts]]\n\nA desert gets little rain and few plants grow there.\n");
+}
+
+#[test]
+fn a_passage_of_a_document_about_the_query_ranks_first() {
+    let env = TestEnv::empty();
+    glacier_corpus(&env);
+    let hits = explained(&env, "glacier moraine");
+    // Two passages hold both words; the one in the article about glaciers wins on its document.
+    assert_eq!(hits[0].0, "glaciers/lead/2", "{hits:?}");
+    let doc = |i: usize| hits[i].1["document"].as_f64().unwrap();
+    let valley = hits.iter().position(|(id, _)| id == "valleys/lead/2").expect("the valley passage");
+    assert!(doc(0) > doc(valley), "{hits:?}");
+    // Every passage of one document has the same document score.
+    let glacier_docs: Vec<f64> = hits
+        .iter()
+        .filter(|(id, _)| id.starts_with("glaciers/"))
+        .map(|(_, e)| e["document"].as_f64().unwrap())
+        .collect();
+    assert!(
+        glacier_docs.len() >= 4 && glacier_docs.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-4),
+        "{glacier_docs:?}"
+    );
+}
+
+#[test]
+fn crowding_spreads_the_first_hits_over_documents() {
+    let env = TestEnv::empty();
+    glacier_corpus(&env);
+    let hits = explained(&env, "glacier");
+    let docs: Vec<&str> = hits.iter().take(3).map(|(id, _)| id.split('/').next().unwrap()).collect();
+    let mut distinct = docs.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(distinct.len() >= 2, "the first three hits come from more than one article: {docs:?}");
+    // Within the glacier article the factors halve in rank order.
+    let factors: Vec<f64> = hits
+        .iter()
+        .filter(|(id, _)| id.starts_with("glaciers/"))
+        .map(|(_, e)| e["crowding"].as_f64().unwrap())
+        .collect();
+    assert_eq!(factors, vec![1.0, 0.5, 0.25, 0.125], "{hits:?}");
+    assert_eq!(hits.len(), 5, "four glacier passages and the valley's: {hits:?}");
+}
+
+#[test]
+fn an_updated_index_scores_as_a_rebuilt_one() {
+    let env = TestEnv::empty();
+    glacier_corpus(&env);
+    env.run(&["index"]).expect(0);
+    // Change one article, add another: the update replaces only those files.
+    env.write(
+        "corpus/valleys.txt",
+        "[[Valleys]]\n\nA valley is low ground.\n\nA glacier valley has a U shape and a moraine at its mouth.\n",
+    );
+    env.write("corpus/ice.txt", "[[Ice]]\n\nIce forms a glacier where snow outlasts the summer.\n");
+    let updated = explained(&env, "glacier moraine");
+    env.run(&["index", "--rebuild"]).expect(0);
+    let rebuilt = explained(&env, "glacier moraine");
+    // Until segments merge, tantivy's statistics still count the replaced passages (as
+    // Lucene's do), so scores may differ a little; the passages found may not, and each
+    // document's score must come from the same passages.
+    let sorted = |h: &[(String, serde_json::Value)]| {
+        let mut v: Vec<(String, f64)> =
+            h.iter().map(|(id, e)| (id.clone(), e["document"].as_f64().unwrap())).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    let (u, r) = (sorted(&updated), sorted(&rebuilt));
+    let ids = |v: &[(String, f64)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&u), ids(&r));
+    assert!(ids(&u).contains(&"valleys/lead/2".to_string()), "{u:?}");
+    for (a, b) in u.iter().zip(&r) {
+        assert!(b.1 > 0.0 && (a.1 - b.1).abs() <= 0.25 * b.1, "{a:?} vs {b:?}");
+    }
+}
