@@ -22,6 +22,7 @@ Query language:
   year:1905, year:1900..1910, year:..1950
                           reference year or range
 A filter can be excluded too: -kind:note.
+--expand adds the words most common in the best hits (RM3) and searches again.
 Typos are corrected: a word found nowhere in the index, of at least 5
 letters, becomes the nearest indexed word starting with the same letter (one
 edit, two from 9 letters), unless the query already has 4 known words or
@@ -187,6 +188,10 @@ pub struct SearchArgs {
     /// Show the parts of each hit's score.
     #[arg(long)]
     pub explain: bool,
+    /// Add the words most common in the best hits to the query and search again
+    /// (pseudo-relevance feedback, RM3).
+    #[arg(long)]
+    pub expand: bool,
     /// Snippet length in words.
     #[arg(long, default_value_t = crate::search::snippet::DEFAULT_WORDS, value_name = "N")]
     pub snippet_words: usize,
@@ -229,6 +234,9 @@ pub struct EvalArgs {
     /// Do not correct misspelled words.
     #[arg(long)]
     pub exact: bool,
+    /// Expand each query with pseudo-relevance feedback (RM3), as `search --expand`.
+    #[arg(long)]
+    pub expand: bool,
 }
 
 /// What `citedex eval`'s qrels judge.
@@ -255,6 +263,7 @@ impl EvalArgs {
                 },
                 depth: self.depth,
                 exact: self.exact,
+                expand: self.expand,
             },
         }
     }
@@ -268,6 +277,7 @@ impl SearchArgs {
             snippet_words: self.snippet_words.max(1),
             exact: self.exact,
             explain: self.explain,
+            expand: self.expand,
         }
     }
 }

@@ -57,11 +57,13 @@ pub struct Options {
     pub depth: usize,
     /// No spelling correction.
     pub exact: bool,
+    /// Pseudo-relevance feedback (`search --expand`).
+    pub expand: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { level: Level::Document, depth: DEFAULT_DEPTH, exact: false }
+        Options { level: Level::Document, depth: DEFAULT_DEPTH, exact: false, expand: false }
     }
 }
 
@@ -156,8 +158,13 @@ pub fn run(
     opts: &Options,
 ) -> Result<Evaluation, EvalError> {
     let depth = opts.depth.max(1);
-    let search_opts =
-        search::Options { limit: depth, offset: 0, exact: opts.exact, ..search::Options::default() };
+    let search_opts = search::Options {
+        limit: depth,
+        offset: 0,
+        exact: opts.exact,
+        expand: opts.expand,
+        ..search::Options::default()
+    };
     let (mut judged, mut skipped) = (Vec::new(), Vec::new());
     for t in topics {
         match qrels.queries.get(&t.id).filter(|j| metrics::relevant(j) > 0) {

@@ -3,6 +3,7 @@
 //!
 //! ```json
 //! {"query": "...", "total_hits": 3, "corrections": [{"from", "to"}],
+//!  "expansion": [{"term", "weight"}] (with --expand only),
 //!  "hits": [{"rank", "score", "id", "document", "section": ["..."], "kind", "paragraph",
 //!            "text", "snippet", "highlights": [[0, 6]], "source": {"path", "line_start",
 //!            "line_end", "byte_start", "byte_end"}, "cite_as", "language", "citations": [...],
@@ -68,12 +69,15 @@ fn hit(h: &Hit) -> Value {
 
 /// A search's results as one JSON object.
 pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
-    let v = json!({
+    let mut v = json!({
         "query": r.query,
         "total_hits": r.total_hits,
         "corrections": r.corrections,
         "hits": r.hits.iter().map(hit).collect::<Vec<_>>(),
     });
+    if !r.expansion.is_empty() {
+        v["expansion"] = json!(r.expansion);
+    }
     value(w, &v)
 }
 

@@ -28,6 +28,10 @@ pub fn results(w: &mut impl Write, r: &Results, style: Style) -> io::Result<()> 
             c.to, c.from
         )?;
     }
+    if !r.expansion.is_empty() {
+        let terms: Vec<&str> = r.expansion.iter().map(|e| e.term.as_str()).collect();
+        writeln!(w, "{}", style.paint("2", &format!("expanded with: {}", terms.join(" "))))?;
+    }
     for hit in &r.hits {
         self::hit(w, hit, style)?;
     }

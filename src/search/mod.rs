@@ -8,6 +8,7 @@
 //!    over documents; near-identical passages collapse into one hit;
 //! 5. [`snippet`] cuts the fragment to show.
 
+pub mod expand;
 pub mod matcher;
 pub mod query;
 pub mod rank;
@@ -47,11 +48,20 @@ pub struct Options {
     pub exact: bool,
     /// Keep the parts of each score.
     pub explain: bool,
+    /// Expand the query with pseudo-relevance feedback ([`expand`]).
+    pub expand: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { limit: 10, offset: 0, snippet_words: snippet::DEFAULT_WORDS, exact: false, explain: false }
+        Options {
+            limit: 10,
+            offset: 0,
+            snippet_words: snippet::DEFAULT_WORDS,
+            exact: false,
+            explain: false,
+            expand: false,
+        }
     }
 }
 
@@ -87,6 +97,8 @@ pub struct Results {
     pub total_hits: u64,
     pub hits: Vec<Hit>,
     pub corrections: Vec<Correction>,
+    /// With `expand`: the terms added to the query, with their weights.
+    pub expansion: Vec<expand::Weighted>,
 }
 
 /// Errors of a search.
@@ -110,23 +122,65 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     let scored = scored_atoms(&parsed);
     let tq = to_tantivy(f, &parsed, &scored);
     let wanted = opts.offset.saturating_add(opts.limit);
-    // The first RERANK_DEPTH candidates are ordered by the full model, always that many, so
-    // the order never depends on the page; deeper pages follow in tantivy's order (with room
-    // for duplicates to fold).
-    let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
-    let (top, total) = searcher.search(&*tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
-    let mut candidates = rank::keys(&searcher, &top)?;
-    let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
-    let documents = ci.meta.files.iter().map(|file| file.document_count).sum();
-    rank::document_scores(&searcher, f, &document_terms(&parsed), documents, &mut candidates)?;
-    let mut ordered = rank::order(candidates);
-    ordered.extend(tail);
+    let words: Vec<(String, f32)> = document_terms(&parsed).into_iter().map(|t| (t, 1.0)).collect();
+    let (mut ordered, mut total) = ranked(ci, &searcher, &*tq, &words, wanted)?;
+    let mut expansion = Vec::new();
+    if opts.expand && !words.is_empty() {
+        expansion = expand::feedback(&searcher, f, &ordered)?;
+        // The query as typed keeps its share, spread over its words; its constraints hold.
+        let share = expand::ORIGINAL_WEIGHT / words.len() as f32;
+        let constrained = parsed.clauses.iter().any(|c| c.occur != QOccur::Should);
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(
+            if constrained { Occur::Must } else { Occur::Should },
+            Box::new(BoostQuery::new(tq.box_clone(), share)),
+        )];
+        let fields = [
+            (f.text, 1.0),
+            (f.title, TITLE_WEIGHT),
+            (f.section, SECTION_WEIGHT),
+            (f.citation, CITATION_WEIGHT),
+        ];
+        let mut all: Vec<(String, f32)> = words.iter().map(|(t, _)| (t.clone(), share)).collect();
+        for w in &expansion {
+            let q = atom_query(&Atom::Term(w.term.clone()), &fields);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, w.weight))));
+            match all.iter_mut().find(|(t, _)| *t == w.term) {
+                Some(e) => e.1 += w.weight,
+                None => all.push((w.term.clone(), w.weight)),
+            }
+        }
+        let expanded = BooleanQuery::new(clauses);
+        (ordered, total) = ranked(ci, &searcher, &expanded, &all, wanted)?;
+    }
     let matcher = Matcher::new(&parsed);
     let mut hits = collapse(&searcher, f, ordered, opts)?;
     for h in &mut hits {
         h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
     }
-    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections })
+    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections, expansion })
+}
+
+/// The candidates of a tantivy query in the model's order, and how many passages match. The
+/// first RERANK_DEPTH candidates are ordered by the full model, always that many, so the
+/// order never depends on the page; deeper pages follow in tantivy's order (with room for
+/// duplicates to fold). `words` are the terms of document-level evidence, with weights.
+fn ranked(
+    ci: &CitedexIndex,
+    searcher: &Searcher,
+    tq: &dyn TQuery,
+    words: &[(String, f32)],
+    wanted: usize,
+) -> Result<(Vec<Candidate>, usize), SearchError> {
+    let f = &ci.fields;
+    let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
+    let (top, total) = searcher.search(tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
+    let mut candidates = rank::keys(searcher, &top)?;
+    let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
+    let documents = ci.meta.files.iter().map(|file| file.document_count).sum();
+    rank::document_scores(searcher, f, words, documents, &mut candidates)?;
+    let mut ordered = rank::order(candidates);
+    ordered.extend(tail);
+    Ok((ordered, total))
 }
 
 /// Folds near-identical passages (same `dup_key`) into the first of them over all ordered

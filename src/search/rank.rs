@@ -176,7 +176,8 @@ fn live_documents_with(searcher: &Searcher, f: &Fields, t: &str) -> tantivy::Res
     Ok(n as f32)
 }
 
-/// Sets each candidate's `document` score: BM25 of `terms` over its whole document, from the
+/// Sets each candidate's `document` score: BM25 of `terms` (each with its weight in the query)
+/// over its whole document, from the
 /// passages' own postings. A document is the run of consecutive passages sharing its
 /// `doc_key` (the writer adds a document's passages as one batch): its term frequency is the
 /// sum over its passages, its length the sum of their lengths. IDF counts documents, not
@@ -185,7 +186,7 @@ fn live_documents_with(searcher: &Searcher, f: &Fields, t: &str) -> tantivy::Res
 pub fn document_scores(
     searcher: &Searcher,
     f: &Fields,
-    terms: &[String],
+    terms: &[(String, f32)],
     documents: u64,
     candidates: &mut [Candidate],
 ) -> tantivy::Result<()> {
@@ -194,9 +195,9 @@ pub fn document_scores(
     }
     let n = documents.max(1) as f32;
     let mut weighted = Vec::with_capacity(terms.len());
-    for t in terms {
+    for (t, weight) in terms {
         let df = live_documents_with(searcher, f, t)?;
-        weighted.push((Term::from_field_text(f.text, t), (1.0 + (n - df + 0.5) / (df + 0.5)).ln()));
+        weighted.push((Term::from_field_text(f.text, t), weight * (1.0 + (n - df + 0.5) / (df + 0.5)).ln()));
     }
     // Tokens and passages both still count replaced passages until segments merge: their
     // ratio does not drift; times the live passages per document.
@@ -215,6 +216,25 @@ pub fn document_scores(
         }
     }
     Ok(())
+}
+
+/// The doc ids of the live passages of a candidate's document (see [`document_scores`]).
+pub fn document_passages(searcher: &Searcher, c: &Candidate) -> tantivy::Result<Vec<DocAddress>> {
+    let reader = searcher.segment_reader(c.address.segment_ord);
+    let keys = reader.fast_fields().u64("doc_key")?;
+    let same = |d: DocId| keys.first(d) == Some(c.doc_key);
+    let mut start = c.address.doc_id;
+    while start > 0 && same(start - 1) {
+        start -= 1;
+    }
+    let mut end = c.address.doc_id + 1;
+    while end < reader.max_doc() && same(end) {
+        end += 1;
+    }
+    Ok((start..end)
+        .filter(|&d| !reader.is_deleted(d))
+        .map(|d| DocAddress::new(c.address.segment_ord, d))
+        .collect())
 }
 
 /// Document scores of the candidates `members`, all in one segment, by `doc_key`.

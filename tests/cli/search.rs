@@ -373,3 +373,33 @@ fn an_updated_index_scores_as_a_rebuilt_one() {
         assert!(b.1 > 0.0 && (a.1 - b.1).abs() <= 0.25 * b.1, "{a:?} vs {b:?}");
     }
 }
+
+#[test]
+fn expand_adds_the_words_of_the_best_documents() {
+    let env = TestEnv::empty();
+    glacier_corpus(&env);
+    let plain = env.search_json("moraine", &[]);
+    assert!(plain.get("expansion").is_none(), "only with --expand: {plain}");
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(&plain).len(), 2, "two passages say moraine");
+    let v = env.search_json("moraine", &["--expand"]);
+    let terms: Vec<&str> =
+        v["expansion"].as_array().unwrap().iter().map(|e| e["term"].as_str().unwrap()).collect();
+    assert!(terms.contains(&"glacier"), "{terms:?}");
+    assert!(terms.len() <= 10 && !terms.contains(&"the") && !terms.contains(&"a"), "{terms:?}");
+    let weights: Vec<f64> =
+        v["expansion"].as_array().unwrap().iter().map(|e| e["weight"].as_f64().unwrap()).collect();
+    assert!(weights.windows(2).all(|w| w[0] >= w[1]), "heaviest first: {weights:?}");
+    assert!(
+        (weights.iter().sum::<f64>() - 0.5).abs() < 1e-3,
+        "the expansion holds half the weight: {weights:?}"
+    );
+    // The passages that say moraine still lead; passages about glaciers without the word follow.
+    let expanded = ids(&v);
+    assert_eq!(expanded[..2].iter().filter(|id| ids(&plain).contains(id)).count(), 2, "{expanded:?}");
+    assert!(expanded.contains(&"glaciers/lead/1".to_string()), "{expanded:?}");
+    let r = env.run(&["search", "--expand", "moraine"]).expect(0);
+    assert!(r.stdout.starts_with("expanded with: "), "{}", r.stdout);
+}
