@@ -171,8 +171,11 @@ pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
             r.authors = parse_names(zone);
         }
     }
-    r.year = head.years.first().copied();
     r.years = head.years;
+    if r.years.is_empty() {
+        r.years.extend(imprint_year(&text));
+    }
+    r.year = r.years.first().copied();
     let body = extract_identifiers(head.body, &mut r);
     let body = extract_roles(&body, &mut r.roles);
     let descriptive = body.split(IDENT).next().unwrap_or_default();
@@ -180,9 +183,77 @@ pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
     r
 }
 
+/// The year of an entry whose head gives none (`… Durham: Duke University Press, 1988.`,
+/// `… 6, no. 4 (January 1969): 359–366`, `TRANI E., 1969, …`): the last four-digit number
+/// from 1400 to 2099 standing alone (a letter may follow it, as in `1988a`), outside
+/// quotation marks and spans of years (`1904-1905`), where titles hold years of their own.
+fn imprint_year(text: &str) -> Option<u32> {
+    let mut found = None;
+    let mut quoted = false;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if matches!(c, '"' | '“' | '”' | '«' | '»' | '「' | '」' | '『' | '』') {
+            let closing = matches!(c, '”' | '»' | '」' | '』') || (c == '"' && quoted);
+            quoted = !closing;
+            i += 1;
+            continue;
+        }
+        let starts = c.is_ascii_digit() && (i == 0 || !chars[i - 1].1.is_alphanumeric());
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].1.is_ascii_digit() {
+            j += 1;
+        }
+        let end = chars.get(j).map_or(text.len(), |&(e, _)| e);
+        let after = chars.get(j).map(|&(_, c)| c);
+        let alone = match after {
+            None => true,
+            Some(a) if a.is_ascii_lowercase() => chars.get(j + 1).is_none_or(|&(_, c)| !c.is_alphanumeric()),
+            Some(a) => !a.is_alphanumeric(),
+        };
+        // `1904-1905`, `1904–05`: a span of years, as titles give them, not a date.
+        let dash = |c: char| matches!(c, '-' | '–' | '—' | '/');
+        let digit_at = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_ascii_digit());
+        let span = (i >= 2 && dash(chars[i - 1].1) && digit_at(i - 2))
+            || (after.is_some_and(dash) && digit_at(j + 1));
+        if !quoted
+            && alone
+            && !span
+            && j - i == 4
+            && let Some(y) = head::year_of(&text[at..end]).filter(|y| (1400..2100).contains(y))
+        {
+            found = Some(y);
+        }
+        i = j;
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imprint_years() {
+        let y = |s: &str| imprint_year(s);
+        assert_eq!(y("Double Eagle and Rising Sun. Durham: Duke University Press, 1988."), Some(1988));
+        assert_eq!(y("Journal of Peace Research 6, no. 4 (January 1969): 359–366"), Some(1969));
+        assert_eq!(
+            y("\"Portsmouth 1905: Peace or Truce?,\" Journal of Peace Research, 359-366, 1969."),
+            Some(1969)
+        );
+        assert_eq!(y("\"Portsmouth 1905\", Journal of Peace Research, 359-366."), None, "a year in a title");
+        assert_eq!(y("The Treaty, Lexington, 1988a."), Some(1988));
+        assert_eq!(y("pp. 1234-1240, 12345, 3000, 1066."), None);
+        assert_eq!(y("Title. London, 1890; repr. 1975."), Some(1975));
+        assert_eq!(y("The Russo-Japanese War 1904-1905. Oxford: Osprey."), None, "a span in a title");
+        assert_eq!(y("The War of 1812–15. Boston, 1901."), Some(1901));
+    }
 
     pub(super) fn name(family: &str, given: &str) -> Name {
         Name { family: family.to_string(), given: given.to_string() }
