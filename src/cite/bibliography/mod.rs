@@ -180,7 +180,58 @@ pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
     let body = extract_roles(&body, &mut r.roles);
     let descriptive = body.split(IDENT).next().unwrap_or_default();
     describe(descriptive, &mut r);
+    if r.pages.is_none() {
+        r.pages = page_range(descriptive);
+    }
     r
+}
+
+/// Pages the description did not label (`…, 359-366, 1969.`, `17 (1958): 124-55`): the last
+/// range of numbers in the entry with its identifiers taken out, unless both ends look like
+/// years (`1904-1905`, a span a title gives) and no `p.`/`pp.` stands before it.
+fn page_range(text: &str) -> Option<String> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let number_at = |k: usize| -> Option<usize> {
+        let mut e = k;
+        while e < chars.len() && chars[e].1.is_ascii_digit() {
+            e += 1;
+        }
+        (e > k && (k == 0 || !chars[k - 1].1.is_alphanumeric())).then_some(e)
+    };
+    let byte = |k: usize| chars.get(k).map_or(text.len(), |&(b, _)| b);
+    let mut found = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let Some(end) = number_at(i) else {
+            i += 1;
+            continue;
+        };
+        let mut k = end;
+        while k < chars.len() && chars[k].1 == ' ' {
+            k += 1;
+        }
+        if k < chars.len() && matches!(chars[k].1, '-' | '–' | '—') {
+            let mut m = k + 1;
+            while m < chars.len() && chars[m].1 == ' ' {
+                m += 1;
+            }
+            if let Some(end2) =
+                number_at(m).filter(|&e| chars.get(e).is_none_or(|&(_, c)| !c.is_alphanumeric()))
+            {
+                let (a, b) = (&text[byte(i)..byte(end)], &text[byte(m)..byte(end2)]);
+                let year = |s: &str| head::year_of(s).is_some_and(|y| (1400..2100).contains(&y));
+                let before = text[..byte(i)].trim_end().to_lowercase();
+                let labelled = before.ends_with("p.") || before.ends_with("pp.") || before.ends_with("pp");
+                if a.len() <= 6 && b.len() <= 6 && (labelled || !(year(a) && (year(b) || b.len() == 2))) {
+                    found = Some(format!("{a}-{b}"));
+                }
+                i = end2;
+                continue;
+            }
+        }
+        i = end;
+    }
+    found
 }
 
 /// The year of an entry whose head gives none (`… Durham: Duke University Press, 1988.`,
@@ -237,6 +288,18 @@ fn imprint_year(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unlabelled_page_ranges() {
+        let p = |s: &str| page_range(s);
+        assert_eq!(p("\"Peace or Truce?,\" Journal of Peace Research, 359-366, 1969."), s("359-366"));
+        assert_eq!(p("Russian Review 17 (1958): 124–55"), s("124-55"));
+        assert_eq!(p("The Russo-Japanese War 1904-1905. Oxford: Osprey."), None, "years");
+        assert_eq!(p("War of 1904–05. Boston."), None, "a short span of years");
+        assert_eq!(p("Annals, pp. 1901-1910."), s("1901-1910"), "labelled pages");
+        assert_eq!(p("Vol. 3, 10-20 and 45 - 50."), s("45-50"), "the last range");
+        assert_eq!(p("Room 12-B, 1999."), None);
+    }
 
     #[test]
     fn imprint_years() {
