@@ -115,6 +115,11 @@ fn classify(seg: &str) -> Part<'_> {
     if let Some(chapter) = chapter_of(seg) {
         return chapter;
     }
+    // `New York: Harper and Row, 1965`: an imprint with its year (Chicago, MLA), which would
+    // otherwise read as a journal `New York: Harper and Row` of volume 1965.
+    if let Some((place, publisher)) = imprint_with_year(seg).and_then(place_publisher) {
+        return Part::PlacePublisher(place, publisher);
+    }
     if let Some(v) = split_volume(seg) {
         return Part::Container(v);
     }
@@ -122,6 +127,25 @@ fn classify(seg: &str) -> Part<'_> {
         return Part::PlacePublisher(place, publisher);
     }
     Part::Other(seg)
+}
+
+/// `Place: Publisher, 1965` or `…, 1995, 1–7` → `Place: Publisher`: the text before trailing
+/// comma-separated years and page ranges, when there is at least one year.
+fn imprint_with_year(seg: &str) -> Option<&str> {
+    let mut head = seg.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ';'));
+    let mut year = false;
+    while let Some((before, last)) = head.rsplit_once(',') {
+        let last = last.trim();
+        if year_of(last).is_some() {
+            year = true;
+        } else if !(last.contains(['-', '–'])
+            && last.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '–')))
+        {
+            break;
+        }
+        head = before.trim_end();
+    }
+    year.then_some(head)
 }
 
 /// A leading quoted title: `(inside, after, is a book title 『…』)`.
@@ -206,6 +230,25 @@ fn chapter_of(seg: &str) -> Option<Part<'_>> {
     };
     let book = collapse(book);
     (!book.is_empty()).then_some(Part::Chapter { editors, book, pages })
+}
+
+#[cfg(test)]
+mod imprint_tests {
+    use super::*;
+
+    #[test]
+    fn an_imprint_ending_in_its_year_is_place_and_publisher() {
+        assert_eq!(imprint_with_year("New York: Harper and Row, 1965."), Some("New York: Harper and Row"));
+        assert_eq!(
+            imprint_with_year("Washington, D.C.: Counterpoint, 1995, 1–7"),
+            Some("Washington, D.C.: Counterpoint")
+        );
+        assert_eq!(imprint_with_year("Journal of Peace Research, 6(4)"), None);
+        assert!(matches!(
+            classify("Austin: University of Texas Press, 1969"),
+            Part::PlacePublisher("Austin", "University of Texas Press")
+        ));
+    }
 }
 
 #[cfg(test)]
