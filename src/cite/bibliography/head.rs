@@ -4,7 +4,7 @@
 //! is a ditto. Reading the names themselves is left to `names`.
 
 use super::sentences::segments;
-use super::text::{is_capitalized, is_hyphen, is_opening_quote, is_particle};
+use super::text::{is_capitalized, is_hyphen, is_initials, is_opening_quote, is_particle, word_spans};
 
 /// Authors, years and the rest of an entry.
 pub(super) struct Head<'a> {
@@ -20,6 +20,9 @@ pub(super) fn split_head(text: &str) -> Head<'_> {
         return no_head;
     }
     if let Some(head) = parenthesized_year_head(text) {
+        return head;
+    }
+    if let Some(head) = inverted_names_head(text) {
         return head;
     }
     let segs = segments(text);
@@ -71,6 +74,143 @@ fn parenthesized_year_head(text: &str) -> Option<Head<'_>> {
     None
 }
 
+/// Inverted names read word by word, for heads that end inside a sentence (the splitter does
+/// not cut after an initial): `Gray, Edmund R. Readings in…`, `Leser, E. V. Econometric…`,
+/// `Woolley, John T. 1986. Monetary…`, `Grandin, Temple, and Richard Panek. The Autistic…`,
+/// `Deleers, M., et al., Effect of…`. A name is a family name (capitalized words or
+/// particles, then a comma) and given names (capitalized words or initials); it ends at a
+/// given name followed by a period, or at an initial followed by something else than an
+/// initial. Further names follow after `,`, `and`, `&` (given names first, then the family);
+/// `et al.` ends the list. A bare year sentence may follow (`1986.`).
+fn inverted_names_head(text: &str) -> Option<Head<'_>> {
+    let words = word_spans(text);
+    let bare = |w: &str| w.trim_end_matches([',', '.', ';']).to_string();
+    let is_given = |w: &str| {
+        let b = bare(w);
+        is_initials(&b)
+            || is_initials(w.trim_end_matches(','))
+            || (is_capitalized(&b) && b.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''))
+    };
+    let initial = |w: &str| is_initials(w.trim_end_matches(','));
+    let mut k = 0;
+    let mut end: Option<usize>; // byte end of the last name
+    let mut names = 0;
+    loop {
+        let w = words.get(k)?.1;
+        // `et al.`
+        if names > 0 && w == "et" && words.get(k + 1).is_some_and(|(_, n)| n.starts_with("al")) {
+            let (at, al) = words[k + 1];
+            end = Some(at + al.trim_end_matches([',', '.']).len());
+            k += 2;
+            break;
+        }
+        let given_first = names > 0;
+        // Family name: up to three words, the last one ending with a comma (inverted), or,
+        // after the first name, given names then a family name ending the name.
+        if !given_first || w.ends_with(',') || words.get(k + 1).is_some_and(|(_, n)| n.ends_with(',')) {
+            let mut f = k;
+            while f < words.len() && f - k < 3 && !words[f].1.ends_with(',') {
+                let b = bare(words[f].1);
+                if !(is_capitalized(&b) || is_particle(&b))
+                    || b.chars().any(|c| c.is_ascii_digit())
+                    || initial(&b)
+                {
+                    return None;
+                }
+                f += 1;
+            }
+            let last = words.get(f)?.1;
+            let b = bare(last);
+            // `CK,` in `Khoury CK, Bjorkman AD`: Vancouver initials, not a family name.
+            let vancouver = b.len() <= 3 && b.chars().all(|c| c.is_uppercase());
+            if !last.ends_with(',')
+                || !is_capitalized(&b)
+                || b.chars().any(|c| c.is_ascii_digit())
+                || b.len() < 2
+                || vancouver
+            {
+                return None;
+            }
+            // Given names.
+            let mut g = f + 1;
+            let mut closed = None;
+            while g < words.len() && g - f <= 4 {
+                let w = words[g].1;
+                if !is_given(w) {
+                    break;
+                }
+                let next_initial = words.get(g + 1).is_some_and(|(_, n)| initial(n));
+                let name_end = words[g].0 + w.trim_end_matches([',', '.', ';']).len();
+                if w.ends_with(',') {
+                    closed = Some((name_end, false));
+                    g += 1;
+                    break;
+                }
+                if w.ends_with('.') && (!initial(w) || !next_initial) {
+                    // An initial keeps its period in the name zone; a word's period ends it,
+                    // unless `and` or `&` brings another name.
+                    let more = words.get(g + 1).is_some_and(|(_, n)| matches!(*n, "and" | "&"));
+                    closed = Some((if initial(w) { words[g].0 + w.len() } else { name_end }, !more));
+                    g += 1;
+                    break;
+                }
+                g += 1;
+            }
+            let (name_end, last_name) = closed?;
+            if g == f + 1 {
+                return None;
+            }
+            names += 1;
+            end = Some(name_end);
+            k = g;
+            if last_name {
+                break;
+            }
+        } else {
+            // Given names first: `Richard Panek.`, `Bruce W. Menning.`
+            let mut g = k;
+            let mut closed = None;
+            while g < words.len() && g - k < 5 {
+                let w = words[g].1;
+                if !is_given(w) {
+                    return None;
+                }
+                if g > k && (w.ends_with('.') && !initial(w) || w.ends_with(',')) {
+                    closed = Some((words[g].0 + w.trim_end_matches([',', '.']).len(), w.ends_with('.')));
+                    g += 1;
+                    break;
+                }
+                g += 1;
+            }
+            let (name_end, last_name) = closed?;
+            names += 1;
+            end = Some(name_end);
+            k = g;
+            if last_name {
+                break;
+            }
+        }
+        // Between names: `and`, `&`.
+        if let Some((_, w)) = words.get(k)
+            && matches!(*w, "and" | "&")
+        {
+            k += 1;
+        }
+    }
+    let end = end?;
+    let mut body_at = words.get(k).map_or(text.len(), |(at, _)| *at);
+    let mut years = Vec::new();
+    if let Some((at, w)) = words.get(k) {
+        if let Some(y) = year_group(w.trim_end_matches(['.', ','])) {
+            years = y;
+            body_at = words.get(k + 1).map_or(text.len(), |(next, _)| *next);
+        } else {
+            body_at = *at;
+        }
+    }
+    Some(Head { authors: Some(&text[..end]), years, body: &text[body_at..] })
+}
+
 /// `1905`, `1985, 2002`, `2001a`, `c. 1900`, `1904–1905` → the years; `None` for anything else.
 fn year_group(inner: &str) -> Option<Vec<u32>> {
     let inner = inner.trim();
@@ -117,6 +257,8 @@ pub(super) fn name_like(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::inverted_names_head;
+    use crate::cite::Reference;
     use crate::cite::bibliography::parse;
     use crate::cite::bibliography::tests::name;
 
@@ -133,6 +275,44 @@ mod tests {
         let r = parse("The Russo-Japanese War 1904-1905. Oxford: Osprey Publishing.", None);
         assert_eq!((r.year, r.years), (None, vec![]), "years in titles are not publication years");
         assert_eq!(parse("Smith, J. (n.d.). T.", None).year, None);
+    }
+
+    #[test]
+    fn inverted_names_end_inside_a_sentence() {
+        let families = |r: &Reference| r.authors.iter().map(|n| n.family.clone()).collect::<Vec<_>>();
+        let r = parse("Gray, Edmund R. Readings in Business Policy. New York: Appleton, 1968.", None);
+        assert_eq!(families(&r), vec!["Gray"]);
+        assert_eq!(r.authors[0].given, "Edmund R.");
+        assert_eq!(r.title.as_deref(), Some("Readings in Business Policy"));
+        assert_eq!(
+            (r.place.as_deref(), r.publisher.as_deref(), r.year),
+            (Some("New York"), Some("Appleton"), Some(1968))
+        );
+        let r = parse("Woolley, John T. 1986. Monetary Politics. Cambridge University Press.", None);
+        assert_eq!(
+            (families(&r), r.year, r.title.as_deref()),
+            (vec!["Woolley".to_string()], Some(1986), Some("Monetary Politics"))
+        );
+        let r = parse(
+            "Grandin, Temple, and Richard Panek. The Autistic Brain. New York: Houghton Mifflin, 2014.",
+            None,
+        );
+        assert_eq!(families(&r), vec!["Grandin", "Panek"]);
+        assert_eq!(r.title.as_deref(), Some("The Autistic Brain"));
+        let r = parse("Burton, Robert P. and Sutherland, Ivan E. \"Twinkle Box\". Proceedings, 1974.", None);
+        assert_eq!(families(&r), vec!["Burton", "Sutherland"]);
+        let r = parse(
+            "Deleers, M., et al., Effect of lipid composition. Biochem Biophys Res Commun, 1984.",
+            None,
+        );
+        assert_eq!(families(&r), vec!["Deleers"]);
+        // Given names first, or Vancouver initials: not this reader's.
+        for line in [
+            "M. Vollmer, E. J. Mayer, and K. Eberl, \"Exciton relaxation\", 1996.",
+            "Khoury CK, Bjorkman AD. Food supplies. 2014.",
+        ] {
+            assert!(inverted_names_head(line).is_none(), "{line}");
+        }
     }
 
     #[test]
