@@ -1,5 +1,7 @@
 //! A journal, review or newspaper with its volume, issue and pages: `Journal, 6(4):362-370`,
-//! `The North American Review, 181 (558)`, `Nature 412: 33-35`, `Journal, vol. 3, no. 2, pp. 5-9`.
+//! `The North American Review, 181 (558)`, `Nature 412: 33-35`, `Journal, vol. 3, no. 2, pp. 5-9`,
+//! `Journal 52.1 (2004): 43-67`, `Review 17 (1958): 124-55`, `Journal 6, no. 4 (January
+//! 1969): 359–366`, `Trends in Neurosciences 26, 507–513`.
 
 use super::description::is_page_range;
 use super::text::{is_closing_quote, unquote};
@@ -26,6 +28,28 @@ pub(super) fn split_volume(seg: &str) -> Option<Volume<'_>> {
         pages = Some(p.trim());
         s = head.trim_end();
     }
+    // `(2004)`, `(January 1969)`: the date of the issue (MLA, Chicago), after volume and issue.
+    let mut dated = false;
+    if let Some((head, inner)) = s.strip_suffix(')').and_then(|x| x.rsplit_once('('))
+        && inner
+            .split_whitespace()
+            .any(|w| super::head::year_of(w.trim_matches(',')).is_some_and(|y| (1400..2100).contains(&y)))
+        && inner.split_whitespace().count() <= 3
+        && (!is_page_range(inner.trim()) || head.trim_end().ends_with(|c: char| c.is_ascii_digit()))
+    {
+        dated = true;
+        s = head.trim_end();
+    }
+    // `Trends in Neurosciences 26, 507–513`: pages after the volume and a comma.
+    if pages.is_none()
+        && let Some((head, p)) = s.rsplit_once(',')
+        && is_page_range(p.trim())
+        && p.contains(|c: char| super::text::is_hyphen(c))
+        && head.trim_end().ends_with(|c: char| c.is_ascii_digit())
+    {
+        pages = Some(p.trim());
+        s = head.trim_end();
+    }
     let mut issue = None;
     if let Some((head, inner)) = s.strip_suffix(')').and_then(|x| x.rsplit_once('('))
         && is_page_range(inner.trim())
@@ -39,6 +63,12 @@ pub(super) fn split_volume(seg: &str) -> Option<Volume<'_>> {
     {
         issue = Some(volume);
         (head, volume) = trailing_number(h.trim_end().trim_end_matches(',').trim_end())?;
+    } else if issue.is_none()
+        && let Some(h) = head.strip_suffix('.').filter(|h| h.ends_with(|c: char| c.is_ascii_digit()))
+    {
+        // `52.1`: volume 52, issue 1 (MLA).
+        issue = Some(volume);
+        (head, volume) = trailing_number(h)?;
     }
     let labelled = strip_label(head, &["vol.", "volume"]);
     let head = labelled.unwrap_or(head);
@@ -48,7 +78,9 @@ pub(super) fn split_volume(seg: &str) -> Option<Volume<'_>> {
     }
     let container = unquote(head.trim_end().trim_end_matches(',').trim());
     let separated = head.trim_end().ends_with(',') || labelled.is_some();
-    if !container.chars().any(char::is_alphabetic) || (issue.is_none() && pages.is_none() && !separated) {
+    if !container.chars().any(char::is_alphabetic)
+        || (issue.is_none() && pages.is_none() && !separated && !dated)
+    {
         return None;
     }
     Some(Volume { container, volume, issue, pages })
@@ -67,6 +99,35 @@ fn strip_label<'a>(s: &'a str, labels: &[&str]) -> Option<&'a str> {
     let label = labels.iter().find(|l| low.ends_with(**l))?;
     let head = &t[..t.len() - label.len()];
     head.chars().next_back().is_none_or(|c| c.is_whitespace() || c == ',').then_some(head)
+}
+
+#[cfg(test)]
+mod dated_tests {
+    use super::split_volume;
+
+    fn parts(seg: &str) -> Option<(&str, &str, Option<&str>, Option<&str>)> {
+        split_volume(seg).map(|v| (v.container, v.volume, v.issue, v.pages))
+    }
+
+    #[test]
+    fn mla_and_chicago_journal_details() {
+        assert_eq!(
+            parts("Journal of the American Psychoanalytic Association 52.1 (2004): 43-67"),
+            Some(("Journal of the American Psychoanalytic Association", "52", Some("1"), Some("43-67")))
+        );
+        assert_eq!(
+            parts("Russian Review 17 (1958): 124-55"),
+            Some(("Russian Review", "17", None, Some("124-55")))
+        );
+        assert_eq!(
+            parts("Journal of Peace Research 6, no. 4 (January 1969): 359–366"),
+            Some(("Journal of Peace Research", "6", Some("4"), Some("359–366")))
+        );
+        assert_eq!(
+            parts("Trends in Neurosciences 26, 507–513"),
+            Some(("Trends in Neurosciences", "26", None, Some("507–513")))
+        );
+    }
 }
 
 #[cfg(test)]
