@@ -22,7 +22,7 @@ pub(super) fn split_head(text: &str) -> Head<'_> {
     if let Some(head) = parenthesized_year_head(text) {
         return head;
     }
-    if let Some(head) = inverted_names_head(text) {
+    if let Some(head) = inverted_names_head(text).or_else(|| initials_first_head(text)) {
         return head;
     }
     let segs = segments(text);
@@ -211,6 +211,83 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
     Some(Head { authors: Some(&text[..end]), years, body: &text[body_at..] })
 }
 
+/// Names with their initials first, as IEEE and many science styles write them: `M. Vollmer,
+/// E. J. Mayer, and K. Eberl, “Exciton…”`, `S. Chapman and T. G. Cowling, The Mathematical…`,
+/// `Lisa F. Rau. Extracting…`. Each name is given names holding at least one initial, then a
+/// family name (capitalized words or particles) ending at `,` or `.`; names are joined by
+/// `,`, `and`, `&` (or `et`, `e`, `und`). The list ends after a family name followed by `.`,
+/// or by `,` and something that is not another name.
+fn initials_first_head(text: &str) -> Option<Head<'_>> {
+    let words = word_spans(text);
+    let initial = |w: &str| is_initials(w.trim_end_matches(','));
+    let word = |w: &str| {
+        let b = w.trim_end_matches([',', '.']);
+        is_capitalized(b)
+            && b.chars().count() > 1
+            && b.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+    };
+    let mut k = 0;
+    let mut end;
+    loop {
+        // Given names: words and initials, at least one initial, then the family name.
+        let start = k;
+        let mut initials = 0;
+        while let Some((_, w)) = words.get(k) {
+            if initial(w) && !w.ends_with(',') {
+                initials += 1;
+                k += 1;
+            } else if word(w) && !w.ends_with([',', '.']) && words.get(k + 1).is_some_and(|(_, n)| initial(n))
+            {
+                k += 1; // `Lisa F. Rau`
+            } else {
+                break;
+            }
+        }
+        if initials == 0 || k == start {
+            return None;
+        }
+        while words.get(k).is_some_and(|(_, w)| is_particle(w)) {
+            k += 1;
+        }
+        let (at, family) = *words.get(k)?;
+        if !word(family) || initial(family) {
+            return None;
+        }
+        end = Some(at + family.trim_end_matches([',', '.']).len());
+        k += 1;
+        if family.ends_with('.') {
+            break;
+        }
+        let comma = family.ends_with(',');
+        match words.get(k).map(|(_, w)| *w) {
+            Some("and" | "&" | "et" | "e" | "und") => k += 1,
+            Some(_) if comma => {
+                // Another name, or the end of the list (the title follows the comma).
+                let next = words.get(k).map(|(_, w)| *w).unwrap_or_default();
+                let and_next = matches!(next, "and" | "&");
+                if and_next {
+                    k += 1;
+                } else if !(initial(next)
+                    || (word(next) && words.get(k + 1).is_some_and(|(_, n)| initial(n))))
+                {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    let end = end?;
+    let mut body_at = words.get(k).map_or(text.len(), |(at, _)| *at);
+    let mut years = Vec::new();
+    if let Some((_, w)) = words.get(k)
+        && let Some(y) = year_group(w.trim_end_matches(['.', ',']))
+    {
+        years = y;
+        body_at = words.get(k + 1).map_or(text.len(), |(next, _)| *next);
+    }
+    Some(Head { authors: Some(&text[..end]), years, body: &text[body_at..] })
+}
+
 /// `1905`, `1985, 2002`, `2001a`, `c. 1900`, `1904–1905` → the years; `None` for anything else.
 fn year_group(inner: &str) -> Option<Vec<u32>> {
     let inner = inner.trim();
@@ -257,7 +334,7 @@ pub(super) fn name_like(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::inverted_names_head;
+    use super::{initials_first_head, inverted_names_head};
     use crate::cite::Reference;
     use crate::cite::bibliography::parse;
     use crate::cite::bibliography::tests::name;
@@ -306,7 +383,25 @@ mod tests {
             None,
         );
         assert_eq!(families(&r), vec!["Deleers"]);
-        // Given names first, or Vancouver initials: not this reader's.
+        let r = parse(
+            "M. Vollmer, E. J. Mayer, W. W. Rühle, and K. Eberl, “Exciton relaxation,” Physical Review B 54 (1996).",
+            None,
+        );
+        assert_eq!(families(&r), vec!["Vollmer", "Mayer", "Rühle", "Eberl"]);
+        assert_eq!(r.title.as_deref(), Some("Exciton relaxation"));
+        let r = parse(
+            "S. Chapman and T. G. Cowling, The Mathematical Theory of Gases, Cambridge University Press, 1970.",
+            None,
+        );
+        assert_eq!(families(&r), vec!["Chapman", "Cowling"]);
+        let r = parse("Lisa F. Rau. Extracting company names from text. In Proceedings, 1991.", None);
+        assert_eq!(
+            (families(&r), r.title.as_deref()),
+            (vec!["Rau".to_string()], Some("Extracting company names from text"))
+        );
+        assert!(initials_first_head("War and Peace. Moscow, 1869.").is_none());
+        assert!(initials_first_head("The Russo-Japanese War 1904-1905. Oxford: Osprey.").is_none());
+        // Given names first, or Vancouver initials: not the inverted reader's.
         for line in [
             "M. Vollmer, E. J. Mayer, and K. Eberl, \"Exciton relaxation\", 1996.",
             "Khoury CK, Bjorkman AD. Food supplies. 2014.",
