@@ -80,8 +80,10 @@ fn parenthesized_year_head(text: &str) -> Option<Head<'_>> {
 /// `Deleers, M., et al., Effect of…`. A name is a family name (capitalized words or
 /// particles, then a comma) and given names (capitalized words or initials); it ends at a
 /// given name followed by a period, or at an initial followed by something else than an
-/// initial. Further names follow after `,`, `and`, `&` (given names first, then the family);
-/// `et al.` ends the list. A bare year sentence may follow (`1986.`).
+/// initial or a given name with its period (`Woodworth, G. Walter.`). Further names follow
+/// after `,`, `;`, `and`, `&`, inverted or given names first; `et al.` ends the list, and so
+/// does anything that does not read as a name (`Lindenberger, Herbert, Georg Trakl (…)`).
+/// A bare year sentence may follow (`1986.`).
 fn inverted_names_head(text: &str) -> Option<Head<'_>> {
     let words = word_spans(text);
     let bare = |w: &str| w.trim_end_matches([',', '.', ';']).to_string();
@@ -93,10 +95,9 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
     };
     let initial = |w: &str| is_initials(w.trim_end_matches(','));
     let mut k = 0;
-    let mut end: Option<usize>; // byte end of the last name
+    let mut end: Option<usize> = None; // byte end of the last name
     let mut names = 0;
-    loop {
-        let w = words.get(k)?.1;
+    while let Some(&(_, w)) = words.get(k) {
         // `et al.`
         if names > 0 && w == "et" && words.get(k + 1).is_some_and(|(_, n)| n.starts_with("al")) {
             let (at, al) = words[k + 1];
@@ -105,30 +106,37 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
             break;
         }
         let given_first = names > 0;
-        // Family name: up to three words, the last one ending with a comma (inverted), or,
-        // after the first name, given names then a family name ending the name.
-        if !given_first || w.ends_with(',') || words.get(k + 1).is_some_and(|(_, n)| n.ends_with(',')) {
+        // The first name is inverted: a family name of up to three words, the last ending with
+        // `,` or `;`. A later one is inverted when its first word ends so (`Robinson, T.E.`);
+        // otherwise it is given names then the family name (`Richard Panek.`).
+        if !given_first || w.ends_with([',', ';']) {
             let mut f = k;
-            while f < words.len() && f - k < 3 && !words[f].1.ends_with(',') {
+            while f < words.len() && f - k < 3 && !words[f].1.ends_with([',', ';']) {
                 let b = bare(words[f].1);
                 if !(is_capitalized(&b) || is_particle(&b))
                     || b.chars().any(|c| c.is_ascii_digit())
                     || initial(&b)
                 {
+                    if names > 0 {
+                        break;
+                    }
                     return None;
                 }
                 f += 1;
             }
-            let last = words.get(f)?.1;
+            let Some(&(_, last)) = words.get(f) else { break };
             let b = bare(last);
             // `CK,` in `Khoury CK, Bjorkman AD`: Vancouver initials, not a family name.
             let vancouver = b.len() <= 3 && b.chars().all(|c| c.is_uppercase());
-            if !last.ends_with(',')
+            if !last.ends_with([',', ';'])
                 || !is_capitalized(&b)
                 || b.chars().any(|c| c.is_ascii_digit())
                 || b.len() < 2
                 || vancouver
             {
+                if names > 0 {
+                    break;
+                }
                 return None;
             }
             // Given names.
@@ -141,10 +149,18 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
                 }
                 let next_initial = words.get(g + 1).is_some_and(|(_, n)| initial(n));
                 let name_end = words[g].0 + w.trim_end_matches([',', '.', ';']).len();
-                if w.ends_with(',') {
+                if w.ends_with([',', ';']) {
                     closed = Some((name_end, false));
                     g += 1;
                     break;
+                }
+                // `Woodworth, G. Walter.`: a word with a period after an initial is a given name.
+                let word_after = words.get(g + 1).is_some_and(|(_, n)| {
+                    !initial(n) && n.ends_with('.') && is_given(n) && words.get(g + 2).is_some()
+                });
+                if initial(w) && word_after {
+                    g += 1;
+                    continue;
                 }
                 if w.ends_with('.') && (!initial(w) || !next_initial) {
                     // An initial keeps its period in the name zone; a word's period ends it,
@@ -156,8 +172,16 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
                 }
                 g += 1;
             }
-            let (name_end, last_name) = closed?;
+            let Some((name_end, last_name)) = closed else {
+                if names > 0 {
+                    break;
+                }
+                return None;
+            };
             if g == f + 1 {
+                if names > 0 {
+                    break;
+                }
                 return None;
             }
             names += 1;
@@ -173,6 +197,9 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
             while g < words.len() && g - k < 5 {
                 let w = words[g].1;
                 if !is_given(w) {
+                    if names > 0 {
+                        break;
+                    }
                     return None;
                 }
                 if g > k && (w.ends_with('.') && !initial(w) || w.ends_with(',')) {
@@ -182,7 +209,12 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
                 }
                 g += 1;
             }
-            let (name_end, last_name) = closed?;
+            let Some((name_end, last_name)) = closed else {
+                if names > 0 {
+                    break;
+                }
+                return None;
+            };
             names += 1;
             end = Some(name_end);
             k = g;
@@ -401,6 +433,23 @@ mod tests {
         );
         assert!(initials_first_head("War and Peace. Moscow, 1869.").is_none());
         assert!(initials_first_head("The Russo-Japanese War 1904-1905. Oxford: Osprey.").is_none());
+        let r = parse(
+            "Sham, Y.; Chu, Z.; Warshel, A. “Consistent Calculations.” J. Phys. Chem. B 1997, 101, 4458–4472.",
+            None,
+        );
+        assert_eq!(families(&r), vec!["Sham", "Chu", "Warshel"]);
+        let r = parse(
+            "Adamson, Joni, Mei Mei Evans, and Rachel Stein, eds. The Reader. Tucson: UAP, 2002.",
+            None,
+        );
+        assert_eq!(families(&r), vec!["Adamson", "Evans", "Stein"]);
+        let r = parse("Woodworth, G. Walter. The Money Market. New York: Harper and Row, 1965.", None);
+        assert_eq!(
+            (r.authors[0].given.as_str(), r.title.as_deref()),
+            ("G. Walter", Some("The Money Market"))
+        );
+        let r = parse("Lindenberger, Herbert, Georg Trakl (New York, NY: Twayne, 1971).", None);
+        assert_eq!(families(&r), vec!["Lindenberger"]);
         // Given names first, or Vancouver initials: not the inverted reader's.
         for line in [
             "M. Vollmer, E. J. Mayer, and K. Eberl, \"Exciton relaxation\", 1996.",
