@@ -1,7 +1,9 @@
-//! The `AuthorYearPage` shape: `(Kowner 2006, p. 300)` and `（山田 2001, 12頁）`.
+//! The `AuthorYearPage` shape: `(Kowner 2006, p. 300)` and `（山田 2001, 12頁）` inside the
+//! prose, and `Esthus (1988), p. 213.` standing as a sentence of its own (a flattened
+//! author-date footnote).
 
 use super::author::name_end;
-use super::scan::{Scan, after, closing, page_marker, page_range_end, year_at};
+use super::scan::{Scan, after, closing, ending, page_marker, page_range_end, year_at};
 use super::{Citation, Shape};
 
 impl Scan<'_> {
@@ -15,6 +17,35 @@ impl Scan<'_> {
                 _ => None,
             })
             .collect()
+    }
+
+    /// `Esthus (1988), p. 213.` as a sentence of its own, anchored on `), p.`.
+    pub(super) fn author_paren_year_pages(&self) -> Vec<Citation> {
+        let t = self.text;
+        t.match_indices("), p").filter_map(|(close, _)| self.author_paren_year_pages_at(close)).collect()
+    }
+
+    fn author_paren_year_pages_at(&self, close: usize) -> Option<Citation> {
+        let t = self.text;
+        let (pages_start, pages_end) = page_marker(t, close + 3)?;
+        let end = ending(t, pages_end)?;
+        // `(1988` right before the anchor, a name before it, starting a sentence.
+        let open = close.checked_sub(5).filter(|&o| t.get(o..o + 1) == Some("("))?;
+        let (year_end, year) = year_at(t, open + 1)?;
+        if year_end != close {
+            return None;
+        }
+        let start = self.sentences.iter().rev().find(|&&s| s < open && open - s <= 80).copied()?;
+        let name = t.get(start..open)?.trim_end();
+        if name_end(t, start) != Some(start + name.len()) || !self.after_prose(start) {
+            return None;
+        }
+        Some(Citation {
+            author: Some(name.to_string()),
+            year: Some(year),
+            pages: Some(t[pages_start..pages_end].to_string()),
+            ..Citation::spanning(t, start, end, Shape::AuthorYearPage)
+        })
     }
 
     fn author_year_page_at(&self, open: usize, oc: char, cc: char) -> Option<Citation> {

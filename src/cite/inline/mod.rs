@@ -127,7 +127,13 @@ pub fn find(paragraph: &str) -> Vec<Citation> {
     }
     let scan = Scan::new(paragraph);
     // The most specific shapes first: a later one overlapping an earlier one is dropped.
-    let found = [scan.quoted(), scan.archival(), scan.author_year_page(), scan.author_title_pages()];
+    let found = [
+        scan.quoted(),
+        scan.archival(),
+        scan.author_year_page(),
+        scan.author_paren_year_pages(),
+        scan.author_title_pages(),
+    ];
     settle(paragraph, found)
 }
 
@@ -527,6 +533,28 @@ mod tests {
         assert!(found[0].end <= found[1].start);
         // The space before the last one went with the first one.
         assert_eq!(cleaned(p), "Prose here. ");
+    }
+
+    #[test]
+    fn author_year_pages_as_a_sentence() {
+        let p = "The delegations met in August. Esthus (1988), p. 213. The talks went on.";
+        let c = one(p);
+        assert_eq!(c.raw, "Esthus (1988), p. 213.");
+        assert_eq!(
+            (c.author.as_deref(), c.year, c.pages.as_deref()),
+            (Some("Esthus"), Some(1988), Some("213"))
+        );
+        assert_eq!(cleaned(p), "The delegations met in August. The talks went on.");
+        let c = one("Trade grew for years. Van der Berg (2001), pp. 12-15.");
+        assert_eq!(c.author.as_deref(), Some("Van der Berg"));
+        // Inside a sentence, or without a name before the year, it is prose.
+        for d in [
+            "The war of (1905), p. 3 was long.",
+            "It was cited as the treaty (1905), p. 3.",
+            "In (1905), p. 3.",
+        ] {
+            assert_eq!(find(d), vec![], "{d}");
+        }
     }
 
     fn check_invariants(text: &str) {
