@@ -161,6 +161,20 @@ pub(super) fn name_end(t: &str, i: usize) -> Option<usize> {
     Some(initials_end(t, end).unwrap_or(end))
 }
 
+/// End of one name, or of two joined by `and`/`&`/`und`/`et` (`Nilsback and Zisserman`,
+/// `Smith & Jones`): the authors of a citation.
+pub(super) fn names_end(t: &str, i: usize) -> Option<usize> {
+    let first = name_end(t, i)?;
+    for joint in [" and ", " & ", " und ", " et "] {
+        if let Some(next) = after(t, first, joint)
+            && let Some(second) = name_end(t, next)
+        {
+            return Some(second);
+        }
+    }
+    Some(first)
+}
+
 /// End of `, J. A.` (or `, J.A.`, `, J.-P.`) after a family name ending at `i`.
 fn initials_end(t: &str, i: usize) -> Option<usize> {
     let mut at = after(t, i, ", ")?;

@@ -1,7 +1,7 @@
 //! The `AuthorTitlePages` shape: `Kowner, Historical Dictionary …, p. 300-304.`, anchored on
 //! the comma before the page marker (`p.`, `pp.`, `с.`).
 
-use super::author::{author_part, author_sep_end, name_end};
+use super::author::{author_part, author_sep_end, names_end};
 use super::scan::{Scan, char_at, ending, page_marker, starts_before};
 use super::{Citation, MAX_TITLE, Shape, TRIED_STARTS};
 
@@ -19,7 +19,7 @@ impl Scan<'_> {
         // colon in the title.
         let (start, title_start) = [false, true].into_iter().find_map(|colon| {
             starts_before(&self.sentences, comma, MAX_TITLE).take(TRIED_STARTS).find_map(|start| {
-                let author_end = name_end(t, start)?;
+                let author_end = names_end(t, start)?;
                 let title_start = author_sep_end(t, author_end)?;
                 let ok = (char_at(t, author_end) == Some(':')) == colon
                     && plausible_title(t.get(title_start..comma)?)

@@ -2,7 +2,7 @@
 //! prose, and `Esthus (1988), p. 213.` standing as a sentence of its own (a flattened
 //! author-date footnote).
 
-use super::author::name_end;
+use super::author::names_end;
 use super::scan::{Scan, after, closing, ending, page_marker, page_range_end, year_at};
 use super::{Citation, Shape};
 
@@ -37,7 +37,7 @@ impl Scan<'_> {
         }
         let start = self.sentences.iter().rev().find(|&&s| s < open && open - s <= 80).copied()?;
         let name = t.get(start..open)?.trim_end();
-        if name_end(t, start) != Some(start + name.len()) || !self.after_prose(start) {
+        if names_end(t, start) != Some(start + name.len()) || !self.after_prose(start) {
             return None;
         }
         Some(Citation {
@@ -85,7 +85,7 @@ fn author_year_page_parts(inner: &str) -> Option<AuthorYearPage<'_>> {
             (&inner[rest..end], after(inner, end, "頁")?)
         }
     };
-    let latin_name = name_end(author, 0) == Some(author.len());
+    let latin_name = names_end(author, 0) == Some(author.len());
     let cjk_name = (1..=12).contains(&author.chars().count())
         && author.chars().all(|c| c.is_alphabetic() && !c.is_ascii());
     (stop == inner.len() && (latin_name || cjk_name)).then_some(AuthorYearPage { author, year, pages })

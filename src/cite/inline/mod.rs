@@ -513,7 +513,7 @@ mod tests {
             "In Paris, France, p. 5 was torn out.",
             "The original map (from the National Archives of Japan) shows the new border.",
             "See the figure (from the museum) below.",
-            "The value (2001, p. 5) is wrong, and (Smith and Jones 2001, p. 5) too.",
+            "The value (2001, p. 5) is wrong, and (2001, p. 6) too.",
             "However, Japan, p. 5.",
             "Kowner, Historical Dictionary of the Russo-Japanese War, p. 300.",
             "* Kowner, Historical Dictionary, p. 300.",
@@ -555,6 +555,18 @@ mod tests {
         ] {
             assert_eq!(find(d), vec![], "{d}");
         }
+    }
+
+    #[test]
+    fn two_authors() {
+        let c =
+            one("The fields were surveyed. Nilsback and Zisserman, Automated flower classification, p. 264.");
+        assert_eq!(c.author.as_deref(), Some("Nilsback and Zisserman"));
+        assert_eq!(c.title.as_deref(), Some("Automated flower classification"));
+        let c = one("It was shown (Smith and Jones 2010, p. 45) that it grows.");
+        assert_eq!((c.author.as_deref(), c.year), (Some("Smith and Jones"), Some(2010)));
+        let c = one("Trade grew. Reis & Gosling (2010), p. 92-102.");
+        assert_eq!(c.author.as_deref(), Some("Reis & Gosling"));
     }
 
     fn check_invariants(text: &str) {
