@@ -4,6 +4,7 @@
 //! - [`schema`] defines the fields and the format version;
 //! - [`writer`] builds and updates the index from the corpus.
 
+pub mod queue;
 pub mod reader;
 pub mod schema;
 pub mod stats;

@@ -56,9 +56,6 @@ pub struct Fields {
     pub doc_key: Field,
     /// Hash of the passage's kind and words, equal for near-identical passages (folded into one hit).
     pub dup_key: Field,
-    /// The terms of the whole document, on its first passage only, without frequencies or
-    /// positions: their document counts are the IDF of document-level ranking.
-    pub doc_terms: Field,
 }
 
 impl Fields {
@@ -89,15 +86,6 @@ impl Fields {
             record: b.add_text_field("record", STORED),
             doc_key: b.add_u64_field("doc_key", FAST),
             dup_key: b.add_u64_field("dup_key", FAST),
-            doc_terms: b.add_text_field(
-                "doc_terms",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(ANALYZER)
-                        .set_fieldnorms(false)
-                        .set_index_option(IndexRecordOption::Basic),
-                ),
-            ),
         };
         (b.build(), fields)
     }
@@ -124,7 +112,6 @@ impl Fields {
             record: f("record")?,
             doc_key: f("doc_key")?,
             dup_key: f("dup_key")?,
-            doc_terms: f("doc_terms")?,
         })
     }
 }

@@ -6,6 +6,7 @@
 //! payload is the new manifest. A run killed half-way leaves the previous commit in place; the
 //! next run redoes what was lost.
 
+use super::queue::{Queue, Queued};
 use super::{
     CATALOG_PREFIX, CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta,
     PARSER_VERSION, exists, register,
@@ -18,6 +19,7 @@ use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 /// What to index, and how.
@@ -131,6 +133,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     // Files read by an older parser are read again, even when unchanged.
     let reparse = previous.parser != PARSER_VERSION;
     let mut writer = writer_for(&index, &opts.index)?;
+    let queue = Queue::default();
     if opts.rebuild {
         writer.delete_all_documents()?;
     }
@@ -210,8 +213,15 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                 if loaded.decoded_as_cp1252 {
                     summary.warnings.push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
                 }
-                let entry =
-                    index_file(&writer, &fields, &file, &loaded.text, hash, opts.max_words, &mut slugs)?;
+                let entry = index_file(
+                    &Feed { writer: &writer, queue: &queue },
+                    &fields,
+                    &file,
+                    &loaded.text,
+                    hash,
+                    opts.max_words,
+                    &mut slugs,
+                )?;
                 let mut entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
                 if entry.passages == 0 {
                     let reason = "no text to index (only markup)".to_string();
@@ -374,13 +384,9 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter> {
-    // One indexing thread, so that each document's passages are consecutive (ranking depends
-    // on it; tantivy's batches would keep them together on several threads, but its queue
-    // holds 10,000 batches: thousands of whole documents in memory). The reader and splitter
-    // run beside it on the calling thread, merges on their own.
-    let (threads, per) = (1, 120_000_000);
-    match index.writer_with_num_threads(threads, threads * per) {
+fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter<Queued>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    match index.writer_with_num_threads(threads, threads * 60_000_000) {
         Ok(w) => Ok(w),
         Err(tantivy::TantivyError::LockFailure(..)) => {
             bail!(WriteError::Locked(dir.display().to_string()))
@@ -390,8 +396,14 @@ fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter> {
 }
 
 /// Reads, splits and adds one file; returns its manifest entry.
+/// Where passages go: the tantivy writer, through the bounded queue.
+struct Feed<'a> {
+    writer: &'a IndexWriter<Queued>,
+    queue: &'a Queue,
+}
+
 fn index_file(
-    writer: &IndexWriter,
+    feed: &Feed<'_>,
     fields: &Fields,
     file: &SourceFile,
     text: &str,
@@ -431,16 +443,15 @@ fn index_file(
         }
         entry.citations += p.citations.len() as u64;
     }
-    // In order, to one indexing thread: a document's passages get consecutive doc ids in one
-    // segment, which ranking reads as the document (see `schema::FORMAT_VERSION`).
+    // One batch per document: tantivy gives it to one indexing thread, so its passages get
+    // consecutive doc ids in one segment, which ranking reads as the document (see
+    // `schema::FORMAT_VERSION`); the queue keeps the batches in flight bounded.
     for doc in passages.chunk_by(|a, b| a.document_slug == b.document_slug) {
-        for (i, p) in doc.iter().enumerate() {
-            let mut d = to_document(fields, p)?;
-            if i == 0 {
-                d.add_text(fields.doc_terms, distinct_chunks(doc.iter().map(|p| p.text.as_str())));
-            }
-            writer.add_document(d)?;
+        let mut ops = Vec::with_capacity(doc.len());
+        for (p, permit) in doc.iter().zip(feed.queue.reserve(doc.len())) {
+            ops.push(UserOperation::Add(Queued { doc: to_document(fields, p)?, permit }));
         }
+        feed.writer.run(ops)?;
     }
     Ok(entry)
 }
@@ -482,23 +493,6 @@ fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
     d.add_u64(f.doc_key, key_of(&[&p.document_slug]));
     d.add_u64(f.dup_key, dup_key(p));
     Ok(d)
-}
-
-/// The distinct whitespace-separated chunks of some texts, joined by spaces: it analyzes to
-/// the same set of terms as the texts (word boundaries never cross whitespace) at a fraction
-/// of the cost, which is all `doc_terms` needs.
-fn distinct_chunks<'a>(texts: impl Iterator<Item = &'a str>) -> String {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut out = String::new();
-    for chunk in texts.flat_map(str::split_whitespace) {
-        if seen.insert(chunk) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(chunk);
-        }
-    }
-    out
 }
 
 /// A 64-bit key of some strings (BLAKE3, first eight bytes).
