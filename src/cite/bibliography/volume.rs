@@ -1,7 +1,7 @@
 //! A journal, review or newspaper with its volume, issue and pages: `Journal, 6(4):362-370`,
 //! `The North American Review, 181 (558)`, `Nature 412: 33-35`, `Journal, vol. 3, no. 2, pp. 5-9`,
 //! `Journal 52.1 (2004): 43-67`, `Review 17 (1958): 124-55`, `Journal 6, no. 4 (January
-//! 1969): 359–366`, `Trends in Neurosciences 26, 507–513`.
+//! 1969): 359–366`, `Trends in Neurosciences 26, 507–513`, `Language, 59 (1), 93-122`.
 
 use super::description::is_page_range;
 use super::text::{is_closing_quote, unquote};
@@ -45,7 +45,7 @@ pub(super) fn split_volume(seg: &str) -> Option<Volume<'_>> {
         && let Some((head, p)) = s.rsplit_once(',')
         && is_page_range(p.trim())
         && p.contains(|c: char| super::text::is_hyphen(c))
-        && head.trim_end().ends_with(|c: char| c.is_ascii_digit())
+        && head.trim_end().ends_with(|c: char| c.is_ascii_digit() || c == ')')
     {
         pages = Some(p.trim());
         s = head.trim_end();
