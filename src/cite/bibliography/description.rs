@@ -80,7 +80,7 @@ fn apply(part: Part<'_>, article: bool, r: &mut Reference) {
         Part::Chapter { editors, book, pages } => {
             r.roles.extend(editors.into_iter().map(|name| Role { role: "editor".to_string(), name }));
             if r.container.is_none() {
-                r.container = clean(&book);
+                r.container = clean(without_trailing_year(&book));
             }
             if r.pages.is_none() {
                 r.pages = pages.map(str::to_string);
@@ -97,7 +97,7 @@ fn apply(part: Part<'_>, article: bool, r: &mut Reference) {
         }
         Part::Other(s) => {
             if article && r.container.is_none() && r.publisher.is_none() {
-                r.container = clean(s);
+                r.container = clean(without_trailing_year(s));
             } else if r.publisher.is_none() && r.container.is_none() && publisher_like(s) {
                 r.publisher = clean(s);
             }
@@ -127,6 +127,15 @@ fn classify(seg: &str) -> Part<'_> {
         return Part::PlacePublisher(place, publisher);
     }
     Part::Other(seg)
+}
+
+/// `ICVGIP, 2008` → `ICVGIP`: a container without the year that closes it.
+fn without_trailing_year(s: &str) -> &str {
+    let t = s.trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    match t.rsplit_once(',') {
+        Some((head, year)) if year_of(year.trim()).is_some() && !head.trim().is_empty() => head.trim_end(),
+        _ => s,
+    }
 }
 
 /// `Place: Publisher, 1965` or `…, 1995, 1–7` → `Place: Publisher`: the text before trailing
@@ -244,6 +253,8 @@ mod imprint_tests {
             Some("Washington, D.C.: Counterpoint")
         );
         assert_eq!(imprint_with_year("Journal of Peace Research, 6(4)"), None);
+        assert_eq!(without_trailing_year("ICVGIP, 2008."), "ICVGIP");
+        assert_eq!(without_trailing_year("Proceedings of the Congress"), "Proceedings of the Congress");
         assert!(matches!(
             classify("Austin: University of Texas Press, 1969"),
             Part::PlacePublisher("Austin", "University of Texas Press")
