@@ -86,14 +86,6 @@ fn parenthesized_year_head(text: &str) -> Option<Head<'_>> {
 /// A bare year sentence may follow (`1986.`).
 fn inverted_names_head(text: &str) -> Option<Head<'_>> {
     let words = word_spans(text);
-    let bare = |w: &str| w.trim_end_matches([',', '.', ';']).to_string();
-    let is_given = |w: &str| {
-        let b = bare(w);
-        is_initials(&b)
-            || is_initials(w.trim_end_matches(','))
-            || (is_capitalized(&b) && b.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''))
-    };
-    let initial = |w: &str| is_initials(w.trim_end_matches(','));
     let mut k = 0;
     let mut end: Option<usize> = None; // byte end of the last name
     let mut names = 0;
@@ -105,122 +97,25 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
             k += 2;
             break;
         }
-        let given_first = names > 0;
-        // The first name is inverted: a family name of up to three words, the last ending with
-        // `,` or `;`. A later one is inverted when its first word ends so (`Robinson, T.E.`);
-        // otherwise it is given names then the family name (`Richard Panek.`).
-        if !given_first || w.ends_with([',', ';']) {
-            let mut f = k;
-            while f < words.len() && f - k < 3 && !words[f].1.ends_with([',', ';']) {
-                let b = bare(words[f].1);
-                if !(is_capitalized(&b) || is_particle(&b))
-                    || b.chars().any(|c| c.is_ascii_digit())
-                    || initial(&b)
-                {
-                    if names > 0 {
-                        break;
-                    }
-                    return None;
-                }
-                f += 1;
-            }
-            let Some(&(_, last)) = words.get(f) else { break };
-            let b = bare(last);
-            // `CK,` in `Khoury CK, Bjorkman AD`: Vancouver initials, not a family name.
-            let vancouver = b.len() <= 3 && b.chars().all(|c| c.is_uppercase());
-            if !last.ends_with([',', ';'])
-                || !is_capitalized(&b)
-                || b.chars().any(|c| c.is_ascii_digit())
-                || b.len() < 2
-                || vancouver
-            {
-                if names > 0 {
-                    break;
-                }
-                return None;
-            }
-            // Given names.
-            let mut g = f + 1;
-            let mut closed = None;
-            while g < words.len() && g - f <= 4 {
-                let w = words[g].1;
-                if !is_given(w) {
-                    break;
-                }
-                let next_initial = words.get(g + 1).is_some_and(|(_, n)| initial(n));
-                let name_end = words[g].0 + w.trim_end_matches([',', '.', ';']).len();
-                if w.ends_with([',', ';']) {
-                    closed = Some((name_end, false));
-                    g += 1;
-                    break;
-                }
-                // `Woodworth, G. Walter.`: a word with a period after an initial is a given name.
-                let word_after = words.get(g + 1).is_some_and(|(_, n)| {
-                    !initial(n) && n.ends_with('.') && is_given(n) && words.get(g + 2).is_some()
-                });
-                if initial(w) && word_after {
-                    g += 1;
-                    continue;
-                }
-                if w.ends_with('.') && (!initial(w) || !next_initial) {
-                    // An initial keeps its period in the name zone; a word's period ends it,
-                    // unless `and` or `&` brings another name.
-                    let more = words.get(g + 1).is_some_and(|(_, n)| matches!(*n, "and" | "&"));
-                    closed = Some((if initial(w) { words[g].0 + w.len() } else { name_end }, !more));
-                    g += 1;
-                    break;
-                }
-                g += 1;
-            }
-            let Some((name_end, last_name)) = closed else {
-                if names > 0 {
-                    break;
-                }
-                return None;
-            };
-            if g == f + 1 {
-                if names > 0 {
-                    break;
-                }
-                return None;
-            }
-            names += 1;
-            end = Some(name_end);
-            k = g;
-            if last_name {
-                break;
-            }
+        // The first name is inverted; a later one is inverted when its first word ends with
+        // `,` or `;` (`Robinson, T.E.`), and given names first otherwise (`Richard Panek.`).
+        let name = if names == 0 || w.ends_with([',', ';']) {
+            inverted_name(&words, k)
         } else {
-            // Given names first: `Richard Panek.`, `Bruce W. Menning.`
-            let mut g = k;
-            let mut closed = None;
-            while g < words.len() && g - k < 5 {
-                let w = words[g].1;
-                if !is_given(w) {
-                    if names > 0 {
-                        break;
-                    }
-                    return None;
-                }
-                if g > k && (w.ends_with('.') && !initial(w) || w.ends_with(',')) {
-                    closed = Some((words[g].0 + w.trim_end_matches([',', '.']).len(), w.ends_with('.')));
-                    g += 1;
-                    break;
-                }
-                g += 1;
-            }
-            let Some((name_end, last_name)) = closed else {
-                if names > 0 {
-                    break;
-                }
-                return None;
-            };
-            names += 1;
-            end = Some(name_end);
-            k = g;
-            if last_name {
+            given_first_name(&words, k)
+        };
+        // A name that does not read ends the list after the names read so far.
+        let Some(Name { next, end: name_end, last }) = name else {
+            if names > 0 {
                 break;
             }
+            return None;
+        };
+        names += 1;
+        end = Some(name_end);
+        k = next;
+        if last {
+            break;
         }
         // Between names: `and`, `&`.
         if let Some((_, w)) = words.get(k)
@@ -229,18 +124,117 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
             k += 1;
         }
     }
-    let end = end?;
+    Some(head_after_names(text, &words, k, end?))
+}
+
+/// One name read by [`inverted_names_head`]: the word after it, the byte end of the name, and
+/// whether it ends the list.
+struct Name {
+    next: usize,
+    end: usize,
+    last: bool,
+}
+
+fn bare(w: &str) -> &str {
+    w.trim_end_matches([',', '.', ';'])
+}
+
+fn is_initial(w: &str) -> bool {
+    is_initials(w.trim_end_matches(','))
+}
+
+fn is_given(w: &str) -> bool {
+    let b = bare(w);
+    is_initials(b)
+        || is_initial(w)
+        || (is_capitalized(b) && b.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''))
+}
+
+/// `Gray, Edmund R.` at word `k`: a family name of up to three words, the last ending with `,`
+/// or `;`, then given names.
+fn inverted_name(words: &[(usize, &str)], k: usize) -> Option<Name> {
+    let mut f = k;
+    while f < words.len() && f - k < 3 && !words[f].1.ends_with([',', ';']) {
+        let b = bare(words[f].1);
+        if !(is_capitalized(b) || is_particle(b)) || b.chars().any(|c| c.is_ascii_digit()) || is_initial(b) {
+            return None;
+        }
+        f += 1;
+    }
+    let last = words.get(f)?.1;
+    let b = bare(last);
+    // `CK,` in `Khoury CK, Bjorkman AD`: Vancouver initials, not a family name.
+    let vancouver = b.len() <= 3 && b.chars().all(|c| c.is_uppercase());
+    if !last.ends_with([',', ';'])
+        || !is_capitalized(b)
+        || b.chars().any(|c| c.is_ascii_digit())
+        || b.len() < 2
+        || vancouver
+    {
+        return None;
+    }
+    // Given names.
+    let mut g = f + 1;
+    while g < words.len() && g - f <= 4 {
+        let w = words[g].1;
+        if !is_given(w) {
+            return None;
+        }
+        let next_initial = words.get(g + 1).is_some_and(|(_, n)| is_initial(n));
+        let name_end = words[g].0 + bare(w).len();
+        if w.ends_with([',', ';']) {
+            return Some(Name { next: g + 1, end: name_end, last: false });
+        }
+        // `Woodworth, G. Walter.`: a word with a period after an initial is a given name.
+        let word_after = words.get(g + 1).is_some_and(|(_, n)| {
+            !is_initial(n) && n.ends_with('.') && is_given(n) && words.get(g + 2).is_some()
+        });
+        if is_initial(w) && word_after {
+            g += 1;
+            continue;
+        }
+        if w.ends_with('.') && (!is_initial(w) || !next_initial) {
+            // An initial keeps its period in the name zone; a word's period ends it, unless
+            // `and` or `&` brings another name.
+            let more = words.get(g + 1).is_some_and(|(_, n)| matches!(*n, "and" | "&"));
+            let end = if is_initial(w) { words[g].0 + w.len() } else { name_end };
+            return Some(Name { next: g + 1, end, last: !more });
+        }
+        g += 1;
+    }
+    None
+}
+
+/// `Richard Panek.` at word `k`: given names, then the family name ending with `.` (the last
+/// name) or `,`.
+fn given_first_name(words: &[(usize, &str)], k: usize) -> Option<Name> {
+    let mut g = k;
+    while g < words.len() && g - k < 5 {
+        let w = words[g].1;
+        if !is_given(w) {
+            return None;
+        }
+        if g > k && (w.ends_with('.') && !is_initial(w) || w.ends_with(',')) {
+            let end = words[g].0 + w.trim_end_matches([',', '.']).len();
+            return Some(Name { next: g + 1, end, last: w.ends_with('.') });
+        }
+        g += 1;
+    }
+    None
+}
+
+/// The head once its names end at byte `end` and the words go on at word `k`: a bare year
+/// sentence there (`1986.`) is the year, and the body follows.
+fn head_after_names<'a>(text: &'a str, words: &[(usize, &str)], k: usize, end: usize) -> Head<'a> {
     let mut body_at = words.get(k).map_or(text.len(), |(at, _)| *at);
     let mut years = Vec::new();
-    if let Some((at, w)) = words.get(k) {
-        if let Some(y) = year_group(w.trim_end_matches(['.', ','])) {
-            years = y;
-            body_at = words.get(k + 1).map_or(text.len(), |(next, _)| *next);
-        } else {
-            body_at = *at;
-        }
+    if let Some((_, w)) = words.get(k)
+        && let Some(y) = year_group(w.trim_end_matches(['.', ',']))
+    {
+        years = y;
+        body_at = words.get(k + 1).map_or(text.len(), |(next, _)| *next);
     }
-    Some(Head { authors: Some(&text[..end]), years, body: &text[body_at..] })
+    Head { authors: Some(&text[..end]), years, body: &text[body_at..] }
 }
 
 /// Names with their initials first, as IEEE and many science styles write them: `M. Vollmer,
@@ -251,7 +245,6 @@ fn inverted_names_head(text: &str) -> Option<Head<'_>> {
 /// or by `,` and something that is not another name.
 fn initials_first_head(text: &str) -> Option<Head<'_>> {
     let words = word_spans(text);
-    let initial = |w: &str| is_initials(w.trim_end_matches(','));
     let word = |w: &str| {
         let b = w.trim_end_matches([',', '.']);
         is_capitalized(b)
@@ -265,10 +258,12 @@ fn initials_first_head(text: &str) -> Option<Head<'_>> {
         let start = k;
         let mut initials = 0;
         while let Some((_, w)) = words.get(k) {
-            if initial(w) && !w.ends_with(',') {
+            if is_initial(w) && !w.ends_with(',') {
                 initials += 1;
                 k += 1;
-            } else if word(w) && !w.ends_with([',', '.']) && words.get(k + 1).is_some_and(|(_, n)| initial(n))
+            } else if word(w)
+                && !w.ends_with([',', '.'])
+                && words.get(k + 1).is_some_and(|(_, n)| is_initial(n))
             {
                 k += 1; // `Lisa F. Rau`
             } else {
@@ -282,7 +277,7 @@ fn initials_first_head(text: &str) -> Option<Head<'_>> {
             k += 1;
         }
         let (at, family) = *words.get(k)?;
-        if !word(family) || initial(family) {
+        if !word(family) || is_initial(family) {
             return None;
         }
         end = Some(at + family.trim_end_matches([',', '.']).len());
@@ -299,8 +294,8 @@ fn initials_first_head(text: &str) -> Option<Head<'_>> {
                 let and_next = matches!(next, "and" | "&");
                 if and_next {
                     k += 1;
-                } else if !(initial(next)
-                    || (word(next) && words.get(k + 1).is_some_and(|(_, n)| initial(n))))
+                } else if !(is_initial(next)
+                    || (word(next) && words.get(k + 1).is_some_and(|(_, n)| is_initial(n))))
                 {
                     break;
                 }
@@ -308,16 +303,7 @@ fn initials_first_head(text: &str) -> Option<Head<'_>> {
             _ => break,
         }
     }
-    let end = end?;
-    let mut body_at = words.get(k).map_or(text.len(), |(at, _)| *at);
-    let mut years = Vec::new();
-    if let Some((_, w)) = words.get(k)
-        && let Some(y) = year_group(w.trim_end_matches(['.', ',']))
-    {
-        years = y;
-        body_at = words.get(k + 1).map_or(text.len(), |(next, _)| *next);
-    }
-    Some(Head { authors: Some(&text[..end]), years, body: &text[body_at..] })
+    Some(head_after_names(text, &words, k, end?))
 }
 
 /// `1905`, `1985, 2002`, `2001a`, `c. 1900`, `1904–1905` → the years; `None` for anything else.
