@@ -234,19 +234,26 @@ pub fn document_scores(
     Ok(())
 }
 
-/// The doc ids of the live passages of a candidate's document (see [`document_scores`]).
-pub fn document_passages(searcher: &Searcher, c: &Candidate) -> tantivy::Result<Vec<DocAddress>> {
-    let reader = searcher.segment_reader(c.address.segment_ord);
-    let keys = reader.fast_fields().u64("doc_key")?;
+/// The doc-id range `[start, end)` of a candidate's document in its segment: the run of
+/// consecutive passages sharing its `doc_key` (the writer adds a document as one batch).
+fn document_range(keys: &Column<u64>, max_doc: DocId, c: &Candidate) -> (DocId, DocId) {
     let same = |d: DocId| keys.first(d) == Some(c.doc_key);
     let mut start = c.address.doc_id;
     while start > 0 && same(start - 1) {
         start -= 1;
     }
     let mut end = c.address.doc_id + 1;
-    while end < reader.max_doc() && same(end) {
+    while end < max_doc && same(end) {
         end += 1;
     }
+    (start, end)
+}
+
+/// The doc ids of the live passages of a candidate's document (see [`document_scores`]).
+pub fn document_passages(searcher: &Searcher, c: &Candidate) -> tantivy::Result<Vec<DocAddress>> {
+    let reader = searcher.segment_reader(c.address.segment_ord);
+    let keys = reader.fast_fields().u64("doc_key")?;
+    let (start, end) = document_range(&keys, reader.max_doc(), c);
     Ok((start..end)
         .filter(|&d| !reader.is_deleted(d))
         .map(|d| DocAddress::new(c.address.segment_ord, d))
@@ -273,15 +280,7 @@ fn segment_document_scores(
         if done.insert(c.doc_key, ()).is_some() {
             continue;
         }
-        let same = |d: DocId| keys.first(d) == Some(c.doc_key);
-        let mut start = c.address.doc_id;
-        while start > 0 && same(start - 1) {
-            start -= 1;
-        }
-        let mut end = c.address.doc_id + 1;
-        while end < max_doc && same(end) {
-            end += 1;
-        }
+        let (start, end) = document_range(&keys, max_doc, c);
         ranges.push((start, end, c.doc_key));
     }
     ranges.sort_unstable();
