@@ -134,12 +134,7 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
             if constrained { Occur::Must } else { Occur::Should },
             Box::new(BoostQuery::new(tq.box_clone(), share)),
         )];
-        let fields = [
-            (f.text, 1.0),
-            (f.title, TITLE_WEIGHT),
-            (f.section, SECTION_WEIGHT),
-            (f.citation, CITATION_WEIGHT),
-        ];
+        let fields = scored_fields(f);
         let mut all: Vec<(String, f32)> = words.iter().map(|(t, _)| (t.clone(), share)).collect();
         for w in &expansion {
             let q = atom_query(&Atom::Term(w.term.clone()), &fields);
@@ -342,11 +337,15 @@ fn occur(o: QOccur) -> Occur {
     }
 }
 
+/// The fields a word is scored in, with their weights (see [`rank`]).
+fn scored_fields(f: &Fields) -> [(Field, f32); 4] {
+    [(f.text, 1.0), (f.title, TITLE_WEIGHT), (f.section, SECTION_WEIGHT), (f.citation, CITATION_WEIGHT)]
+}
+
 /// One clause: atoms are scored in every field; filters only restrict (they score 0);
 /// exclusions look at the text alone.
 fn clause_query(f: &Fields, c: &Clause) -> Box<dyn TQuery> {
-    let fields =
-        [(f.text, 1.0), (f.title, TITLE_WEIGHT), (f.section, SECTION_WEIGHT), (f.citation, CITATION_WEIGHT)];
+    let fields = scored_fields(f);
     match (&c.node, c.occur) {
         (Node::Atom(a), QOccur::MustNot) => atom_query(a, &[(f.text, 1.0)]),
         (Node::Atom(a), _) => {
