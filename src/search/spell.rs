@@ -50,6 +50,7 @@ struct Word {
 pub fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correction>, SearchError> {
     let mut atoms = q.atoms_mut();
     let mut words = Vec::new();
+    let mut known_content = 0;
     for (i, atom) in atoms.iter().enumerate() {
         let text = match &**atom {
             Atom::Word(w) | Atom::Phrase(w) => w,
@@ -57,13 +58,14 @@ pub fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Cor
         };
         for t in analyze(text) {
             let known = is_known(searcher, f, &t.text)?;
-            words.push(Word { atom: i, surface: text[t.from..t.to].to_string(), term: t.text, known });
+            let surface = text[t.from..t.to].to_string();
+            known_content += usize::from(known && !is_stopword_text(&surface.to_lowercase()));
+            // Enough known words: nothing will be corrected, so the rest need no look-up.
+            if known_content >= ENOUGH_KNOWN {
+                return Ok(Vec::new());
+            }
+            words.push(Word { atom: i, surface, term: t.text, known });
         }
-    }
-    let known_content =
-        words.iter().filter(|w| w.known && !is_stopword_text(&w.surface.to_lowercase())).count();
-    if known_content >= ENOUGH_KNOWN {
-        return Ok(Vec::new());
     }
     let mut out = Vec::new();
     let mut fixed: HashMap<usize, Vec<(String, String)>> = HashMap::new();
