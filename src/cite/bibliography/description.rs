@@ -265,7 +265,7 @@ mod imprint_tests {
 #[cfg(test)]
 mod tests {
     use crate::cite::bibliography::tests::{name, s};
-    use crate::cite::bibliography::{Role, parse};
+    use crate::cite::bibliography::{Role, parse_rules as parse};
 
     #[test]
     fn chapters_in_edited_volumes() {

@@ -354,7 +354,7 @@ pub(super) fn name_like(s: &str) -> bool {
 mod tests {
     use super::{initials_first_head, inverted_names_head};
     use crate::cite::Reference;
-    use crate::cite::bibliography::parse;
+    use crate::cite::bibliography::parse_rules as parse;
     use crate::cite::bibliography::tests::name;
 
     #[test]

@@ -166,7 +166,7 @@ fn isbn_number(body: &str, start: usize) -> Option<(&str, usize)> {
 mod tests {
     use super::normalize_isbn;
     use crate::cite::bibliography::tests::s;
-    use crate::cite::bibliography::{Isbn, parse};
+    use crate::cite::bibliography::{Isbn, parse_rules as parse};
 
     #[test]
     fn normalize_isbn_checks_and_converts() {

@@ -66,7 +66,7 @@ fn author_trim(s: &str) -> String {
 fn split_conjunctions(s: &str) -> Vec<String> {
     let mut chunks = vec![String::new()];
     for word in s.split_whitespace() {
-        if matches!(word, "and" | "And" | "AND" | "&" | "и") {
+        if matches!(word, "and" | "And" | "AND" | "&" | "и" | "und" | "et" | "e") {
             chunks.push(String::new());
             continue;
         }
@@ -134,6 +134,21 @@ fn natural_name(part: &str) -> Option<Name> {
         let family = last.trim_end_matches('.');
         return (!family.is_empty()).then(|| Name { family: family.to_string(), given: String::new() });
     }
+    // `Roughton F`, `Voigt KJ`, `Barrón Cruz M.G.`: the family name first, initials after it.
+    let initials = |w: &str| {
+        let letters = w.trim_end_matches([',', '.']);
+        is_initials(letters)
+            || (letters.chars().count() <= 3
+                && letters.chars().all(|c| c.is_uppercase())
+                && !letters.is_empty())
+    };
+    if let Some(k) = words.iter().position(|w| initials(w))
+        && k > 0
+        && words[k..].iter().all(|w| initials(w))
+        && !initials(words[0])
+    {
+        return Some(Name { family: words[..k].join(" "), given: words[k..].join(" ") });
+    }
     let mut start = words.len() - 1;
     while start > 1 && is_particle(words[start - 1]) && words[start - 1].starts_with(char::is_lowercase) {
         start -= 1;
@@ -163,7 +178,7 @@ fn split_cjk_name(name: &str) -> Name {
 
 #[cfg(test)]
 mod tests {
-    use crate::cite::bibliography::parse;
+    use crate::cite::bibliography::parse_rules as parse;
     use crate::cite::bibliography::tests::name;
 
     #[test]
@@ -197,6 +212,15 @@ mod tests {
         assert_eq!(authors("山田 太郎 (2003). 『T』."), vec![name("山田", "太郎")]);
         assert_eq!(authors("リチャード・ブラウン (2003). 『T』."), vec![name("ブラウン", "リチャード")]);
         assert_eq!(authors("Plato (1900). T."), vec![name("Plato", "")]);
+        assert_eq!(authors("Roughton F (1957) T."), vec![name("Roughton", "F")]);
+        assert_eq!(
+            authors("Gattellari M, Voigt KJ, Barrón Cruz M.G. (2001) T."),
+            vec![name("Gattellari", "M"), name("Voigt", "KJ"), name("Barrón Cruz", "M.G.")]
+        );
+        assert_eq!(
+            authors("Dupont, Jean et Marie Durand (1990). T."),
+            vec![name("Dupont", "Jean"), name("Durand", "Marie")]
+        );
         assert_eq!(authors("Smith, John. 1999. A Book. Chicago: X Press."), vec![name("Smith", "John")]);
         assert_eq!(authors("\"Headline\", The Times. May 1, 1900."), vec![]);
     }

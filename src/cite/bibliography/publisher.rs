@@ -79,7 +79,7 @@ pub(super) fn run_on_publisher(title: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::cite::bibliography::parse;
+    use crate::cite::bibliography::parse_rules as parse;
     use crate::cite::bibliography::tests::s;
 
     #[test]

@@ -150,7 +150,7 @@ fn name_run(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use crate::cite::bibliography::tests::{name, s};
-    use crate::cite::bibliography::{Role, parse};
+    use crate::cite::bibliography::{Role, parse_rules as parse};
 
     #[test]
     fn roles() {

@@ -132,7 +132,7 @@ mod dated_tests {
 
 #[cfg(test)]
 mod tests {
-    use crate::cite::bibliography::parse;
+    use crate::cite::bibliography::parse_rules as parse;
     use crate::cite::bibliography::tests::s;
 
     #[test]

@@ -517,12 +517,31 @@ mod tests {
             "However, Japan, p. 5.",
             "Kowner, Historical Dictionary of the Russo-Japanese War, p. 300.",
             "* Kowner, Historical Dictionary, p. 300.",
+            "They walked through the town Paris, the capital, p. 3.",
+            "the fleet met the enemy Togo, then, p. 4.",
             "",
             "   ",
         ];
         for d in decoys {
             assert_eq!(find(d), vec![], "{d}");
         }
+    }
+
+    #[test]
+    fn citations_that_run_on_after_a_word() {
+        let p = "The squadron had sailed from the Baltic Sea Novikov, Tsushima, vol. 1, p. 45-50. only to be destroyed.";
+        let c = one(p);
+        assert_eq!(c.raw, "Novikov, Tsushima, vol. 1, p. 45-50.");
+        assert_eq!((c.author.as_deref(), c.pages.as_deref()), (Some("Novikov"), Some("45-50")));
+        assert_eq!(cleaned(p), "The squadron had sailed from the Baltic Sea only to be destroyed.");
+        let p = "The Russians lost two destroyers Semenoff, Rasplata, p. 310. and about a thousand men.";
+        assert_eq!(one(p).raw, "Semenoff, Rasplata, p. 310.");
+        let p = "The account is confirmed by the logs Martin and Brown, Tides and Trade, pp. 392-395.";
+        let c = one(p);
+        assert_eq!(
+            (c.raw.as_str(), c.author.as_deref()),
+            ("Martin and Brown, Tides and Trade, pp. 392-395.", Some("Martin and Brown"))
+        );
     }
 
     #[test]
