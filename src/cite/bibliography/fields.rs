@@ -35,9 +35,10 @@ impl Labelled {
 }
 
 /// Labels `text` with the shipped model; `None` when no model is shipped or the text has no
-/// tokens. The tokens inside `authors` (a byte range of `text` where the rules found the
-/// authors) are labelled `author`.
-pub(super) fn label(text: &str, authors: Option<(usize, usize)>) -> Option<Labelled> {
+/// tokens. `zone` is the byte range of `text` where the rules' head splitter put the
+/// authors (a feature of the model); with `trust_zone` its tokens are labelled `author`.
+pub(super) fn label(text: &str, zone: Option<(usize, usize)>, trust_zone: bool) -> Option<Labelled> {
+    let authors = zone.filter(|_| trust_zone);
     let model = Model::shipped();
     if !model.is_trained() {
         return None;
@@ -68,14 +69,19 @@ pub(super) fn label(text: &str, authors: Option<(usize, usize)>) -> Option<Label
             true
         }
     };
-    let mut labels = model.label_with(&toks, fixed);
+    let hints: Vec<u8> = match zone {
+        None => vec![0; spans.len()],
+        Some((a, b)) => spans.iter().map(|&(s, e)| if s >= a && e <= b + 1 { 1 } else { 2 }).collect(),
+    };
+    let scores = model.score(&toks, &hints);
+    let mut labels = model.decode(&scores, fixed);
     // An editor or translator is named so (`ed.`, `edited by`, `trans.`); a run of names
     // without such a word near it is no person of the entry (`P. F. Collier & Son`, a
     // publisher).
     let unnamed = role_runs_without_role_words(&toks, &labels, &[editor, translator]);
     if unnamed.iter().any(|&u| u) {
         let name = |l: usize| l == editor || l == translator || l == author;
-        labels = model.label_with(&toks, |i, l| fixed(i, l) && !(unnamed[i] && name(l)));
+        labels = model.decode(&scores, |i, l| fixed(i, l) && !(unnamed[i] && name(l)));
     }
     Some(gather(text, &spans, &labels))
 }

@@ -167,7 +167,7 @@ fn states(toks: &[&str]) -> Vec<State> {
 
 /// For each token, whether the rule-based head splitter (`head`) puts it among the authors:
 /// 1 inside the author zone, 2 after it, 0 when the splitter found no authors.
-fn author_hints(toks: &[&str]) -> Vec<u8> {
+pub fn author_hints(toks: &[&str]) -> Vec<u8> {
     let text = toks.join(" ");
     let head = super::head::split_head(&text);
     let Some(zone) = head.authors else { return vec![0; toks.len()] };
@@ -183,36 +183,54 @@ fn author_hints(toks: &[&str]) -> Vec<u8> {
         .collect()
 }
 
-/// The hashed features of every token of a sequence.
-pub fn features(toks: &[&str]) -> Vec<Vec<u64>> {
+/// FNV-1a over a feature kind and two values, without building a string.
+fn hash2(kind: u8, a: &[u8], b: &[u8]) -> u64 {
+    let mut h = hash(kind, a);
+    for &x in std::iter::once(&0xFFu8).chain(b) {
+        h ^= u64::from(x);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+/// The first and last `n` chars of `s`.
+fn ends(s: &str, n: usize) -> (&str, &str) {
+    let pre = s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i]);
+    let count = s.chars().count();
+    let suf = s.char_indices().nth(count.saturating_sub(n)).map_or("", |(i, _)| &s[i..]);
+    (pre, suf)
+}
+
+/// The hashed features of every token of a sequence; `hints` from [`author_hints`] (or the
+/// same from the rules' author zone), one per token.
+pub fn features(toks: &[&str], hints: &[u8]) -> Vec<Vec<u64>> {
     let n = toks.len();
-    let hints = author_hints(toks);
     let cores: Vec<String> = toks.iter().map(|t| core(t)).collect();
     let shapes: Vec<String> = toks.iter().map(|t| shape(t)).collect();
     let st = states(toks);
     let mut out = Vec::with_capacity(n);
+    let mut buf = [0u8; 4];
     for i in 0..n {
         let t = toks[i];
-        let c = &cores[i];
-        let mut f = Vec::with_capacity(40);
+        let c = cores[i].as_str();
+        let sh = shapes[i].as_bytes();
+        let mut f = Vec::with_capacity(36);
         f.push(hash(0, b""));
         f.push(hash(1, c.as_bytes()));
-        f.push(hash(2, shapes[i].as_bytes()));
-        let chars: Vec<char> = c.chars().collect();
-        let pre: String = chars.iter().take(3).collect();
-        let suf: String = chars.iter().skip(chars.len().saturating_sub(3)).collect();
+        f.push(hash(2, sh));
+        let (pre, suf) = ends(c, 3);
         f.push(hash(3, pre.as_bytes()));
         f.push(hash(4, suf.as_bytes()));
         let last = t.chars().last().filter(|c| !c.is_alphanumeric()).unwrap_or(' ');
         let first = t.chars().next().filter(|c| !c.is_alphanumeric()).unwrap_or(' ');
-        f.push(hash(5, last.to_string().as_bytes()));
-        f.push(hash(6, first.to_string().as_bytes()));
+        f.push(hash(5, last.encode_utf8(&mut buf).as_bytes()));
+        f.push(hash(6, first.encode_utf8(&mut buf).as_bytes()));
         if is_year(c) {
             f.push(hash(7, b"year"));
         }
         let digits = c.chars().filter(char::is_ascii_digit).count();
         if digits > 0 && digits == c.chars().count() {
-            f.push(hash(7, format!("num{}", digits.min(5)).as_bytes()));
+            f.push(hash(7, &[b'n', digits.min(5) as u8]));
         }
         if t.contains(['–', '-', '—']) && digits > 0 {
             f.push(hash(7, b"range"));
@@ -225,12 +243,13 @@ pub fn features(toks: &[&str]) -> Vec<Vec<u64>> {
             f.push(hash(9, b"last"));
         }
         let s = st[i];
+        let hint = hints.get(i).copied().unwrap_or(0);
         f.push(hash(10, &[s.in_quotes as u8, s.in_parens as u8, s.year_before as u8, s.colon_before as u8]));
         f.push(hash(11, &[s.periods_before.min(5)]));
-        f.push(hash(12, format!("{}|{}", s.periods_before.min(5), shapes[i]).as_bytes()));
-        f.push(hash(13, format!("{}|{c}", s.year_before as u8).as_bytes()));
-        f.push(hash(14, &[hints[i]]));
-        f.push(hash(15, format!("{}|{}", hints[i], shapes[i]).as_bytes()));
+        f.push(hash2(12, &[s.periods_before.min(5)], sh));
+        f.push(hash2(13, &[s.year_before as u8], c.as_bytes()));
+        f.push(hash(14, &[hint]));
+        f.push(hash2(15, &[hint], sh));
         for (kind, d) in [(20u8, -2isize), (21, -1), (22, 1), (23, 2)] {
             let j = i as isize + d;
             if j < 0 || j >= n as isize {
@@ -243,17 +262,37 @@ pub fn features(toks: &[&str]) -> Vec<Vec<u64>> {
         }
         if i > 0 {
             let pl = toks[i - 1].chars().last().unwrap_or(' ');
-            f.push(hash(40, format!("{pl}|{}", shapes[i]).as_bytes()));
-            f.push(hash(41, format!("{}|{c}", cores[i - 1]).as_bytes()));
+            f.push(hash2(40, pl.encode_utf8(&mut buf).as_bytes(), sh));
+            f.push(hash2(41, cores[i - 1].as_bytes(), c.as_bytes()));
         }
         out.push(f);
     }
     out
 }
 
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type FeatureMap = HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>;
+
 /// Label weights: emission weights per feature and label-bigram transitions.
 pub struct Model {
-    index: HashMap<u64, u32>,
+    index: FeatureMap,
     /// `L` weights per feature, in `index` order.
     weights: Vec<f32>,
     /// `trans[(p + 1) * L + l]`: from label `p` (row 0: the start) to `l`.
@@ -270,7 +309,7 @@ impl Model {
     }
 
     fn empty() -> Model {
-        Model { index: HashMap::new(), weights: Vec::new(), trans: vec![0.0; (L + 1) * L] }
+        Model { index: FeatureMap::default(), weights: Vec::new(), trans: vec![0.0; (L + 1) * L] }
     }
 
     /// Whether the model has any weights (a build without a trained model has none).
@@ -287,7 +326,7 @@ impl Model {
         let scale = r.f32()?;
         let trans = (0..(L + 1) * L).map(|_| r.f32()).collect::<Option<Vec<f32>>>()?;
         let n = r.u32()? as usize;
-        let mut index = HashMap::with_capacity(n);
+        let mut index = FeatureMap::with_capacity_and_hasher(n, Default::default());
         let mut weights = vec![0.0f32; n * L];
         for k in 0..n {
             index.insert(r.u64()?, k as u32);
@@ -356,15 +395,20 @@ impl Model {
             .collect()
     }
 
-    /// The best label sequence for the tokens (label indices into [`LABELS`]).
-    pub fn label(&self, toks: &[&str]) -> Vec<usize> {
-        self.label_with(toks, |_, _| true)
+    /// The emission scores of each token, from its features.
+    pub fn score(&self, toks: &[&str], hints: &[u8]) -> Vec<[f32; L]> {
+        self.emissions(&features(toks, hints))
     }
 
-    /// The best label sequence in which token `i` takes only labels `l` with `allow(i, l)`.
-    pub fn label_with(&self, toks: &[&str], allow: impl Fn(usize, usize) -> bool) -> Vec<usize> {
-        let feats = features(toks);
-        let mut em = self.emissions(&feats);
+    /// The best label sequence for the tokens (label indices into [`LABELS`]).
+    pub fn label(&self, toks: &[&str]) -> Vec<usize> {
+        self.decode(&self.score(toks, &author_hints(toks)), |_, _| true)
+    }
+
+    /// The best label sequence for emission scores from [`Model::score`] in which token `i`
+    /// takes only labels `l` with `allow(i, l)`.
+    pub fn decode(&self, em: &[[f32; L]], allow: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+        let mut em = em.to_vec();
         for (i, e) in em.iter_mut().enumerate() {
             if (0..L).any(|l| allow(i, l)) {
                 for (l, v) in e.iter_mut().enumerate() {
@@ -458,7 +502,7 @@ pub fn train(
         .iter()
         .map(|ex| {
             let toks: Vec<&str> = ex.tokens.iter().map(String::as_str).collect();
-            features(&toks)
+            features(&toks, &author_hints(&toks))
                 .into_iter()
                 .map(|fs| {
                     fs.into_iter()
@@ -539,7 +583,7 @@ pub fn train(
     for f in feats.iter().flatten().flatten() {
         counts[*f as usize] += 1;
     }
-    let mut kept_index = HashMap::new();
+    let mut kept_index = FeatureMap::default();
     let mut kept = Vec::new();
     for (key, k) in index {
         if counts[k as usize] >= min_count {

@@ -166,7 +166,7 @@ const IDENT: char = '\u{E001}';
 pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
     let (mut r, text, zone) = by_rules(raw, previous);
     if !text.chars().any(text::is_cjk)
-        && let Some(l) = fields::label(&text, zone.filter(|_| !r.authors.is_empty() && !r.ditto))
+        && let Some(l) = fields::label(&text, zone, !r.authors.is_empty() && !r.ditto)
     {
         apply_labelled(l, &mut r);
     }
