@@ -245,10 +245,46 @@ fn books_have_no_container(text: &str, spans: &[(usize, usize)], labels: &mut [u
     }
 }
 
+/// `Place: Publisher`: the words before a place ending in `:` that end in a comma are the
+/// place too (`Armonk, New York:`), and words after it that the labeller left unlabelled are
+/// the publisher (`M.E. Sharpe.`).
+fn imprints(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
+    let idx = |n: &str| label_index(n).unwrap_or(usize::MAX);
+    let (location, publisher, other) = (idx("location"), idx("publisher"), idx("other"));
+    let word = |k: usize| &text[spans[k].0..spans[k].1];
+    let Some(colon) = (0..labels.len()).find(|&k| labels[k] == location && word(k).ends_with(':')) else {
+        return;
+    };
+    let mut k = colon;
+    while k > 0 && labels[k - 1] == location {
+        k -= 1;
+    }
+    if k > 0 && labels[k - 1] == publisher && word(k - 1).ends_with(',') {
+        let mut j = k - 1;
+        while j > 0 && labels[j - 1] == publisher {
+            j -= 1;
+        }
+        labels[j..k].iter_mut().for_each(|l| *l = location);
+    }
+    if labels.contains(&publisher) {
+        return;
+    }
+    for j in colon + 1..labels.len() {
+        if labels[j] != other {
+            break;
+        }
+        labels[j] = publisher;
+        if word(j).ends_with(['.', ',', ';']) {
+            break;
+        }
+    }
+}
+
 fn gather(text: &str, spans: &[(usize, usize)], labels: &[usize]) -> Labelled {
     let mut labels = labels.to_vec();
     years_in_titles(text, spans, &mut labels);
     books_have_no_container(text, spans, &mut labels);
+    imprints(text, spans, &mut labels);
     let runs = runs(&labels);
     let name = |l: usize| LABELS[l];
     let span_text = |a: usize, b: usize| &text[spans[a].0..spans[b - 1].1];
