@@ -269,11 +269,11 @@ fn imprints(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
     if labels.contains(&publisher) {
         return;
     }
-    for j in colon + 1..labels.len() {
-        if labels[j] != other {
+    for (j, l) in labels.iter_mut().enumerate().skip(colon + 1) {
+        if *l != other {
             break;
         }
-        labels[j] = publisher;
+        *l = publisher;
         if word(j).ends_with(['.', ',', ';']) {
             break;
         }
