@@ -195,15 +195,20 @@ pub fn cite(
     } else {
         match format {
             CiteFormat::Text => render::text::works(&mut w, &works, output.style)?,
-            CiteFormat::Bibtex => {
-                let mut used = std::collections::HashSet::new();
-                let keys: Vec<String> =
-                    items.iter().map(|(_, r)| render::bibtex::key(r, &mut used)).collect();
+            CiteFormat::Bibtex | CiteFormat::CslJson => {
+                // Keys are given over every work of the index, so that a work keeps its key
+                // whatever the query exports with it.
+                let all = if query.is_some() { search::works::find(&ci, None)? } else { Vec::new() };
+                let every = if query.is_some() { &all } else { &works };
+                let keys = render::bibtex::keys(every.iter().map(|w| (w.id.as_str(), &w.reference)));
                 let keyed: Vec<(&str, &crate::cite::Reference)> =
-                    keys.iter().map(String::as_str).zip(items.iter().map(|(_, r)| *r)).collect();
-                render::bibtex::write(&mut w, &keyed)?;
+                    items.iter().map(|(id, r)| (keys.get(*id).map_or(*id, String::as_str), *r)).collect();
+                if format == CiteFormat::Bibtex {
+                    render::bibtex::write(&mut w, &keyed)?;
+                } else {
+                    render::csl::write(&mut w, &keyed)?;
+                }
             }
-            CiteFormat::CslJson => render::csl::write(&mut w, &items)?,
         }
     }
     w.flush()?;

@@ -38,8 +38,7 @@ pub fn write(w: &mut impl Write, items: &[(&str, &Reference)]) -> io::Result<()>
 /// A citation key not yet in `used`, which it joins: the first author's family name folded to
 /// lowercase ASCII, then the year or `nd` (`jukes2002`), then `a`, `b`, … if already taken.
 pub fn key(r: &Reference, used: &mut HashSet<String>) -> String {
-    let year = r.year.map_or_else(|| "nd".to_string(), |y| y.to_string());
-    let base = format!("{}{year}", key_stem(r));
+    let base = key_base(r);
     let key = (0..)
         .map(|n| match n {
             0 => base.clone(),
@@ -49,6 +48,36 @@ pub fn key(r: &Reference, used: &mut HashSet<String>) -> String {
         .expect("the suffixes never run out");
     used.insert(key.clone());
     key
+}
+
+/// `jukes2002`: the folded stem and the year (or `nd`).
+fn key_base(r: &Reference) -> String {
+    let year = r.year.map_or_else(|| "nd".to_string(), |y| y.to_string());
+    format!("{}{year}", key_stem(r))
+}
+
+/// One key per work, the same whatever is exported with it: works sharing a base
+/// (`jukes2002`) take `a`, `b`, … in the order of their titles (then ids), so adding a work
+/// changes no key but those of works with its own base. `works` are (id, reference); the
+/// result maps ids to keys.
+pub fn keys<'a>(
+    works: impl IntoIterator<Item = (&'a str, &'a Reference)>,
+) -> std::collections::HashMap<String, String> {
+    let mut by_base: std::collections::BTreeMap<String, Vec<(String, &str)>> = Default::default();
+    for (id, r) in works {
+        let title = r.title.as_deref().map(fold).unwrap_or_default();
+        by_base.entry(key_base(r)).or_default().push((title, id));
+    }
+    let mut out = std::collections::HashMap::new();
+    for (base, mut group) in by_base {
+        group.sort();
+        let single = group.len() == 1;
+        for (n, (_, id)) in group.into_iter().enumerate() {
+            let key = if single { base.clone() } else { format!("{base}{}", letters(n + 1)) };
+            out.insert(id.to_string(), key);
+        }
+    }
+    out
 }
 
 /// `article`, `book` or `misc`.
@@ -62,15 +91,14 @@ fn entry_type(r: &Reference) -> &'static str {
 
 /// The entry's fields, escaped, in output order; absent ones left out.
 fn fields(r: &Reference) -> Vec<(&'static str, String)> {
-    let translators: Vec<&Name> = r
-        .roles
-        .iter()
-        .filter(|role| role.role.eq_ignore_ascii_case("translator"))
-        .map(|role| &role.name)
-        .collect();
+    let with_role = |which: &str| -> Vec<&Name> {
+        r.roles.iter().filter(|role| role.role.eq_ignore_ascii_case(which)).map(|role| &role.name).collect()
+    };
+    let (translators, editors) = (with_role("translator"), with_role("editor"));
     let text = |v: &Option<String>| v.as_deref().map(escape);
     [
         ("author", names(r.authors.iter())),
+        ("editor", names(editors.into_iter())),
         ("title", r.title.as_deref().map(protect)),
         ("journal", text(&r.container)),
         ("volume", text(&r.volume)),
@@ -208,7 +236,8 @@ fn key_stem(r: &Reference) -> String {
 }
 
 /// Lowercase ASCII letters and digits only: accents dropped (`Müller` → `muller`), a few
-/// letters that do not decompose spelled out (`ß` → `ss`), everything else removed.
+/// letters that do not decompose spelled out (`ß` → `ss`), other scripts transliterated by
+/// `deunicode` (`Иванов` → `ivanov`, `山田` → `shantian`), everything else removed.
 fn fold(s: &str) -> String {
     let mut out = String::new();
     for c in s.nfkd().flat_map(char::to_lowercase) {
@@ -222,6 +251,10 @@ fn fold(s: &str) -> String {
             'đ' | 'ð' => out.push('d'),
             'ı' => out.push('i'),
             c if c.is_ascii_alphanumeric() => out.push(c),
+            c if c.is_alphabetic() && !c.is_ascii() => {
+                let t = deunicode::deunicode_char(c).unwrap_or_default();
+                out.extend(t.chars().filter(char::is_ascii_alphanumeric).flat_map(|c| c.to_lowercase()));
+            }
             _ => {}
         }
     }
@@ -436,6 +469,26 @@ mod tests {
         assert!(entry("b", &book()).starts_with("@book{b,"));
         assert!(entry("c", &isbn_only).starts_with("@book{c}"));
         assert_eq!(entry("d", &Reference::default()), "@misc{d}");
+    }
+
+    #[test]
+    fn keys_are_stable_and_transliterated() {
+        let mut other = book();
+        other.title = Some("Another Book".into());
+        let mut russian = book();
+        russian.authors = vec![Name { family: "Иванов".into(), given: "А. Б.".into() }];
+        let first = keys([("b", &book()), ("r", &russian)]);
+        assert_eq!((first["b"].as_str(), first["r"].as_str()), ("jukes2002", "ivanov2002"));
+        // An unrelated work changes nothing; one with the same base takes a letter in title order.
+        let mut unrelated = book();
+        unrelated.authors = vec![Name { family: "White".into(), given: String::new() }];
+        let more = keys([("b", &book()), ("r", &russian), ("u", &unrelated)]);
+        assert_eq!(
+            (more["b"].as_str(), more["r"].as_str(), more["u"].as_str()),
+            ("jukes2002", "ivanov2002", "white2002")
+        );
+        let clash = keys([("b", &book()), ("o", &other)]);
+        assert_eq!((clash["o"].as_str(), clash["b"].as_str()), ("jukes2002a", "jukes2002b"));
     }
 
     #[test]

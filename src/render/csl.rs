@@ -15,7 +15,8 @@ pub fn item(id: &str, r: &Reference) -> Value {
     m.insert("type".into(), json!(item_type(r)));
     m.insert("id".into(), json!(id));
     put(&mut m, "author", names(r.authors.iter()));
-    put(&mut m, "translator", names(translators(r)));
+    put(&mut m, "editor", names(with_role(r, "editor")));
+    put(&mut m, "translator", names(with_role(r, "translator")));
     let strings = [
         ("title", &r.title),
         ("container-title", &r.container),
@@ -51,8 +52,8 @@ fn item_type(r: &Reference) -> &'static str {
     }
 }
 
-fn translators(r: &Reference) -> impl Iterator<Item = &Name> {
-    r.roles.iter().filter(|role| role.role.eq_ignore_ascii_case("translator")).map(|role| &role.name)
+fn with_role<'a>(r: &'a Reference, which: &'a str) -> impl Iterator<Item = &'a Name> {
+    r.roles.iter().filter(move |role| role.role.eq_ignore_ascii_case(which)).map(|role| &role.name)
 }
 
 /// A CSL name list, `[{"family", "given"}]` (`given` left out when unknown); `None` when
