@@ -50,6 +50,10 @@ pub struct Passage {
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citations: Vec<Citation>,
+    /// The citations of the other passages cut from the same paragraph (their byte ranges
+    /// lie outside this passage): what the paragraph rests on, shown with scope `paragraph`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paragraph_citations: Vec<Citation>,
     /// The bibliography entries this passage's citations are linked to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cited: Vec<crate::cite::link::LinkedReference>,
@@ -164,6 +168,7 @@ pub fn split(
                     source: Provenance { path: path.to_string(), line_start, line_end, byte_start, byte_end },
                     file: block.file.clone(),
                     citations: own,
+                    paragraph_citations: Vec::new(),
                     cited: Vec::new(),
                     reference: None,
                 });

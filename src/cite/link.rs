@@ -35,6 +35,32 @@ pub fn link(passages: &mut [Passage]) {
     }
 }
 
+/// Gives each passage of a paragraph cut into several the citations of the others, and their
+/// linked entries, so that a hit shows what its whole paragraph rests on.
+fn share_within_paragraphs(doc: &mut [Passage]) {
+    let mut start = 0;
+    while start < doc.len() {
+        let same = |a: &Passage, b: &Passage| {
+            a.kind == b.kind && a.section == b.section && a.paragraph == b.paragraph
+        };
+        let end = start + doc[start..].iter().take_while(|p| same(p, &doc[start])).count();
+        if end - start > 1 && doc[start].kind == Kind::Body {
+            let all: Vec<(usize, Citation)> =
+                (start..end).flat_map(|i| doc[i].citations.iter().map(move |c| (i, c.clone()))).collect();
+            let linked: Vec<LinkedReference> = (start..end).flat_map(|i| doc[i].cited.clone()).collect();
+            for (i, p) in doc.iter_mut().enumerate().take(end).skip(start) {
+                p.paragraph_citations = all.iter().filter(|(j, _)| *j != i).map(|(_, c)| c.clone()).collect();
+                for l in &linked {
+                    if !p.cited.iter().any(|x| x.id == l.id) {
+                        p.cited.push(l.clone());
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+}
+
 fn link_document(doc: &mut [Passage]) {
     let mut previous: Option<Reference> = None;
     for p in doc.iter_mut().filter(|p| p.kind == Kind::Reference) {
@@ -58,6 +84,7 @@ fn link_document(doc: &mut [Passage]) {
             }
         }
     }
+    share_within_paragraphs(doc);
 }
 
 /// Lowercase ASCII-folded words of a string, for comparing names and titles.

@@ -30,15 +30,20 @@ pub fn passage(p: &Passage) -> serde_json::Map<String, Value> {
     if let Some(f) = &p.file {
         m.insert("file".into(), json!(f));
     }
-    m.insert("citations".into(), Value::Array(p.citations.iter().map(|c| citation(p, c)).collect()));
+    let own = p.citations.iter().map(|c| citation(p, c, "sentence"));
+    let paragraph = p.paragraph_citations.iter().map(|c| citation(p, c, "paragraph"));
+    m.insert("citations".into(), Value::Array(own.chain(paragraph).collect()));
     m
 }
 
-/// `{"text", "reference": {"id", "authors", "year", "title"} | null, "byte_start", "byte_end", …}`
-fn citation(p: &Passage, c: &crate::cite::Citation) -> Value {
+/// `{"text", "scope", "reference": {"id", "authors", "year", "title"} | null, "byte_start",
+/// "byte_end", …}`; `scope` is `sentence` for a citation cut from this passage, `paragraph`
+/// for one of another passage of the same paragraph.
+fn citation(p: &Passage, c: &crate::cite::Citation, scope: &str) -> Value {
     let linked = p.linked(c);
     json!({
         "text": c.raw,
+        "scope": scope,
         "reference": linked.map(|r| json!({
             "id": r.id, "authors": r.authors, "year": r.year, "title": r.title,
         })),

@@ -83,8 +83,9 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
 
 /// The citations carried by a passage, one per line.
 pub fn citations(w: &mut impl Write, p: &Passage, style: Style) -> io::Result<()> {
-    for c in &p.citations {
-        writeln!(w, "    {} {}", style.paint("36", "cites"), c.raw)?;
+    let own = p.citations.iter().map(|c| (c, "cites"));
+    for (c, label) in own.chain(p.paragraph_citations.iter().map(|c| (c, "paragraph cites"))) {
+        writeln!(w, "    {} {}", style.paint("36", label), c.raw)?;
         if let Some(r) = p.linked(c) {
             let who: Vec<String> = r.authors.iter().map(|a| a.family.clone()).collect();
             let year = r.year.map_or("n.d.".to_string(), |y| y.to_string());

@@ -246,3 +246,30 @@ fn pandoc_renders_both_exports() {
         assert!(stdout.contains("Jukes 2002") && stdout.contains("Osprey"), "{format}: {stdout}");
     }
 }
+
+/// A paragraph cut into several passages: every passage carries the paragraph's citations,
+/// its own with scope `sentence`, the others' with scope `paragraph`, linked to the entry.
+#[test]
+fn every_passage_of_a_paragraph_shows_what_it_rests_on() {
+    let env = TestEnv::empty();
+    let filler = "The harbour trade grew slowly over many seasons while the merchants argued about tolls and the quays. ";
+    let para = format!(
+        "{}The lighthouse keepers kept careful logs. Martin, A History of the Harbour, p. 42. {}The final paragraph words mention zebrafish.",
+        filler.repeat(6),
+        filler.repeat(6)
+    );
+    env.write(
+        "corpus/harbour.txt",
+        format!("[[Harbour]]\n\n{para}\n\n==References==\n* Martin, Anne. (2013). A History of the Harbour. Boston: Tide Press.\n"),
+    );
+    let v = env.search_json("zebrafish", &[]);
+    let hit = &v["hits"][0];
+    assert!(hit["text"].as_str().unwrap().contains("zebrafish"), "{v}");
+    assert!(!hit["text"].as_str().unwrap().contains("lighthouse"), "the paragraph was cut: {v}");
+    let c = &hit["citations"][0];
+    assert_eq!(c["scope"], "paragraph", "{v}");
+    assert_eq!(c["text"], "Martin, A History of the Harbour, p. 42.");
+    assert_eq!(c["reference"]["id"], "harbour/references/1", "{v}");
+    let v = env.search_json("lighthouse keepers", &[]);
+    assert_eq!(v["hits"][0]["citations"][0]["scope"], "sentence", "{v}");
+}
