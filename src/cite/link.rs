@@ -6,7 +6,7 @@
 //! shares most words with the citation's (then the same year) wins, and a tie links nothing.
 
 use super::bibliography::{self, Reference};
-use super::inline::Citation;
+use super::inline::{Citation, Shape};
 use crate::analysis::fold;
 use crate::passage::{Passage, slug};
 use crate::source::Kind;
@@ -70,9 +70,15 @@ fn link_document(doc: &mut [Passage]) {
     }
     let refs: Vec<(String, Reference)> =
         doc.iter().filter_map(|p| p.reference.clone().map(|r| (p.id.clone(), r))).collect();
+    // The work the last linked citation points to, for `Ibid.`.
+    let mut last: Option<&(String, Reference)> = None;
     for p in doc.iter_mut() {
         for c in &mut p.citations {
-            let Some((id, r)) = best_match(c, &refs) else { continue };
+            let found = if c.shape == Shape::Ibid { last } else { best_match(c, &refs) };
+            if c.shape != Shape::Ibid {
+                last = found;
+            }
+            let Some((id, r)) = found else { continue };
             c.reference = Some(id.clone());
             if !p.cited.iter().any(|l| &l.id == id) {
                 p.cited.push(LinkedReference {

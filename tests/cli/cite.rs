@@ -273,3 +273,18 @@ fn every_passage_of_a_paragraph_shows_what_it_rests_on() {
     let v = env.search_json("lighthouse keepers", &[]);
     assert_eq!(v["hits"][0]["citations"][0]["scope"], "sentence", "{v}");
 }
+
+#[test]
+fn ibid_links_to_the_work_cited_before_it() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/fleet.txt",
+        "[[Fleet]]\n\nThe fleet left the Baltic in October. Novikov, Tsushima, p. 45.\n\n\
+         It reached the strait in May. Ibid., p. 112.\n\n==References==\n\
+         * Novikov-Priboy, Aleksei. (1936). Tsushima. London: Allen & Unwin.\n",
+    );
+    let v = env.search_json("strait", &[]);
+    let c = &v["hits"][0]["citations"][0];
+    assert_eq!((c["text"].as_str(), c["shape"].as_str()), (Some("Ibid., p. 112."), Some("ibid")), "{v}");
+    assert_eq!(c["reference"]["id"], "fleet/references/1", "{v}");
+}

@@ -19,6 +19,8 @@
 //!                     title (from the container): the container names an archive, library,
 //!                     collection, museum or records; the title opens a clause with a capital
 //! AuthorYearPage      (Kowner 2006, p. 300)    （山田 2001, 12頁）
+//! Ibid                Ibid., p. 12.    ibid., 45.    Ibid.
+//!                     a sentence of its own; linked to the work cited just before it
 //! ```
 //!
 //! To keep ordinary sentences intact, a citation must follow some prose in its paragraph
@@ -28,13 +30,14 @@
 //! by a space. Every scan looks at a bounded window around an anchor (`, p.`, a quote, a
 //! parenthesis), so a paragraph of several megabytes takes linear time.
 //!
-//! Each shape is a module: `quoted` (journal and newspaper), `author_title_pages`, `archival`
-//! and `author_year_page`; `scan` and `author` hold the pieces they share.
+//! Each shape is a module: `quoted` (journal and newspaper), `author_title_pages`, `archival`,
+//! `author_year_page` and `ibid`; `scan` and `author` hold the pieces they share.
 
 mod archival;
 mod author;
 mod author_title_pages;
 mod author_year_page;
+mod ibid;
 mod quoted;
 mod scan;
 
@@ -56,6 +59,8 @@ pub enum Shape {
     Archival,
     /// `(Kowner 2006, p. 300)`, `（山田 2001, 12頁）`
     AuthorYearPage,
+    /// `Ibid., p. 12.`: the work cited just before.
+    Ibid,
 }
 
 /// A citation found inside a paragraph.
@@ -133,6 +138,7 @@ pub fn find(paragraph: &str) -> Vec<Citation> {
         scan.author_year_page(),
         scan.author_paren_year_pages(),
         scan.author_title_pages(),
+        scan.ibid(),
     ];
     settle(paragraph, found)
 }
@@ -542,6 +548,24 @@ mod tests {
             (c.raw.as_str(), c.author.as_deref()),
             ("Martin and Brown, Tides and Trade, pp. 392-395.", Some("Martin and Brown"))
         );
+    }
+
+    #[test]
+    fn ibid_sentences() {
+        let p = "The fleet sailed in May. Ibid., p. 12. It reached the strait in late May.";
+        let c = one(p);
+        assert_eq!((c.raw.as_str(), c.shape, c.pages.as_deref()), ("Ibid., p. 12.", Shape::Ibid, Some("12")));
+        assert_eq!(cleaned(p), "The fleet sailed in May. It reached the strait in late May.");
+        assert_eq!(one("The talks ended. ibid., 45-46.").pages.as_deref(), Some("45-46"));
+        assert_eq!(one("The talks ended. Ibid.").raw, "Ibid.");
+        for decoy in [
+            "Ibid. is a word.",
+            "The Ibidem library was closed.",
+            "He wrote ibid. on the card.",
+            "Ibid., p. 3. opens",
+        ] {
+            assert_eq!(find(decoy), vec![], "{decoy}");
+        }
     }
 
     #[test]
