@@ -141,6 +141,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CiteFormat::Text)]
         format: CiteFormat,
+        /// Print a bibliography formatted in this CSL style (apa, chicago-author-date, mla,
+        /// ieee, …; `list` lists them).
+        #[arg(long, value_name = "STYLE", conflicts_with_all = ["json", "format"])]
+        style: Option<String>,
         /// Do not bring the index up to date with the corpus first.
         #[arg(long)]
         no_update: bool,

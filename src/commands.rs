@@ -196,11 +196,7 @@ pub fn cite(
         match format {
             CiteFormat::Text => render::text::works(&mut w, &works, output.style)?,
             CiteFormat::Bibtex | CiteFormat::CslJson => {
-                // Keys are given over every work of the index, so that a work keeps its key
-                // whatever the query exports with it.
-                let all = if query.is_some() { search::works::find(&ci, None)? } else { Vec::new() };
-                let every = if query.is_some() { &all } else { &works };
-                let keys = render::bibtex::keys(every.iter().map(|w| (w.id.as_str(), &w.reference)));
+                let keys = export_keys(&ci, query, &works)?;
                 let keyed: Vec<(&str, &crate::cite::Reference)> =
                     items.iter().map(|(id, r)| (keys.get(*id).map_or(*id, String::as_str), *r)).collect();
                 if format == CiteFormat::Bibtex {
@@ -211,6 +207,52 @@ pub fn cite(
             }
         }
     }
+    w.flush()?;
+    Ok(if works.is_empty() { Outcome::NoMatch } else { Outcome::Success })
+}
+
+/// Citation keys by work id. Keys are given over every work of the index, so that a work
+/// keeps its key whatever the query exports with it.
+fn export_keys(
+    ci: &CitedexIndex,
+    query: Option<&str>,
+    works: &[search::works::Work],
+) -> Result<std::collections::HashMap<String, String>> {
+    let all = if query.is_some() { search::works::find(ci, None)? } else { Vec::new() };
+    let every = if query.is_some() { &all } else { works };
+    Ok(render::bibtex::keys(every.iter().map(|w| (w.id.as_str(), &w.reference))))
+}
+
+/// `citedex cite --style STYLE [QUERY]`: the works as a bibliography in a CSL style, with
+/// the keys the BibTeX and CSL-JSON exports use; `--style list` prints the style names.
+pub fn cite_styled(
+    paths: &Paths,
+    query: Option<&str>,
+    style: &str,
+    update: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let mut w = std::io::BufWriter::new(out);
+    if style == "list" {
+        for name in render::styled::names() {
+            writeln!(w, "{name}")?;
+        }
+        w.flush()?;
+        return Ok(Outcome::Success);
+    }
+    if let Err(e) = render::styled::write(&mut Vec::new(), &[], style) {
+        bail!(e);
+    }
+    let ci = ready(paths, update, err)?;
+    let query = query.map(str::trim).filter(|q| !q.is_empty());
+    let works = search::works::find(&ci, query)?;
+    let keys = export_keys(&ci, query, &works)?;
+    let keyed: Vec<(&str, &crate::cite::Reference)> = works
+        .iter()
+        .map(|wk| (keys.get(&wk.id).map_or(wk.id.as_str(), String::as_str), &wk.reference))
+        .collect();
+    render::styled::write(&mut w, &keyed, style)?;
     w.flush()?;
     Ok(if works.is_empty() { Outcome::NoMatch } else { Outcome::Success })
 }

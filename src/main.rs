@@ -49,7 +49,11 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             let output = Output { json: args.json, style };
             commands::search(&paths, &query, &args.options(), !args.no_update, output, &mut out, &mut err)?
         }
-        Command::Cite { query, json, format, no_update } => {
+        Command::Cite { query, style: Some(csl), no_update, .. } => {
+            let query = query.join(" ");
+            commands::cite_styled(&paths, Some(&query), csl, !no_update, &mut out, &mut err)?
+        }
+        Command::Cite { query, json, format, no_update, .. } => {
             let query = query.join(" ");
             let output = Output { json: *json, style };
             commands::cite(&paths, Some(&query), (*format).into(), output, !no_update, &mut out, &mut err)?

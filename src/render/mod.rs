@@ -5,6 +5,7 @@ pub mod bibtex;
 pub mod csl;
 pub mod json;
 pub mod progress;
+pub mod styled;
 pub mod text;
 
 /// How text output may be decorated.

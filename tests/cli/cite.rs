@@ -288,3 +288,20 @@ fn ibid_links_to_the_work_cited_before_it() {
     assert_eq!((c["text"].as_str(), c["shape"].as_str()), (Some("Ibid., p. 112."), Some("ibid")), "{v}");
     assert_eq!(c["reference"]["id"], "fleet/references/1", "{v}");
 }
+
+#[test]
+fn cite_formats_a_bibliography_in_a_csl_style() {
+    let env = TestEnv::seed();
+    let r = env.run(&["cite", "jukes", "--style", "apa"]).expect(0);
+    assert_eq!(r.stdout.trim(), "Jukes, G. (2002). The Russo-Japanese War 1904-1905. Osprey Publishing.");
+    let r = env.run(&["cite", "--style", "mla"]).expect(0);
+    assert!(r.stdout.lines().count() >= 13, "{}", r.stdout);
+    assert!(r.stdout.contains("White, J. A. “Portsmouth 1905: Peace or Truce?"), "{}", r.stdout);
+    assert!(r.stdout.contains("Journal of Peace Research, vol. 6, no. 4, 1969."), "{}", r.stdout);
+    let r = env.run(&["cite", "--style", "list"]).expect(0);
+    assert!(r.stdout.lines().any(|l| l == "chicago-author-date"));
+    let r = env.run(&["cite", "--style", "no-such-style"]).expect(2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("unknown citation style `no-such-style`"), "{}", r.stderr);
+    env.run(&["cite", "nothing-like-this", "--style", "apa"]).expect(1);
+}
