@@ -84,6 +84,7 @@ pub fn keys<'a>(
 fn entry_type(r: &Reference) -> &'static str {
     match r.genre() {
         Genre::Article => "article",
+        Genre::Chapter => "incollection",
         Genre::Book => "book",
         Genre::Other => "misc",
     }
@@ -100,7 +101,7 @@ fn fields(r: &Reference) -> Vec<(&'static str, String)> {
         ("author", names(r.authors.iter())),
         ("editor", names(editors.into_iter())),
         ("title", r.title.as_deref().map(protect)),
-        ("journal", text(&r.container)),
+        (if r.genre() == Genre::Chapter { "booktitle" } else { "journal" }, text(&r.container)),
         ("volume", text(&r.volume)),
         ("number", text(&r.issue)),
         ("pages", r.pages.as_deref().map(|p| escape(&page_range(p)))),
@@ -313,6 +314,18 @@ mod tests {
             pages: Some("101–117".into()),
             ..Reference::default()
         }
+    }
+
+    #[test]
+    fn chapters_are_incollection_with_a_booktitle() {
+        let mut r = article();
+        r.publisher = Some("Brill".into());
+        r.roles = vec![Role { role: "editor".into(), name: name("Steinberg", "John W.") }];
+        let bib = entry("k", &r);
+        assert!(bib.starts_with("@incollection{k,"), "{bib}");
+        let e = parse(&bib, "k");
+        assert_eq!(e.book_title().unwrap().format_verbatim(), "Journal of Things & Stuff");
+        assert_eq!(people(&e.editors().unwrap()[0].0), [("Steinberg".to_string(), "John W.".to_string())]);
     }
 
     /// Parses `bib` with the `biblatex` crate and returns the entry `key`.

@@ -1,8 +1,8 @@
 //! CSL-JSON output for parsed bibliography entries: one item ([`item`]) and a whole file, a
 //! JSON array ([`write()`]), as read by citeproc processors, Zotero, Pandoc and Typst.
 //!
-//! Items are `article-journal` (there is a journal), `book` (a publisher or an ISBN) or
-//! `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
+//! Items are `chapter` (a container and a publisher or editors), `article-journal` (a
+//! journal), `book` (a publisher or an ISBN) or `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
 //! number goes in `note` (`OCLC 21581015`).
 
 use crate::cite::bibliography::{Genre, Name, Reference};
@@ -43,10 +43,11 @@ pub fn write(w: &mut impl Write, items: &[(&str, &Reference)]) -> io::Result<()>
     writeln!(w)
 }
 
-/// `article-journal`, `book` or `document`.
+/// `chapter`, `article-journal`, `book` or `document`.
 fn item_type(r: &Reference) -> &'static str {
     match r.genre() {
         Genre::Article => "article-journal",
+        Genre::Chapter => "chapter",
         Genre::Book => "book",
         Genre::Other => "document",
     }

@@ -120,16 +120,21 @@ pub struct Reference {
 pub enum Genre {
     /// In a journal, review or newspaper.
     Article,
+    /// A chapter in an edited book: a container with a publisher or editors.
+    Chapter,
     /// Published on its own (a publisher or an ISBN).
     Book,
     Other,
 }
 
 impl Reference {
-    /// The kind of work: an article when it has a container, a book when it has a publisher
-    /// or an ISBN.
+    /// The kind of work: a chapter when it has a container and a publisher or editors, an
+    /// article when it has a container, a book when it has a publisher or an ISBN.
     pub fn genre(&self) -> Genre {
-        if self.container.is_some() {
+        let edited = self.roles.iter().any(|r| r.role == "editor");
+        if self.container.is_some() && (self.publisher.is_some() || edited) {
+            Genre::Chapter
+        } else if self.container.is_some() {
             Genre::Article
         } else if self.publisher.is_some() || !self.isbns.is_empty() {
             Genre::Book
