@@ -109,6 +109,8 @@ fn fields(r: &Reference) -> Vec<(&'static str, String)> {
         ("publisher", text(&r.publisher)),
         ("address", text(&r.place)),
         ("isbn", r.isbn13().into_iter().next()),
+        ("doi", r.doi.as_deref().map(verbatim)),
+        ("url", r.url.as_deref().map(verbatim)),
         ("translator", names(translators.into_iter())),
         ("note", r.oclc.as_deref().map(|o| escape(&format!("OCLC {o}")))),
     ]
@@ -153,6 +155,12 @@ fn escape(s: &str) -> String {
         word.chars().for_each(|c| push_escaped(&mut out, c));
     }
     out
+}
+
+/// A verbatim field (`url`, `doi`: BibTeX styles print them as they are): only the braces and
+/// backslashes that would unbalance the entry are left out.
+fn verbatim(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, '{' | '}' | '\\') && !c.is_whitespace()).collect()
 }
 
 /// Like [`escape`], but also braces every run of ordinary characters that holds a capital
@@ -314,6 +322,16 @@ mod tests {
             pages: Some("101–117".into()),
             ..Reference::default()
         }
+    }
+
+    #[test]
+    fn dois_and_urls_are_verbatim() {
+        let mut r = article();
+        r.doi = Some("10.5555/x_1".into());
+        r.url = Some("https://example.org/a_b?c=1&d=%20".into());
+        let e = parse(&entry("k", &r), "k");
+        assert_eq!(e.doi().unwrap(), "10.5555/x_1");
+        assert_eq!(e.url().unwrap(), "https://example.org/a_b?c=1&d=%20");
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub fn item(id: &str, r: &Reference) -> Value {
     let issued = r.year.map(|y| json!({"date-parts": [[y]]}));
     put(&mut m, "issued", issued);
     put(&mut m, "ISBN", r.isbn13().into_iter().next().map(Value::from));
+    put(&mut m, "DOI", r.doi.as_deref().map(Value::from));
+    put(&mut m, "URL", r.url.as_deref().map(Value::from));
     put(&mut m, "note", r.oclc.as_ref().map(|o| json!(format!("OCLC {o}"))));
     Value::Object(m)
 }

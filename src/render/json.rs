@@ -119,6 +119,8 @@ pub fn works(
                 "isbn": r.isbn13(),
                 "isbn_invalid": r.isbns.iter().filter(|i| i.isbn13.is_none()).map(|i| &i.raw).collect::<Vec<_>>(),
                 "oclc": r.oclc,
+                "doi": r.doi,
+                "url": r.url,
                 "roles": r.roles,
                 "ditto": r.ditto,
                 "listed": work.listed.iter().map(|l| json!({"id": l.id, "document": l.document, "path": l.path, "line": l.line})).collect::<Vec<_>>(),

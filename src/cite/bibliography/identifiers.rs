@@ -103,12 +103,27 @@ fn identifier_at(body: &str, low: &str, i: usize, r: &mut Reference) -> Option<u
         if start == i + 3 || !body[start..].starts_with("10.") {
             return None;
         }
-        return Some(skip_while(body, start, |c| !c.is_whitespace()));
+        let end = skip_while(body, start, |c| !c.is_whitespace());
+        r.doi.get_or_insert_with(|| trailing_off(&body[start..end]).to_string());
+        return Some(end);
     }
     if rest.starts_with("http://") || rest.starts_with("https://") {
-        return Some(skip_while(body, i, |c| !c.is_whitespace()));
+        let end = skip_while(body, i, |c| !c.is_whitespace());
+        let url = trailing_off(&body[i..end]);
+        // `https://doi.org/10.…` is a DOI.
+        match url.split_once("doi.org/").filter(|(_, d)| d.starts_with("10.")) {
+            Some((_, d)) => r.doi.get_or_insert_with(|| d.to_string()),
+            None => r.url.get_or_insert_with(|| url.to_string()),
+        };
+        return Some(end);
     }
     bare_isbn(body, i, r)
+}
+
+/// An identifier without the punctuation that ends the sentence it closes (`…/x).` → `…/x`).
+fn trailing_off(s: &str) -> &str {
+    let s = s.trim_end_matches(['.', ',', ';', ']']);
+    if s.ends_with(')') && !s.contains('(') { s.trim_end_matches(')') } else { s }
 }
 
 /// A hyphenated ISBN without a label (`0-7656-1422-7`, or 13 digits starting 978/979).
@@ -184,6 +199,17 @@ mod tests {
         assert_eq!(normalize_isbn("12345"), None);
         assert_eq!(normalize_isbn(""), None);
         assert_eq!(normalize_isbn("ISBN 0765614227"), None, "labels are not stripped here");
+    }
+
+    #[test]
+    fn dois_and_urls() {
+        let r =
+            parse("Brown, M. (1999). Title. Journal of X, 12(3):45-300. doi:10.1234/journal.1999.42.", None);
+        assert_eq!((r.doi.as_deref(), r.url.as_deref()), (Some("10.1234/journal.1999.42"), None));
+        let r = parse("Brown, M. (1999). Title. https://doi.org/10.5555/x_1 (accessed 2020)", None);
+        assert_eq!((r.doi.as_deref(), r.url.as_deref()), (Some("10.5555/x_1"), None));
+        let r = parse("Brown, M. (1999). Title. Available at https://example.org/a_b?c=1.", None);
+        assert_eq!((r.doi.as_deref(), r.url.as_deref()), (None, Some("https://example.org/a_b?c=1")));
     }
 
     #[test]

@@ -110,6 +110,12 @@ pub struct Reference {
     pub place: Option<String>,
     pub isbns: Vec<Isbn>,
     pub oclc: Option<String>,
+    /// A DOI without its `doi:` label (`10.1234/x`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// The first URL given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub roles: Vec<Role>,
     /// The entry as written, without its bullet.
     pub raw: String,
