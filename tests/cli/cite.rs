@@ -305,3 +305,18 @@ fn cite_formats_a_bibliography_in_a_csl_style() {
     assert!(r.stderr.contains("unknown citation style `no-such-style`"), "{}", r.stderr);
     env.run(&["cite", "nothing-like-this", "--style", "apa"]).expect(1);
 }
+
+#[test]
+fn op_cit_links_by_its_author() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/op.txt",
+        "[[Op]]\n\nThe talks began in August. Esthus, Double Eagle and Rising Sun, p. 20.\n\n\
+         The treaty was signed in September. Esthus, op. cit., p. 45.\n\n==References==\n\
+         * Esthus, Raymond A. Double Eagle and Rising Sun. Durham: Duke University Press, 1988.\n",
+    );
+    let v = env.search_json("signed", &[]);
+    let c = &v["hits"][0]["citations"][0];
+    assert_eq!(c["text"], "Esthus, op. cit., p. 45.", "{v}");
+    assert_eq!(c["reference"]["id"], "op/references/1", "{v}");
+}
