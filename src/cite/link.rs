@@ -126,7 +126,8 @@ fn best_match<'a>(c: &Citation, refs: &'a [(String, Reference)]) -> Option<&'a (
         if by_author.is_empty() { refs.iter().filter(|(_, r)| same_title(r)).collect() } else { by_author };
     let score = |r: &Reference| {
         let rt = r.title.as_deref().map(words).unwrap_or_default();
-        (overlap(&title_words, &rt), u8::from(c.year.is_some() && c.year == r.year))
+        let suffix = c.year_suffix.is_some() && c.year_suffix == r.year_suffix;
+        (overlap(&title_words, &rt), u8::from(c.year.is_some() && c.year == r.year), u8::from(suffix))
     };
     let best = candidates.iter().map(|(_, r)| score(r)).max()?;
     let mut top = candidates.into_iter().filter(|(_, r)| score(r) == best);

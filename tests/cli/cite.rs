@@ -320,3 +320,27 @@ fn op_cit_links_by_its_author() {
     assert_eq!(c["text"], "Esthus, op. cit., p. 45.", "{v}");
     assert_eq!(c["reference"]["id"], "op/references/1", "{v}");
 }
+
+#[test]
+fn year_letters_tell_one_authors_works_apart() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/ab.txt",
+        "[[Ab]]\n\nThe harbour silted up in the winter (Smith 2010b, p. 4).\n\n\
+         The quays were rebuilt in stone. Smith (2010a), p. 17.\n\n==References==\n\
+         * Smith, Anna. (2010a). Harbours of the North. London: Q Press.\n\
+         * Smith, Anna. (2010b). Silt and Stone. London: Q Press.\n",
+    );
+    let linked = |q: &str| {
+        let v = env.search_json(q, &[]);
+        v["hits"][0]["citations"][0]["reference"]["id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{v}"))
+    };
+    assert_eq!(linked("silted"), "ab/references/2");
+    assert_eq!(linked("quays"), "ab/references/1");
+    let v: serde_json::Value =
+        serde_json::from_str(&env.run(&["cite", "--json", "smith"]).expect(0).stdout).unwrap();
+    assert_eq!(v["references"].as_array().unwrap().len(), 2, "two works, not one: {v}");
+}

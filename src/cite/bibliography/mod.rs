@@ -100,6 +100,9 @@ pub struct Reference {
     pub year: Option<u32>,
     /// Every year given, e.g. `(1985, 2002)`.
     pub years: Vec<u32>,
+    /// The letter after the year (`(1994b)`) that tells one author's works of a year apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_suffix: Option<String>,
     pub title: Option<String>,
     /// Journal, review or newspaper.
     pub container: Option<String>,
@@ -176,12 +179,32 @@ const IDENT: char = '\u{E001}';
 /// ([`labeller`]) then reads the fields of entries in scripts written with spaces.
 pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
     let (mut r, text, zone) = by_rules(raw, previous);
+    r.year_suffix = r.year.and_then(|y| year_suffix_in(&text, y));
     if !text.chars().any(text::is_cjk)
         && let Some(l) = fields::label(&text, zone, !r.authors.is_empty() && !r.ditto)
     {
         apply_labelled(l, &mut r);
     }
     r
+}
+
+/// The letter written right after the year `y` (`1994b`, `(2010a)`), if any.
+fn year_suffix_in(text: &str, y: u32) -> Option<String> {
+    let year = y.to_string();
+    text.match_indices(&year).find_map(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let mut after = text[i + year.len()..].chars();
+        match (before, after.next(), after.next()) {
+            (b, Some(c), next)
+                if b.is_none_or(|b| !b.is_alphanumeric())
+                    && c.is_ascii_lowercase()
+                    && next.is_none_or(|n| !n.is_alphanumeric()) =>
+            {
+                Some(c.to_string())
+            }
+            _ => None,
+        }
+    })
 }
 
 /// The entry as the rules alone read it.

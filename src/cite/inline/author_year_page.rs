@@ -30,8 +30,10 @@ impl Scan<'_> {
         let (pages_start, pages_end) = page_marker(t, close + 3)?;
         let end = ending(t, pages_end)?;
         // `(1988` right before the anchor, a name before it, starting a sentence.
-        let open = close.checked_sub(5).filter(|&o| t.get(o..o + 1) == Some("("))?;
+        let open =
+            [5, 6].iter().find_map(|&k| close.checked_sub(k).filter(|&o| t.get(o..o + 1) == Some("(")))?;
         let (year_end, year) = year_at(t, open + 1)?;
+        let (year_end, suffix) = year_suffix(t, year_end);
         if year_end != close {
             return None;
         }
@@ -43,6 +45,7 @@ impl Scan<'_> {
         Some(Citation {
             author: Some(name.to_string()),
             year: Some(year),
+            year_suffix: suffix,
             pages: Some(t[pages_start..pages_end].to_string()),
             ..Citation::spanning(t, start, end, Shape::AuthorYearPage)
         })
@@ -60,6 +63,7 @@ impl Scan<'_> {
         Some(Citation {
             author: Some(parts.author.to_string()),
             year: Some(parts.year),
+            year_suffix: parts.suffix,
             pages: Some(parts.pages.to_string()),
             ..Citation::spanning(t, open, close + cc.len_utf8(), Shape::AuthorYearPage)
         })
@@ -70,6 +74,7 @@ impl Scan<'_> {
 struct AuthorYearPage<'a> {
     author: &'a str,
     year: u32,
+    suffix: Option<String>,
     pages: &'a str,
 }
 
@@ -77,6 +82,7 @@ fn author_year_page_parts(inner: &str) -> Option<AuthorYearPage<'_>> {
     let year_start = inner.find(|c: char| c.is_ascii_digit())?;
     let author = inner[..year_start].trim_end_matches([' ', '　', ',']);
     let (year_end, year) = year_at(inner, year_start)?;
+    let (year_end, suffix) = year_suffix(inner, year_end);
     let rest = [", ", ",", "、", "，"].iter().find_map(|s| after(inner, year_end, s))?;
     let (pages, stop) = match page_marker(inner, rest) {
         Some((start, end)) => (&inner[start..end], end),
@@ -88,5 +94,21 @@ fn author_year_page_parts(inner: &str) -> Option<AuthorYearPage<'_>> {
     let latin_name = names_end(author, 0) == Some(author.len());
     let cjk_name = (1..=12).contains(&author.chars().count())
         && author.chars().all(|c| c.is_alphabetic() && !c.is_ascii());
-    (stop == inner.len() && (latin_name || cjk_name)).then_some(AuthorYearPage { author, year, pages })
+    (stop == inner.len() && (latin_name || cjk_name)).then_some(AuthorYearPage {
+        author,
+        year,
+        suffix,
+        pages,
+    })
+}
+
+/// The `a` of `2010a` at `i` (a lower-case letter ending the word): the new end and the letter.
+pub(super) fn year_suffix(t: &str, i: usize) -> (usize, Option<String>) {
+    let mut cs = t[i..].chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), next) if c.is_ascii_lowercase() && next.is_none_or(|n| !n.is_alphanumeric()) => {
+            (i + 1, Some(c.to_string()))
+        }
+        _ => (i, None),
+    }
 }

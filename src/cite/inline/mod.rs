@@ -94,6 +94,9 @@ pub struct Citation {
     /// Year, from the date or elsewhere in the citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<u32>,
+    /// The letter after the year (`2010a`) that tells one author's works of a year apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_suffix: Option<String>,
     /// Id of the bibliography entry this citation abbreviates, once linked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -120,6 +123,7 @@ impl Citation {
             pages: None,
             date: None,
             year: None,
+            year_suffix: None,
             reference: None,
         }
     }
