@@ -80,11 +80,14 @@ pub fn keys<'a>(
     out
 }
 
-/// `article`, `book` or `misc`.
+/// The BibTeX entry type of the work's [`Genre`].
 fn entry_type(r: &Reference) -> &'static str {
     match r.genre() {
         Genre::Article => "article",
         Genre::Chapter => "incollection",
+        Genre::Newspaper => "article",
+        Genre::Thesis => "phdthesis",
+        Genre::WebPage => "misc",
         Genre::Book => "book",
         Genre::Other => "misc",
     }
@@ -106,7 +109,7 @@ fn fields(r: &Reference) -> Vec<(&'static str, String)> {
         ("number", text(&r.issue)),
         ("pages", r.pages.as_deref().map(|p| escape(&page_range(p)))),
         ("year", r.year.map(|y| y.to_string())),
-        ("publisher", text(&r.publisher)),
+        (if r.genre() == Genre::Thesis { "school" } else { "publisher" }, text(&r.publisher)),
         ("address", text(&r.place)),
         ("isbn", r.isbn13().into_iter().next()),
         ("doi", r.doi.as_deref().map(verbatim)),

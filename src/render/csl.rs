@@ -1,8 +1,8 @@
 //! CSL-JSON output for parsed bibliography entries: one item ([`item`]) and a whole file, a
 //! JSON array ([`write()`]), as read by citeproc processors, Zotero, Pandoc and Typst.
 //!
-//! Items are `chapter` (a container and a publisher or editors), `article-journal` (a
-//! journal), `book` (a publisher or an ISBN) or `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
+//! Items are typed by [`Reference::genre`]: `article-journal`, `article-newspaper`,
+//! `chapter`, `book`, `thesis`, `webpage` or `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
 //! number goes in `note` (`OCLC 21581015`).
 
 use crate::cite::bibliography::{Genre, Name, Reference};
@@ -45,11 +45,14 @@ pub fn write(w: &mut impl Write, items: &[(&str, &Reference)]) -> io::Result<()>
     writeln!(w)
 }
 
-/// `chapter`, `article-journal`, `book` or `document`.
+/// The CSL item type of the work's [`Genre`].
 fn item_type(r: &Reference) -> &'static str {
     match r.genre() {
         Genre::Article => "article-journal",
         Genre::Chapter => "chapter",
+        Genre::Newspaper => "article-newspaper",
+        Genre::Thesis => "thesis",
+        Genre::WebPage => "webpage",
         Genre::Book => "book",
         Genre::Other => "document",
     }

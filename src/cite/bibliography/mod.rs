@@ -131,22 +131,41 @@ pub enum Genre {
     Article,
     /// A chapter in an edited book: a container with a publisher or editors.
     Chapter,
+    /// In a newspaper or magazine: a container, a date with its month, no volume or pages.
+    Newspaper,
+    /// A thesis or dissertation (the entry says so).
+    Thesis,
+    /// Known only by its URL.
+    WebPage,
     /// Published on its own (a publisher or an ISBN).
     Book,
     Other,
 }
 
 impl Reference {
-    /// The kind of work: a chapter when it has a container and a publisher or editors, an
-    /// article when it has a container, a book when it has a publisher or an ISBN.
+    /// The kind of work: a thesis when the entry says so; with a container, a chapter (a
+    /// publisher or editors too), a newspaper article (a month, no volume or pages) or an
+    /// article; else a book (a publisher or an ISBN) or a web page (a URL).
     pub fn genre(&self) -> Genre {
         let edited = self.roles.iter().any(|r| r.role == "editor");
-        if self.container.is_some() && (self.publisher.is_some() || edited) {
+        let low = self.raw.to_lowercase();
+        let words: Vec<&str> = low.split(|c: char| !c.is_alphanumeric()).collect();
+        let dated = words.iter().any(|w| MONTHS.contains(w));
+        let thesis = ["thesis", "dissertation", "thèse", "dissertação", "tesis", "diss"]
+            .iter()
+            .any(|t| words.contains(t));
+        if thesis && self.container.is_none() {
+            Genre::Thesis
+        } else if self.container.is_some() && (self.publisher.is_some() || edited) {
             Genre::Chapter
+        } else if self.container.is_some() && self.volume.is_none() && self.pages.is_none() && dated {
+            Genre::Newspaper
         } else if self.container.is_some() {
             Genre::Article
         } else if self.publisher.is_some() || !self.isbns.is_empty() {
             Genre::Book
+        } else if self.url.is_some() {
+            Genre::WebPage
         } else {
             Genre::Other
         }
@@ -164,6 +183,34 @@ impl Reference {
         out
     }
 }
+
+/// Month names and their abbreviations, for telling a newspaper's dated issue.
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
 
 /// Only this many bytes of an entry are analysed (`raw` keeps all of it).
 pub const MAX_SCAN: usize = 8 * 1024;
@@ -383,6 +430,28 @@ fn imprint_year(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn genres() {
+        let g = |line: &str| parse(line, None).genre();
+        assert_eq!(g("\"Text of Treaty\", New York Times. October 17, 1905."), Genre::Newspaper);
+        assert_eq!(
+            g("White, J. A. (1969). \"Peace or Truce?\", Journal of Peace Research, 6(4): 359-366."),
+            Genre::Article
+        );
+        assert_eq!(
+            g("Doe, Jane. (1999). Ports of the North. PhD thesis, University of Oslo."),
+            Genre::Thesis
+        );
+        assert_eq!(g("Jukes, Geoffrey (2002). The Russo-Japanese War. Oxford: Osprey."), Genre::Book);
+        assert_eq!(g("Port Authority (2020). Annual figures. https://example.org/figures"), Genre::WebPage);
+        assert_eq!(
+            g(
+                "Smith, A. (2005). \"The Treaty\". In J. Steinberg (ed.), The War in Global Perspective. Leiden: Brill. pp. 139-58."
+            ),
+            Genre::Chapter
+        );
+    }
 
     #[test]
     fn unlabelled_page_ranges() {
