@@ -111,6 +111,8 @@ fn fields(r: &Reference) -> Vec<(&'static str, String)> {
         ("year", r.year.map(|y| y.to_string())),
         (if r.genre() == Genre::Thesis { "school" } else { "publisher" }, text(&r.publisher)),
         ("address", text(&r.place)),
+        ("edition", text(&r.edition)),
+        ("series", text(&r.series)),
         ("isbn", r.isbn13().into_iter().next()),
         ("doi", r.doi.as_deref().map(verbatim)),
         ("url", r.url.as_deref().map(verbatim)),
@@ -325,6 +327,21 @@ mod tests {
             pages: Some("101–117".into()),
             ..Reference::default()
         }
+    }
+
+    #[test]
+    fn editions_and_series_are_exported() {
+        let mut r = book();
+        r.edition = Some("2nd".into());
+        r.series = Some("Essential Histories".into());
+        let e = parse(&entry("k", &r), "k");
+        assert_eq!(field(&e, "edition"), "2nd");
+        assert_eq!(field(&e, "series"), "Essential Histories");
+        let item = crate::render::csl::item("k", &r);
+        assert_eq!(
+            (item["edition"].as_str(), item["collection-title"].as_str()),
+            (Some("2nd"), Some("Essential Histories"))
+        );
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub fn item(id: &str, r: &Reference) -> Value {
         ("page", &r.pages),
         ("publisher", &r.publisher),
         ("publisher-place", &r.place),
+        ("edition", &r.edition),
+        ("collection-title", &r.series),
     ];
     for (field, value) in strings {
         put(&mut m, field, value.as_deref().map(|v| json!(v)));

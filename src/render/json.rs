@@ -116,6 +116,8 @@ pub fn works(
                 "pages": r.pages,
                 "publisher": r.publisher,
                 "place": r.place,
+                "edition": r.edition,
+                "series": r.series,
                 "isbn": r.isbn13(),
                 "isbn_invalid": r.isbns.iter().filter(|i| i.isbn13.is_none()).map(|i| &i.raw).collect::<Vec<_>>(),
                 "oclc": r.oclc,

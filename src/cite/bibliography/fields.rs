@@ -21,6 +21,8 @@ pub(super) struct Labelled {
     pub volume: Option<String>,
     pub issue: Option<String>,
     pub pages: Option<String>,
+    pub edition: Option<String>,
+    pub series: Option<String>,
 }
 
 impl Labelled {
@@ -341,6 +343,19 @@ fn gather(text: &str, spans: &[(usize, usize)], labels: &[usize]) -> Labelled {
         first("volume").and_then(|v| number(v, &["vol.", "vols.", "vol", "v.", "bd.", "t.", "tome"]));
     out.issue = first("issue").and_then(|v| number(v, &["no.", "nr.", "n°", "no", "issue", "heft", "h."]));
     out.pages = first("pages").and_then(pages);
+    out.series = first("collection").and_then(field);
+    out.edition = first("edition").and_then(|e| {
+        let words: Vec<&str> = e
+            .split_whitespace()
+            .filter(|w| {
+                !matches!(
+                    w.to_lowercase().trim_end_matches([',', '.', ')']),
+                    "ed" | "edn" | "edition" | "éd" | "aufl" | "auflage" | "(ed"
+                )
+            })
+            .collect();
+        field(&words.join(" "))
+    });
     // Pages have no parentheses: `181 (558).` labelled pages is a volume and its issue.
     if out.volume.is_none() && out.pages.as_deref().is_some_and(|p| p.contains('(')) {
         out.volume = out.pages.take();

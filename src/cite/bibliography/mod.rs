@@ -111,6 +111,12 @@ pub struct Reference {
     pub pages: Option<String>,
     pub publisher: Option<String>,
     pub place: Option<String>,
+    /// The edition as written, without `ed.` (`2nd`, `Revised`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
+    /// The series a book appeared in (`Studies in Stemmatology`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
     pub isbns: Vec<Isbn>,
     pub oclc: Option<String>,
     /// A DOI without its `doi:` label (`10.1234/x`).
@@ -326,6 +332,8 @@ fn apply_labelled(l: fields::Labelled, r: &mut Reference) {
     r.volume = l.volume;
     r.issue = l.issue;
     r.pages = l.pages;
+    r.edition = l.edition;
+    r.series = l.series;
 }
 
 /// Pages the description did not label (`…, 359-366, 1969.`, `17 (1958): 124-55`): the last
@@ -430,6 +438,13 @@ fn imprint_year(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn editions() {
+        let r = parse("Jukes, Geoffrey. The Russo-Japanese War. 2nd ed. Oxford: Osprey, 2002.", None);
+        assert_eq!((r.edition.as_deref(), r.title.as_deref()), (Some("2nd"), Some("The Russo-Japanese War")));
+        assert_eq!(r.publisher.as_deref(), Some("Osprey"));
+    }
 
     #[test]
     fn genres() {
