@@ -57,23 +57,34 @@ fn key_base(r: &Reference) -> String {
 }
 
 /// One key per work, the same whatever is exported with it: works sharing a base
-/// (`jukes2002`) take `a`, `b`, … in the order of their titles (then ids), so adding a work
-/// changes no key but those of works with its own base. `works` are (id, reference); the
+/// (`jukes2002`) take the letters their entries give (`(2010a)`) when those tell them all
+/// apart, else `a`, `b`, … in the order of their titles (then ids), so adding a work changes
+/// no key but those of works with its own base. `works` are (id, reference); the
 /// result maps ids to keys.
 pub fn keys<'a>(
     works: impl IntoIterator<Item = (&'a str, &'a Reference)>,
 ) -> std::collections::HashMap<String, String> {
-    let mut by_base: std::collections::BTreeMap<String, Vec<(String, &str)>> = Default::default();
+    type Group<'a> = Vec<(String, &'a str, Option<&'a str>)>;
+    let mut by_base: std::collections::BTreeMap<String, Group<'a>> = Default::default();
     for (id, r) in works {
         let title = r.title.as_deref().map(fold).unwrap_or_default();
-        by_base.entry(key_base(r)).or_default().push((title, id));
+        by_base.entry(key_base(r)).or_default().push((title, id, r.year_suffix.as_deref()));
     }
     let mut out = std::collections::HashMap::new();
     for (base, mut group) in by_base {
         group.sort();
+        // The letters the entries give (`2010a`, `2010b`) when they tell them all apart.
+        let mut given: Vec<Option<&str>> = group.iter().map(|g| g.2).collect();
+        given.sort();
+        given.dedup();
+        let own = given.len() == group.len() && given.iter().all(Option::is_some);
         let single = group.len() == 1;
-        for (n, (_, id)) in group.into_iter().enumerate() {
-            let key = if single { base.clone() } else { format!("{base}{}", letters(n + 1)) };
+        for (n, (_, id, suffix)) in group.into_iter().enumerate() {
+            let key = match suffix {
+                Some(letter) if own => format!("{base}{letter}"),
+                _ if single => base.clone(),
+                _ => format!("{base}{}", letters(n + 1)),
+            };
             out.insert(id.to_string(), key);
         }
     }
@@ -540,6 +551,11 @@ mod tests {
         );
         let clash = keys([("b", &book()), ("o", &other)]);
         assert_eq!((clash["o"].as_str(), clash["b"].as_str()), ("jukes2002a", "jukes2002b"));
+        // Letters the entries give win over title order.
+        let (mut a, mut b) = (book(), other.clone());
+        (a.year_suffix, b.year_suffix) = (Some("b".into()), Some("a".into()));
+        let given = keys([("x", &a), ("y", &b)]);
+        assert_eq!((given["x"].as_str(), given["y"].as_str()), ("jukes2002b", "jukes2002a"));
     }
 
     #[test]
