@@ -2,7 +2,8 @@
 //! [`Reference`]'s fields, cleaned of the punctuation and words around them (`pp.`, `vol.`,
 //! `eds.`, quotes), names split by `names`.
 
-use super::labeller::{LABELS, Model, label_index, tokens};
+use super::labeller::label::*;
+use super::labeller::{Model, tokens, zone_hints};
 use super::names::parse_names;
 use super::text::{clean, is_closing_quote, is_opening_quote};
 use super::{Name, Role, head};
@@ -40,7 +41,6 @@ impl Labelled {
 /// tokens. `zone` is the byte range of `text` where the rules' head splitter put the
 /// authors (a feature of the model); with `trust_zone` its tokens are labelled `author`.
 pub(super) fn label(text: &str, zone: Option<(usize, usize)>, trust_zone: bool) -> Option<Labelled> {
-    let authors = zone.filter(|_| trust_zone);
     let model = Model::shipped();
     if !model.is_trained() {
         return None;
@@ -49,40 +49,33 @@ pub(super) fn label(text: &str, zone: Option<(usize, usize)>, trust_zone: bool) 
     // Identifiers are the rules' (`identifiers`), and what follows the first one is a
     // trailer (`10-ISBN …; 13-ISBN … (paper)`): the labeller reads the description before it.
     let all: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
-    if let Some(first) = identifier_tokens(&all).iter().position(|&i| i).filter(|&i| i > 0) {
+    let mut ident = identifier_tokens(&all);
+    if let Some(first) = ident.iter().position(|&i| i).filter(|&i| i > 0) {
         spans.truncate(first);
+        ident.truncate(first);
     }
     if spans.is_empty() {
         return None;
     }
-    let toks: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
-    let idx = |name: &str| label_index(name).unwrap_or(0);
-    let (author, editor, translator, identifier) =
-        (idx("author"), idx("editor"), idx("translator"), idx("identifier"));
-    let in_authors: Vec<bool> =
-        spans.iter().map(|&(s, e)| authors.is_some_and(|(a, b)| s >= a && e <= b + 1)).collect();
-    let ident = identifier_tokens(&toks);
+    let toks = &all[..spans.len()];
+    let hints = zone_hints(&spans, zone);
     let fixed = |i: usize, l: usize| {
-        if in_authors[i] {
-            l == author
+        if trust_zone && hints[i] == 1 {
+            l == AUTHOR
         } else if ident[i] {
-            l == identifier
+            l == IDENTIFIER
         } else {
             true
         }
     };
-    let hints: Vec<u8> = match zone {
-        None => vec![0; spans.len()],
-        Some((a, b)) => spans.iter().map(|&(s, e)| if s >= a && e <= b + 1 { 1 } else { 2 }).collect(),
-    };
-    let scores = model.score(&toks, &hints);
+    let scores = model.score(toks, &hints);
     let mut labels = model.decode(&scores, fixed);
     // An editor or translator is named so (`ed.`, `edited by`, `trans.`); a run of names
     // without such a word near it is no person of the entry (`P. F. Collier & Son`, a
     // publisher).
-    let unnamed = role_runs_without_role_words(&toks, &labels, &[editor, translator]);
+    let unnamed = role_runs_without_role_words(toks, &labels, &[EDITOR, TRANSLATOR]);
     if unnamed.iter().any(|&u| u) {
-        let name = |l: usize| l == editor || l == translator || l == author;
+        let name = |l: usize| l == EDITOR || l == TRANSLATOR || l == AUTHOR;
         labels = model.decode(&scores, |i, l| fixed(i, l) && !(unnamed[i] && name(l)));
     }
     Some(gather(text, &spans, &labels))
@@ -120,7 +113,6 @@ fn role_runs_without_role_words(toks: &[&str], labels: &[usize], roles: &[usize]
                 | "edited"
                 | "editor"
                 | "editors"
-                | "edited by"
                 | "hrsg"
                 | "hg"
                 | "herausgegeben"
@@ -172,11 +164,6 @@ fn runs(labels: &[usize]) -> Vec<(usize, usize, usize)> {
 /// from the title without it belongs to the title (`… Peace Treaty 1905`, `… at Portsmouth in
 /// 1905.`), as does a year inside the title's quotation marks (`"Portsmouth 1905: …"`).
 fn years_in_titles(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
-    let (Some(title), Some(date), Some(other)) =
-        (label_index("title"), label_index("date"), label_index("other"))
-    else {
-        return;
-    };
     let word = |k: usize| &text[spans[k].0..spans[k].1];
     let runs_on = |k: usize| word(k).ends_with(char::is_alphanumeric);
     // Whether a token starts inside quotation marks (`"Portsmouth 1905: Peace …"`).
@@ -195,25 +182,25 @@ fn years_in_titles(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
         }
     }
     for i in 1..labels.len() {
-        if labels[i] != date {
+        if labels[i] != DATE {
             continue;
         }
-        let next_is_title = labels.get(i + 1) == Some(&title);
-        if (quoted[i] && (labels[i - 1] == title || next_is_title))
-            || (labels[i - 1] == title && runs_on(i - 1))
+        let next_is_title = labels.get(i + 1) == Some(&TITLE);
+        if (quoted[i] && (labels[i - 1] == TITLE || next_is_title))
+            || (labels[i - 1] == TITLE && runs_on(i - 1))
         {
-            labels[i] = title;
+            labels[i] = TITLE;
         } else if i >= 2
-            && labels[i - 2] == title
+            && labels[i - 2] == TITLE
             && runs_on(i - 2)
-            && labels[i - 1] == other
+            && labels[i - 1] == OTHER
             && matches!(
                 word(i - 1),
                 "in" | "of" | "since" | "from" | "to" | "until" | "en" | "de" | "im" | "von"
             )
         {
-            labels[i - 1] = title;
-            labels[i] = title;
+            labels[i - 1] = TITLE;
+            labels[i] = TITLE;
         }
     }
 }
@@ -222,28 +209,26 @@ fn years_in_titles(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
 /// (`In …`): a container right after the title is the rest of a long title (`…, etc., of
 /// Collier's war correspondents New York: …`).
 fn books_have_no_container(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
-    let idx = |n: &str| label_index(n).unwrap_or(usize::MAX);
-    let (title, container) = (idx("title"), idx("container"));
-    let has = |n: &str| labels.contains(&idx(n));
-    if !has("publisher") || has("volume") || has("issue") || has("pages") || has("editor") {
+    let has = |l: usize| labels.contains(&l);
+    if !has(PUBLISHER) || has(VOLUME) || has(ISSUE) || has(PAGES) || has(EDITOR) {
         return;
     }
-    let Some(first) = labels.iter().position(|&l| l == container) else { return };
+    let Some(first) = labels.iter().position(|&l| l == CONTAINER) else { return };
     // The title may end in words labelled nothing (`etc.,`) before the container.
-    let gap = |l: usize| l == idx("other") || l == idx("edition") || l == idx("note");
+    let gap = |l: usize| l == OTHER || l == EDITION || l == NOTE;
     let mut k = first;
     while k > 0 && first - k < 2 && gap(labels[k - 1]) {
         k -= 1;
     }
-    if k == 0 || labels[k - 1] != title {
+    if k == 0 || labels[k - 1] != TITLE {
         return;
     }
     let word = &text[spans[first].0..spans[first].1];
     if word.eq_ignore_ascii_case("in") || word.eq_ignore_ascii_case("in:") {
         return;
     }
-    for l in labels[k..].iter_mut().take_while(|l| **l == container || gap(**l)) {
-        *l = title;
+    for l in labels[k..].iter_mut().take_while(|l| **l == CONTAINER || gap(**l)) {
+        *l = TITLE;
     }
 }
 
@@ -251,31 +236,29 @@ fn books_have_no_container(text: &str, spans: &[(usize, usize)], labels: &mut [u
 /// place too (`Armonk, New York:`), and words after it that the labeller left unlabelled are
 /// the publisher (`M.E. Sharpe.`).
 fn imprints(text: &str, spans: &[(usize, usize)], labels: &mut [usize]) {
-    let idx = |n: &str| label_index(n).unwrap_or(usize::MAX);
-    let (location, publisher, other) = (idx("location"), idx("publisher"), idx("other"));
     let word = |k: usize| &text[spans[k].0..spans[k].1];
-    let Some(colon) = (0..labels.len()).find(|&k| labels[k] == location && word(k).ends_with(':')) else {
+    let Some(colon) = (0..labels.len()).find(|&k| labels[k] == LOCATION && word(k).ends_with(':')) else {
         return;
     };
     let mut k = colon;
-    while k > 0 && labels[k - 1] == location {
+    while k > 0 && labels[k - 1] == LOCATION {
         k -= 1;
     }
-    if k > 0 && labels[k - 1] == publisher && word(k - 1).ends_with(',') {
+    if k > 0 && labels[k - 1] == PUBLISHER && word(k - 1).ends_with(',') {
         let mut j = k - 1;
-        while j > 0 && labels[j - 1] == publisher {
+        while j > 0 && labels[j - 1] == PUBLISHER {
             j -= 1;
         }
-        labels[j..k].iter_mut().for_each(|l| *l = location);
+        labels[j..k].iter_mut().for_each(|l| *l = LOCATION);
     }
-    if labels.contains(&publisher) {
+    if labels.contains(&PUBLISHER) {
         return;
     }
     for (j, l) in labels.iter_mut().enumerate().skip(colon + 1) {
-        if *l != other {
+        if *l != OTHER {
             break;
         }
-        *l = publisher;
+        *l = PUBLISHER;
         if word(j).ends_with(['.', ',', ';']) {
             break;
         }
@@ -288,24 +271,23 @@ fn gather(text: &str, spans: &[(usize, usize)], labels: &[usize]) -> Labelled {
     books_have_no_container(text, spans, &mut labels);
     imprints(text, spans, &mut labels);
     let runs = runs(&labels);
-    let name = |l: usize| LABELS[l];
     let span_text = |a: usize, b: usize| &text[spans[a].0..spans[b - 1].1];
-    let first = |label: &str| runs.iter().find(|r| name(r.0) == label).map(|r| span_text(r.1, r.2));
+    let first = |label: usize| runs.iter().find(|r| r.0 == label).map(|r| span_text(r.1, r.2));
     let mut out = Labelled::default();
     // Authors: the first run; editors that open the entry stand for its authors.
-    if let Some(a) = first("author") {
+    if let Some(a) = first(AUTHOR) {
         out.authors = names_of(a);
     }
-    for r in runs.iter().filter(|r| name(r.0) == "editor") {
+    for r in runs.iter().filter(|r| r.0 == EDITOR) {
         out.editors.extend(names_of(span_text(r.1, r.2)));
     }
-    if out.authors.is_empty() && runs.first().is_some_and(|r| name(r.0) == "editor") {
+    if out.authors.is_empty() && runs.first().is_some_and(|r| r.0 == EDITOR) {
         out.authors = std::mem::take(&mut out.editors);
     }
-    if let Some(t) = first("translator") {
+    if let Some(t) = first(TRANSLATOR) {
         out.translators = names_of(t);
     }
-    for r in runs.iter().filter(|r| name(r.0) == "date") {
+    for r in runs.iter().filter(|r| r.0 == DATE) {
         for &(s, e) in &spans[r.1..r.2] {
             let digits: String = text[s..e]
                 .trim_matches(|c: char| !c.is_alphanumeric())
@@ -319,10 +301,10 @@ fn gather(text: &str, spans: &[(usize, usize)], labels: &[usize]) -> Labelled {
             }
         }
     }
-    out.title = first("title").and_then(field);
-    out.container = first("container").and_then(field);
-    out.publisher = first("publisher").and_then(field);
-    out.place = first("location").and_then(field);
+    out.title = first(TITLE).and_then(field);
+    out.container = first(CONTAINER).and_then(field);
+    out.publisher = first(PUBLISHER).and_then(field);
+    out.place = first(LOCATION).and_then(field);
     // `Chicago: University of Chicago Press` labelled as one field is an imprint.
     let imprint = |s: &str| {
         let (place, publisher) = s.split_once(": ")?;
@@ -339,12 +321,11 @@ fn gather(text: &str, spans: &[(usize, usize)], labels: &[usize]) -> Labelled {
     {
         (out.place, out.publisher) = (place, publisher);
     }
-    out.volume =
-        first("volume").and_then(|v| number(v, &["vol.", "vols.", "vol", "v.", "bd.", "t.", "tome"]));
-    out.issue = first("issue").and_then(|v| number(v, &["no.", "nr.", "n°", "no", "issue", "heft", "h."]));
-    out.pages = first("pages").and_then(pages);
-    out.series = first("collection").and_then(field);
-    out.edition = first("edition").and_then(|e| {
+    out.volume = first(VOLUME).and_then(|v| number(v, &["vol.", "vols.", "vol", "v.", "bd.", "t.", "tome"]));
+    out.issue = first(ISSUE).and_then(|v| number(v, &["no.", "nr.", "n°", "no", "issue", "heft", "h."]));
+    out.pages = first(PAGES).and_then(pages);
+    out.series = first(COLLECTION).and_then(field);
+    out.edition = first(EDITION).and_then(|e| {
         let words: Vec<&str> = e
             .split_whitespace()
             .filter(|w| {

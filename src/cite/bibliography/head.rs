@@ -13,6 +13,16 @@ pub(super) struct Head<'a> {
     pub(super) body: &'a str,
 }
 
+impl Head<'_> {
+    /// The byte range of the authors in `text`, the string the head was split from.
+    pub(super) fn author_range(&self, text: &str) -> Option<(usize, usize)> {
+        self.authors.map(|z| {
+            let start = z.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + z.len())
+        })
+    }
+}
+
 /// Splits the authors and the year group off the front of an entry.
 pub(super) fn split_head(text: &str) -> Head<'_> {
     let no_head = Head { authors: None, years: Vec::new(), body: text };

@@ -38,6 +38,26 @@ pub const LABELS: [&str; 16] = [
 ];
 const L: usize = LABELS.len();
 
+/// Each label's index into [`LABELS`], by name.
+pub mod label {
+    pub const AUTHOR: usize = 0;
+    pub const COLLECTION: usize = 1;
+    pub const CONTAINER: usize = 2;
+    pub const DATE: usize = 3;
+    pub const EDITION: usize = 4;
+    pub const EDITOR: usize = 5;
+    pub const IDENTIFIER: usize = 6;
+    pub const ISSUE: usize = 7;
+    pub const LOCATION: usize = 8;
+    pub const NOTE: usize = 9;
+    pub const OTHER: usize = 10;
+    pub const PAGES: usize = 11;
+    pub const PUBLISHER: usize = 12;
+    pub const TITLE: usize = 13;
+    pub const TRANSLATOR: usize = 14;
+    pub const VOLUME: usize = 15;
+}
+
 /// The label index of a label name.
 pub fn label_index(name: &str) -> Option<usize> {
     LABELS.iter().position(|l| *l == name)
@@ -165,22 +185,31 @@ fn states(toks: &[&str]) -> Vec<State> {
     out
 }
 
-/// For each token, whether the rule-based head splitter (`head`) puts it among the authors:
-/// 1 inside the author zone, 2 after it, 0 when the splitter found no authors.
+/// For each token (a byte range), where it stands to the author zone the rule-based head
+/// splitter (`head`) found (a byte range of the same text): 1 inside it, 2 outside it, 0 when
+/// the splitter found no authors.
+pub fn zone_hints(spans: &[(usize, usize)], zone: Option<(usize, usize)>) -> Vec<u8> {
+    match zone {
+        None => vec![0; spans.len()],
+        Some((a, b)) => spans.iter().map(|&(s, e)| if s >= a && e <= b + 1 { 1 } else { 2 }).collect(),
+    }
+}
+
+/// [`zone_hints`] for tokens alone (training data): the head splitter runs on them joined by
+/// single spaces.
 pub fn author_hints(toks: &[&str]) -> Vec<u8> {
     let text = toks.join(" ");
-    let head = super::head::split_head(&text);
-    let Some(zone) = head.authors else { return vec![0; toks.len()] };
-    let start = zone.as_ptr() as usize - text.as_ptr() as usize;
-    let end = start + zone.len();
+    let zone = super::head::split_head(&text).author_range(&text);
     let mut at = 0;
-    toks.iter()
+    let spans: Vec<(usize, usize)> = toks
+        .iter()
         .map(|t| {
-            let (s, e) = (at, at + t.len());
-            at = e + 1;
-            if s >= start && e <= end + 1 { 1 } else { 2 }
+            let span = (at, at + t.len());
+            at = span.1 + 1;
+            span
         })
-        .collect()
+        .collect();
+    zone_hints(&spans, zone)
 }
 
 /// FNV-1a over a feature kind and two values, without building a string.
@@ -604,6 +633,32 @@ mod tests {
         let got: Vec<&str> = tokens(t).into_iter().map(|(s, e)| &t[s..e]).collect();
         assert_eq!(got, ["Esthus,", "Raymond", "A.", "Double", "Eagle."]);
         assert_eq!(tokens(&"a ".repeat(1000)).len(), MAX_TOKENS);
+    }
+
+    #[test]
+    fn label_constants_name_their_labels() {
+        use label::*;
+        let named = [
+            (AUTHOR, "author"),
+            (COLLECTION, "collection"),
+            (CONTAINER, "container"),
+            (DATE, "date"),
+            (EDITION, "edition"),
+            (EDITOR, "editor"),
+            (IDENTIFIER, "identifier"),
+            (ISSUE, "issue"),
+            (LOCATION, "location"),
+            (NOTE, "note"),
+            (OTHER, "other"),
+            (PAGES, "pages"),
+            (PUBLISHER, "publisher"),
+            (TITLE, "title"),
+            (TRANSLATOR, "translator"),
+            (VOLUME, "volume"),
+        ];
+        for (i, name) in named {
+            assert_eq!(LABELS[i], name);
+        }
     }
 
     #[test]

@@ -273,10 +273,7 @@ fn by_rules(raw: &str, previous: Option<&Reference>) -> (Reference, String, Opti
     let mut r = Reference { raw: raw.to_string(), ..Reference::default() };
     let text: String = prefix(raw, MAX_SCAN).chars().map(|c| if is_marker(c) { ' ' } else { c }).collect();
     let head = split_head(&text);
-    let zone = head.authors.map(|z| {
-        let start = z.as_ptr() as usize - text.as_ptr() as usize;
-        (start, start + z.len())
-    });
+    let zone = head.author_range(&text);
     if let Some(zone) = head.authors {
         if is_ditto(zone) {
             r.ditto = true;
