@@ -241,9 +241,7 @@ pub fn cite_styled(
         w.flush()?;
         return Ok(Outcome::Success);
     }
-    if let Err(e) = render::styled::write(&mut Vec::new(), &[], style) {
-        bail!(e);
-    }
+    let style = render::styled::style(style)?;
     let ci = ready(paths, update, err)?;
     let query = query.map(str::trim).filter(|q| !q.is_empty());
     let works = search::works::find(&ci, query)?;
@@ -252,7 +250,7 @@ pub fn cite_styled(
         .iter()
         .map(|wk| (keys.get(&wk.id).map_or(wk.id.as_str(), String::as_str), &wk.reference))
         .collect();
-    render::styled::write(&mut w, &keyed, style)?;
+    render::styled::write(&mut w, &keyed, &style)?;
     w.flush()?;
     Ok(if works.is_empty() { Outcome::NoMatch } else { Outcome::Success })
 }

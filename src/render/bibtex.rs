@@ -16,12 +16,13 @@ use unicode_normalization::UnicodeNormalization;
 /// Renders one entry, e.g. `@book{jukes2002, author = {Jukes, Geoffrey}, …}`, without a
 /// trailing newline.
 pub fn entry(key: &str, r: &Reference) -> String {
+    let genre = r.genre();
     let body: Vec<String> =
-        fields(r).into_iter().map(|(name, value)| format!("  {name} = {{{value}}}")).collect();
+        fields(r, genre).into_iter().map(|(name, value)| format!("  {name} = {{{value}}}")).collect();
     if body.is_empty() {
-        return format!("@{}{{{key}}}", entry_type(r));
+        return format!("@{}{{{key}}}", entry_type(genre));
     }
-    format!("@{}{{{key},\n{}\n}}", entry_type(r), body.join(",\n"))
+    format!("@{}{{{key},\n{}\n}}", entry_type(genre), body.join(",\n"))
 }
 
 /// Writes `items` as a `.bib` file: the entries in order, separated by blank lines.
@@ -91,9 +92,9 @@ pub fn keys<'a>(
     out
 }
 
-/// The BibTeX entry type of the work's [`Genre`].
-fn entry_type(r: &Reference) -> &'static str {
-    match r.genre() {
+/// The BibTeX entry type of a work's [`Genre`].
+fn entry_type(genre: Genre) -> &'static str {
+    match genre {
         Genre::Article => "article",
         Genre::Chapter => "incollection",
         Genre::Newspaper => "article",
@@ -104,30 +105,27 @@ fn entry_type(r: &Reference) -> &'static str {
     }
 }
 
-/// The entry's fields, escaped, in output order; absent ones left out.
-fn fields(r: &Reference) -> Vec<(&'static str, String)> {
-    let with_role = |which: &str| -> Vec<&Name> {
-        r.roles.iter().filter(|role| role.role.eq_ignore_ascii_case(which)).map(|role| &role.name).collect()
-    };
-    let (translators, editors) = (with_role("translator"), with_role("editor"));
+/// The entry's fields, escaped, in output order; absent ones left out. `genre` is
+/// `r.genre()`, which names some fields (`booktitle`, `school`).
+fn fields(r: &Reference, genre: Genre) -> Vec<(&'static str, String)> {
     let text = |v: &Option<String>| v.as_deref().map(escape);
     [
         ("author", names(r.authors.iter())),
-        ("editor", names(editors.into_iter())),
+        ("editor", names(r.with_role("editor"))),
         ("title", r.title.as_deref().map(protect)),
-        (if r.genre() == Genre::Chapter { "booktitle" } else { "journal" }, text(&r.container)),
+        (if genre == Genre::Chapter { "booktitle" } else { "journal" }, text(&r.container)),
         ("volume", text(&r.volume)),
         ("number", text(&r.issue)),
         ("pages", r.pages.as_deref().map(|p| escape(&page_range(p)))),
         ("year", r.year.map(|y| y.to_string())),
-        (if r.genre() == Genre::Thesis { "school" } else { "publisher" }, text(&r.publisher)),
+        (if genre == Genre::Thesis { "school" } else { "publisher" }, text(&r.publisher)),
         ("address", text(&r.place)),
         ("edition", text(&r.edition)),
         ("series", text(&r.series)),
         ("isbn", r.isbn13().into_iter().next()),
         ("doi", r.doi.as_deref().map(verbatim)),
         ("url", r.url.as_deref().map(verbatim)),
-        ("translator", names(translators.into_iter())),
+        ("translator", names(r.with_role("translator"))),
         ("note", r.oclc.as_deref().map(|o| escape(&format!("OCLC {o}")))),
     ]
     .into_iter()

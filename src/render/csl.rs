@@ -15,8 +15,8 @@ pub fn item(id: &str, r: &Reference) -> Value {
     m.insert("type".into(), json!(item_type(r)));
     m.insert("id".into(), json!(id));
     put(&mut m, "author", names(r.authors.iter()));
-    put(&mut m, "editor", names(with_role(r, "editor")));
-    put(&mut m, "translator", names(with_role(r, "translator")));
+    put(&mut m, "editor", names(r.with_role("editor")));
+    put(&mut m, "translator", names(r.with_role("translator")));
     let strings = [
         ("title", &r.title),
         ("container-title", &r.container),
@@ -58,10 +58,6 @@ fn item_type(r: &Reference) -> &'static str {
         Genre::Book => "book",
         Genre::Other => "document",
     }
-}
-
-fn with_role<'a>(r: &'a Reference, which: &'a str) -> impl Iterator<Item = &'a Name> {
-    r.roles.iter().filter(move |role| role.role.eq_ignore_ascii_case(which)).map(|role| &role.name)
 }
 
 /// A CSL name list, `[{"family", "given"}]` (`given` left out when unknown); `None` when

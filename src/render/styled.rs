@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use hayagriva::archive::{ArchivedStyle, locales};
-use hayagriva::citationberg::Style;
 use hayagriva::citationberg::json::Item;
+use hayagriva::citationberg::{IndependentStyle, Style};
 use hayagriva::{BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest};
 
 use crate::cite::Reference;
@@ -26,21 +26,25 @@ pub fn names() -> Vec<&'static str> {
     out
 }
 
-/// Writes the works (citation key, reference) as a bibliography in the named style, one
-/// entry per line, in the style's order.
-pub fn write(w: &mut impl Write, items: &[(&str, &Reference)], style: &str) -> Result<(), StyledError> {
-    let archived = ArchivedStyle::by_name(style).ok_or_else(|| UnknownStyle(style.to_string()))?;
-    let Style::Independent(style) = archived.get() else {
-        return Err(UnknownStyle(style.to_string()).into());
-    };
+/// The bundled style of that name.
+pub fn style(name: &str) -> Result<IndependentStyle, UnknownStyle> {
+    match ArchivedStyle::by_name(name).map(ArchivedStyle::get) {
+        Some(Style::Independent(style)) => Ok(style),
+        _ => Err(UnknownStyle(name.to_string())),
+    }
+}
+
+/// Writes the works (citation key, reference) as a bibliography in `style` (from [`style`]),
+/// one entry per line, in the style's order.
+pub fn write(w: &mut impl Write, items: &[(&str, &Reference)], style: &IndependentStyle) -> io::Result<()> {
     let locales = locales();
     let entries: Vec<Item> =
         items.iter().filter_map(|(key, r)| serde_json::from_value(super::csl::item(key, r)).ok()).collect();
     let mut driver: BibliographyDriver<'_, Item> = BibliographyDriver::new();
     for e in &entries {
-        driver.citation(CitationRequest::from_items(vec![CitationItem::with_entry(e)], &style, &locales));
+        driver.citation(CitationRequest::from_items(vec![CitationItem::with_entry(e)], style, &locales));
     }
-    let rendered = driver.finish(BibliographyRequest::new(&style, None, &locales));
+    let rendered = driver.finish(BibliographyRequest::new(style, None, &locales));
     for item in rendered.bibliography.map(|b| b.items).unwrap_or_default() {
         let mut line = String::new();
         if let Some(first) = &item.first_field {
@@ -55,15 +59,6 @@ pub fn write(w: &mut impl Write, items: &[(&str, &Reference)], style: &str) -> R
         writeln!(w, "{}", line.trim())?;
     }
     Ok(())
-}
-
-/// Why a styled bibliography could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum StyledError {
-    #[error(transparent)]
-    Style(#[from] UnknownStyle),
-    #[error(transparent)]
-    Io(#[from] io::Error),
 }
 
 #[cfg(test)]
@@ -85,7 +80,8 @@ mod tests {
     fn styled(style: &str) -> String {
         let r = jukes();
         let mut out = Vec::new();
-        write(&mut out, &[("jukes2002", &r)], style).expect("renders");
+        write(&mut out, &[("jukes2002", &r)], &super::style(style).expect("a bundled style"))
+            .expect("renders");
         String::from_utf8(out).unwrap()
     }
 
@@ -104,8 +100,7 @@ mod tests {
 
     #[test]
     fn unknown_styles_are_named() {
-        let r = jukes();
-        let err = write(&mut Vec::new(), &[("k", &r)], "no-such-style").unwrap_err();
+        let err = style("no-such-style").unwrap_err();
         assert!(err.to_string().starts_with("unknown citation style `no-such-style`"), "{err}");
         assert!(names().contains(&"apa") && names().contains(&"chicago-author-date") && names().len() > 50);
     }

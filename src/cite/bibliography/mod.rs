@@ -177,6 +177,11 @@ impl Reference {
         }
     }
 
+    /// The people given `role` (`editor`, `translator`), in order.
+    pub fn with_role<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Name> + 'a {
+        self.roles.iter().filter(move |r| r.role.eq_ignore_ascii_case(role)).map(|r| &r.name)
+    }
+
     /// Valid ISBNs in 13-digit form, each once (an entry often gives the ISBN-10 and the
     /// ISBN-13 of one book).
     pub fn isbn13(&self) -> Vec<String> {
