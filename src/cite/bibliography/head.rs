@@ -330,6 +330,18 @@ fn year_group(inner: &str) -> Option<Vec<u32>> {
     (!years.is_empty()).then_some(years)
 }
 
+/// The `a` of `2010a` at `i` (a lower-case letter ending the word): the new end and the
+/// letter.
+pub(crate) fn year_suffix(t: &str, i: usize) -> (usize, Option<String>) {
+    let mut cs = t[i..].chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), next) if c.is_ascii_lowercase() && next.is_none_or(|n| !n.is_alphanumeric()) => {
+            (i + 1, Some(c.to_string()))
+        }
+        _ => (i, None),
+    }
+}
+
 /// A four-digit year from 1000 to 2999.
 pub(crate) fn year_of(tok: &str) -> Option<u32> {
     if tok.len() != 4 || !tok.bytes().all(|b| b.is_ascii_digit()) {

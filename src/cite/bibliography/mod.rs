@@ -54,7 +54,7 @@ mod sentences;
 mod text;
 mod volume;
 
-pub(crate) use head::year_of;
+pub(crate) use head::{year_of, year_suffix};
 pub use identifiers::{identifier_digits, normalize_isbn};
 
 use description::describe;
@@ -250,18 +250,8 @@ pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
 fn year_suffix_in(text: &str, y: u32) -> Option<String> {
     let year = y.to_string();
     text.match_indices(&year).find_map(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let mut after = text[i + year.len()..].chars();
-        match (before, after.next(), after.next()) {
-            (b, Some(c), next)
-                if b.is_none_or(|b| !b.is_alphanumeric())
-                    && c.is_ascii_lowercase()
-                    && next.is_none_or(|n| !n.is_alphanumeric()) =>
-            {
-                Some(c.to_string())
-            }
-            _ => None,
-        }
+        let alone = text[..i].chars().next_back().is_none_or(|b| !b.is_alphanumeric());
+        alone.then(|| year_suffix(text, i + year.len()).1).flatten()
     })
 }
 

@@ -5,6 +5,7 @@
 use super::author::names_end;
 use super::scan::{Scan, after, closing, ending, page_marker, page_range_end, year_at};
 use super::{Citation, Shape};
+use crate::cite::bibliography::year_suffix;
 
 impl Scan<'_> {
     /// `(Kowner 2006, p. 300)` and `（山田 2001, 12頁）`.
@@ -100,15 +101,4 @@ fn author_year_page_parts(inner: &str) -> Option<AuthorYearPage<'_>> {
         suffix,
         pages,
     })
-}
-
-/// The `a` of `2010a` at `i` (a lower-case letter ending the word): the new end and the letter.
-pub(super) fn year_suffix(t: &str, i: usize) -> (usize, Option<String>) {
-    let mut cs = t[i..].chars();
-    match (cs.next(), cs.next()) {
-        (Some(c), next) if c.is_ascii_lowercase() && next.is_none_or(|n| !n.is_alphanumeric()) => {
-            (i + 1, Some(c.to_string()))
-        }
-        _ => (i, None),
-    }
 }
