@@ -100,8 +100,19 @@ fn entry_type(genre: Genre) -> &'static str {
         Genre::Newspaper => "article",
         Genre::Thesis => "phdthesis",
         Genre::WebPage => "misc",
+        Genre::Archival => "unpublished",
         Genre::Book => "book",
         Genre::Other => "misc",
+    }
+}
+
+/// The field that names where a work appeared: a chapter's book, an archival record's archive
+/// (`note`, which `@unpublished` requires: BibTeX has no archive field), else the journal.
+fn container_field(genre: Genre) -> &'static str {
+    match genre {
+        Genre::Chapter => "booktitle",
+        Genre::Archival => "note",
+        _ => "journal",
     }
 }
 
@@ -113,20 +124,26 @@ fn fields(r: &Reference, genre: Genre) -> Vec<(&'static str, String)> {
         ("author", names(r.authors.iter())),
         ("editor", names(r.with_role("editor"))),
         ("title", r.title.as_deref().map(protect)),
-        (if genre == Genre::Chapter { "booktitle" } else { "journal" }, text(&r.container)),
+        (container_field(genre), text(&r.container)),
         ("volume", text(&r.volume)),
         ("number", text(&r.issue)),
         ("pages", r.pages.as_deref().map(|p| escape(&page_range(p)))),
         ("year", r.year.map(|y| y.to_string())),
+        ("month", r.month.filter(|_| r.year.is_some()).map(|m| m.to_string())),
+        ("date", r.iso_date().filter(|_| r.day.is_some())),
         (if genre == Genre::Thesis { "school" } else { "publisher" }, text(&r.publisher)),
         ("address", text(&r.place)),
         ("edition", text(&r.edition)),
         ("series", text(&r.series)),
         ("isbn", r.isbn13().into_iter().next()),
+        ("issn", r.issn.clone()),
         ("doi", r.doi.as_deref().map(verbatim)),
         ("url", r.url.as_deref().map(verbatim)),
         ("translator", names(r.with_role("translator"))),
-        ("note", r.oclc.as_deref().map(|o| escape(&format!("OCLC {o}")))),
+        (
+            "note",
+            r.oclc.as_deref().filter(|_| genre != Genre::Archival).map(|o| escape(&format!("OCLC {o}"))),
+        ),
     ]
     .into_iter()
     .filter_map(|(name, value)| Some((name, value?)))
@@ -529,6 +546,32 @@ mod tests {
         assert!(entry("b", &book()).starts_with("@book{b,"));
         assert!(entry("c", &isbn_only).starts_with("@book{c}"));
         assert_eq!(entry("d", &Reference::default()), "@misc{d}");
+    }
+
+    #[test]
+    fn full_dates_issns_and_archival_records() {
+        let telegram = Reference {
+            authors: vec![Name { family: "Komura".into(), given: "Jutaro".into() }],
+            year: Some(1905),
+            month: Some(9),
+            day: Some(5),
+            title: Some("Telegram to Katsura".into()),
+            container: Some("Diplomatic Archives of Japan".into()),
+            raw:
+                "Komura, Jutaro. Telegram to Katsura, 5 September 1905. Diplomatic Archives of Japan, box 3."
+                    .into(),
+            ..Reference::default()
+        };
+        let bib = entry("komura1905", &telegram);
+        assert!(bib.starts_with("@unpublished{komura1905,"), "{bib}");
+        let e = parse(&bib, "komura1905");
+        assert_complete(&e);
+        assert_eq!((field(&e, "month"), field(&e, "date")), ("9".to_string(), "1905-09-05".to_string()));
+        assert_eq!(field(&e, "note"), "Diplomatic Archives of Japan");
+        let journal = Reference { month: Some(1), issn: Some("0022-3433".into()), ..article() };
+        let e = parse(&entry("a", &journal), "a");
+        assert_eq!((field(&e, "month"), field(&e, "issn")), ("1".to_string(), "0022-3433".to_string()));
+        assert!(e.get("date").is_none(), "a date without its day stays year + month");
     }
 
     #[test]

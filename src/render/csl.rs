@@ -2,7 +2,8 @@
 //! JSON array ([`write()`]), as read by citeproc processors, Zotero, Pandoc and Typst.
 //!
 //! Items are typed by [`Reference::genre`]: `article-journal`, `article-newspaper`,
-//! `chapter`, `book`, `thesis`, `webpage` or `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
+//! `chapter`, `book`, `thesis`, `webpage`, `manuscript` (an archival record, its archive in
+//! `archive`) or `document`. Absent fields are left out, never `null`. CSL has no OCLC variable, so the
 //! number goes in `note` (`OCLC 21581015`).
 
 use crate::cite::bibliography::{Genre, Name, Reference};
@@ -19,7 +20,7 @@ pub fn item(id: &str, r: &Reference) -> Value {
     put(&mut m, "translator", names(r.with_role("translator")));
     let strings = [
         ("title", &r.title),
-        ("container-title", &r.container),
+        (if r.genre() == Genre::Archival { "archive" } else { "container-title" }, &r.container),
         ("volume", &r.volume),
         ("issue", &r.issue),
         ("page", &r.pages),
@@ -31,9 +32,10 @@ pub fn item(id: &str, r: &Reference) -> Value {
     for (field, value) in strings {
         put(&mut m, field, value.as_deref().map(|v| json!(v)));
     }
-    let issued = r.year.map(|y| json!({"date-parts": [[y]]}));
+    let issued = r.date_parts().map(|d| json!({"date-parts": [d]}));
     put(&mut m, "issued", issued);
     put(&mut m, "ISBN", r.isbn13().into_iter().next().map(Value::from));
+    put(&mut m, "ISSN", r.issn.as_deref().map(Value::from));
     put(&mut m, "DOI", r.doi.as_deref().map(Value::from));
     put(&mut m, "URL", r.url.as_deref().map(Value::from));
     put(&mut m, "note", r.oclc.as_ref().map(|o| json!(format!("OCLC {o}"))));
@@ -55,6 +57,7 @@ fn item_type(r: &Reference) -> &'static str {
         Genre::Newspaper => "article-newspaper",
         Genre::Thesis => "thesis",
         Genre::WebPage => "webpage",
+        Genre::Archival => "manuscript",
         Genre::Book => "book",
         Genre::Other => "document",
     }
@@ -201,6 +204,25 @@ mod tests {
         assert_eq!(text(&item, "volume"), "12");
         assert_eq!(text(&item, "issue"), "3");
         assert_eq!(text(&item, "page"), "101–117");
+    }
+
+    #[test]
+    fn dates_issns_and_archives() {
+        let dated = Reference { month: Some(1), day: Some(4), issn: Some("0022-3433".into()), ..article() };
+        let v = item("muller1985", &dated);
+        validate(&v).unwrap();
+        assert_eq!(v["issued"], json!({"date-parts": [[1985, 1, 4]]}));
+        assert_eq!(v["ISSN"], json!("0022-3433"));
+        let record = Reference {
+            title: Some("Letter to Lamsdorf".into()),
+            container: Some("GARF".into()),
+            raw: "Witte, S. Letter to Lamsdorf. GARF, f. 568, op. 1, d. 204.".into(),
+            ..Reference::default()
+        };
+        let v = item("witte", &record);
+        validate(&v).unwrap();
+        assert_eq!((&v["type"], &v["archive"]), (&json!("manuscript"), &json!("GARF")));
+        assert!(v.get("container-title").is_none());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::{SearchError, load};
 use crate::analysis::{analyze, terms};
+use crate::cite::bibliography::date::month_day;
 use crate::cite::bibliography::{Name, Reference};
 use crate::cite::bibliography::{identifier_digits, normalize_isbn};
 use crate::cite::link::citation_key;
@@ -211,9 +212,12 @@ fn reference_of(c: &crate::cite::Citation) -> Reference {
             vec![Name { family: family.trim().to_string(), given: given.trim().to_string() }]
         })
         .unwrap_or_default();
+    let date = c.year.and_then(|y| month_day(c.date.as_deref().unwrap_or(&c.raw), y));
     Reference {
         authors,
         year: c.year,
+        month: date.map(|d| d.month),
+        day: date.and_then(|d| d.day),
         years: c.year.into_iter().collect(),
         title: c.title.clone(),
         container: c.container.clone(),

@@ -194,6 +194,34 @@ fn bibtex_and_csl_json_parse_with_real_parsers() {
     assert!(items.len() >= 13);
 }
 
+/// A newspaper cited with its full date keeps the date in every export; an archival record
+/// listed in a bibliography is typed as one.
+#[test]
+fn full_dates_and_archival_records_are_exported() {
+    let env = TestEnv::seed();
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["cite", "--json", "Text of Treaty"]).expect(0).stdout).expect("JSON");
+    let treaty = &json["references"][0];
+    assert_eq!(
+        (&treaty["date"], &treaty["type"]),
+        (&serde_json::json!("1905-10-17"), &serde_json::json!("newspaper"))
+    );
+    let csl: serde_json::Value =
+        serde_json::from_str(&env.run(&["cite", "--format", "csl-json", "Text of Treaty"]).expect(0).stdout)
+            .expect("CSL-JSON");
+    assert_eq!(csl[0]["issued"], serde_json::json!({"date-parts": [[1905, 10, 17]]}));
+    env.write(
+        "corpus/letters.txt",
+        "[[Letters]]\n\nProse about the letter.\n\n==References==\n\
+         * Witte, Sergei. (1905). Letter to Lamsdorf, 20 August 1905. GARF, f. 568, op. 1, d. 204.\n",
+    );
+    let bib = env.run(&["cite", "--format", "bibtex", "Lamsdorf"]).expect(0).stdout;
+    let parsed = biblatex::Bibliography::parse(&bib).expect("BibTeX");
+    let letter = parsed.iter().next().expect("one entry");
+    assert_eq!(letter.entry_type, biblatex::EntryType::Unpublished, "{bib}");
+    assert!(bib.contains("date = {1905-08-20}"), "{bib}");
+}
+
 #[test]
 fn bibtex_and_csl_json_share_stable_keys() {
     let env = TestEnv::seed();

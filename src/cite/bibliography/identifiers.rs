@@ -48,6 +48,22 @@ pub fn normalize_isbn(s: &str) -> Option<String> {
 }
 
 /// The EAN-13 check digit of 12 digits.
+/// `NNNN-NNNX` when `s` is an ISSN with a right check digit (hyphen optional).
+pub fn normalize_issn(s: &str) -> Option<String> {
+    let chars: Vec<char> = s.chars().filter(|c| !is_hyphen(*c)).map(|c| c.to_ascii_uppercase()).collect();
+    if chars.len() != 8 || !chars[..7].iter().all(char::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = chars[..7].iter().zip((2..=8).rev()).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    let check = match (11 - sum % 11) % 11 {
+        10 => 'X',
+        d => char::from_digit(d, 10)?,
+    };
+    (chars[7] == check).then(|| {
+        format!("{}-{}", chars[..4].iter().collect::<String>(), chars[4..].iter().collect::<String>())
+    })
+}
+
 fn ean_check(d12: &[u32]) -> u32 {
     let sum: u32 = d12.iter().enumerate().map(|(i, d)| if i % 2 == 0 { *d } else { 3 * d }).sum();
     (10 - sum % 10) % 10
@@ -96,6 +112,13 @@ fn identifier_at(body: &str, low: &str, i: usize, r: &mut Reference) -> Option<u
             return None;
         }
         r.oclc.get_or_insert_with(|| body[start..end].to_string());
+        return Some(end);
+    }
+    if rest.starts_with("issn") {
+        let start = skip_while(body, i + 4, |c| c.is_whitespace() || matches!(c, ':' | '#'));
+        let end = skip_while(body, start, |c| c.is_ascii_digit() || is_hyphen(c) || c == 'X' || c == 'x');
+        let issn = normalize_issn(&body[start..end])?;
+        r.issn.get_or_insert(issn);
         return Some(end);
     }
     if rest.starts_with("doi") {
@@ -179,7 +202,7 @@ fn isbn_number(body: &str, start: usize) -> Option<(&str, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_isbn;
+    use super::{normalize_isbn, normalize_issn};
     use crate::cite::bibliography::tests::s;
     use crate::cite::bibliography::{Isbn, parse_rules as parse};
 
@@ -230,6 +253,13 @@ mod tests {
         assert_eq!((r.oclc, r.title), (s("21581015"), s("Title")));
         let r = parse("Doe, J. (2001). Title. OCLC:21581015.", None);
         assert_eq!(r.oclc, s("21581015"));
+        let r = parse("Doe, J. (2001). Title. Journal of Peace Research 6(4). ISSN 0022-3433", None);
+        assert_eq!(
+            (r.issn.as_deref(), r.container.as_deref()),
+            (Some("0022-3433"), Some("Journal of Peace Research"))
+        );
+        assert_eq!(normalize_issn("0022-3434"), None, "wrong check digit");
+        assert_eq!(normalize_issn("2434561x"), Some("2434-561X".to_string()));
         let r = parse("Doe, J. (2001). Pages 12-345 of 1904-1905. London: X Press.", None);
         assert!(r.isbns.is_empty(), "ranges are not ISBNs");
     }

@@ -42,6 +42,7 @@
 //! Each step is a module: `head`, `identifiers`, `roles` and `description` (helped by
 //! `volume` and `publisher`); `names`, `sentences` and `text` serve them all.
 
+pub mod date;
 mod description;
 mod fields;
 mod head;
@@ -103,6 +104,12 @@ pub struct Reference {
     /// The letter after the year (`(1994b)`) that tells one author's works of a year apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_suffix: Option<String>,
+    /// The month of the date next to the year (1–12): `(2005, September 5)`, `January 1969`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u8>,
+    /// The day of that date (1–31).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u8>,
     pub title: Option<String>,
     /// Journal, review or newspaper.
     pub container: Option<String>,
@@ -119,6 +126,9 @@ pub struct Reference {
     pub series: Option<String>,
     pub isbns: Vec<Isbn>,
     pub oclc: Option<String>,
+    /// An ISSN as `NNNN-NNNX` (its check digit verified).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issn: Option<String>,
     /// A DOI without its `doi:` label (`10.1234/x`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
@@ -143,28 +153,56 @@ pub enum Genre {
     Thesis,
     /// Known only by its URL.
     WebPage,
+    /// A record kept in an archive or a manuscript collection (`National Archives, FO 46/601`,
+    /// `GARF, f. 568, op. 1, d. 204`), unpublished.
+    Archival,
     /// Published on its own (a publisher or an ISBN).
     Book,
     Other,
 }
 
+impl Genre {
+    /// The name `cite --json` gives it (`article`, `chapter`, `newspaper`, `thesis`, `web-page`,
+    /// `archival`, `book`, `other`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Genre::Article => "article",
+            Genre::Chapter => "chapter",
+            Genre::Newspaper => "newspaper",
+            Genre::Thesis => "thesis",
+            Genre::WebPage => "web-page",
+            Genre::Archival => "archival",
+            Genre::Book => "book",
+            Genre::Other => "other",
+        }
+    }
+}
+
 impl Reference {
-    /// The kind of work: a thesis when the entry says so; with a container, a chapter (a
-    /// publisher or editors too), a newspaper article (a month, no volume or pages) or an
-    /// article; else a book (a publisher or an ISBN) or a web page (a URL).
+    /// The kind of work: a thesis when the entry says so; an archival record when it names an
+    /// archive, a manuscript or a box/folder/fond and nothing published (no ISBN, DOI or
+    /// volume); with a container, a chapter (a publisher or editors too), a newspaper article
+    /// (a month, no volume or pages) or an article; else a book (a publisher or an ISBN) or a
+    /// web page (a URL).
     pub fn genre(&self) -> Genre {
         let edited = self.roles.iter().any(|r| r.role == "editor");
         let low = self.raw.to_lowercase();
-        let words: Vec<&str> = low.split(|c: char| !c.is_alphanumeric()).collect();
-        let dated = words.iter().any(|w| MONTHS.contains(w));
+        let words: Vec<&str> = low.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let thesis = ["thesis", "dissertation", "thèse", "dissertação", "tesis", "diss"]
             .iter()
             .any(|t| words.contains(t));
+        let published = !self.isbns.is_empty() || self.doi.is_some();
         if thesis && self.container.is_none() {
             Genre::Thesis
+        } else if !published && archival(&words).is_some_and(|strong| strong || self.volume.is_none()) {
+            Genre::Archival
         } else if self.container.is_some() && (self.publisher.is_some() || edited) {
             Genre::Chapter
-        } else if self.container.is_some() && self.volume.is_none() && self.pages.is_none() && dated {
+        } else if self.container.is_some()
+            && self.volume.is_none()
+            && self.pages.is_none()
+            && self.month.is_some()
+        {
             Genre::Newspaper
         } else if self.container.is_some() {
             Genre::Article
@@ -175,6 +213,23 @@ impl Reference {
         } else {
             Genre::Other
         }
+    }
+
+    /// The date as far as it is known: `[year]`, `[year, month]` or `[year, month, day]`.
+    pub fn date_parts(&self) -> Option<Vec<u32>> {
+        let mut parts = vec![self.year?];
+        if let Some(m) = self.month {
+            parts.push(m.into());
+            parts.extend(self.day.map(u32::from));
+        }
+        Some(parts)
+    }
+
+    /// `2005-09-05` or `1969-01` when a month is known (ISO 8601, as biblatex's `date`).
+    pub fn iso_date(&self) -> Option<String> {
+        let parts = self.date_parts().filter(|p| p.len() > 1)?;
+        let tail: Vec<String> = parts[1..].iter().map(|p| format!("{p:02}")).collect();
+        Some(format!("{}-{}", parts[0], tail.join("-")))
     }
 
     /// The people given `role` (`editor`, `translator`), in order.
@@ -195,33 +250,35 @@ impl Reference {
     }
 }
 
-/// Month names and their abbreviations, for telling a newspaper's dated issue.
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
+/// Whether an entry's words (lowercase) name an archive or a manuscript record: `Some(true)`
+/// for a record's address (`box 3`, `folder 12`, `MS 42`, a Russian `f. 568, op. 1`),
+/// `Some(false)` for a name alone (`archives`, `archiv`, `архив`, `record office`,
+/// `manuscript`), which a journal may carry too.
+fn archival(words: &[&str]) -> Option<bool> {
+    const NAMES: &[&str] = &[
+        "archive",
+        "archives",
+        "archiv",
+        "archivio",
+        "archivo",
+        "arquivo",
+        "manuscript",
+        "manuscripts",
+        "nachlass",
+        "fonds",
+    ];
+    let number = |i: usize| words.get(i).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+    let address = (0..words.len()).any(|i| {
+        (matches!(words[i], "box" | "folder" | "ms" | "mss" | "carton") && number(i + 1))
+            || (matches!(words[i], "f" | "ф")
+                && number(i + 1)
+                && matches!(words.get(i + 2).copied(), Some("op" | "оп")))
+    });
+    let named = words.iter().enumerate().any(|(i, w)| {
+        NAMES.contains(w) || w.starts_with("архив") || (*w == "record" && words.get(i + 1) == Some(&"office"))
+    });
+    (address || named).then_some(address)
+}
 
 /// Only this many bytes of an entry are analysed (`raw` keeps all of it).
 pub const MAX_SCAN: usize = 8 * 1024;
@@ -238,6 +295,9 @@ const IDENT: char = '\u{E001}';
 pub fn parse(raw: &str, previous: Option<&Reference>) -> Reference {
     let (mut r, text, zone) = by_rules(raw, previous);
     r.year_suffix = r.year.and_then(|y| year_suffix_in(&text, y));
+    if let Some(d) = r.year.and_then(|y| date::month_day(&text, y)) {
+        (r.month, r.day) = (Some(d.month), d.day);
+    }
     if !text.chars().any(text::is_cjk)
         && let Some(l) = fields::label(&text, zone, !r.authors.is_empty() && !r.ditto)
     {
@@ -454,11 +514,47 @@ mod tests {
         assert_eq!(g("Jukes, Geoffrey (2002). The Russo-Japanese War. Oxford: Osprey."), Genre::Book);
         assert_eq!(g("Port Authority (2020). Annual figures. https://example.org/figures"), Genre::WebPage);
         assert_eq!(
+            g("Witte, S. Iu. Letter to Lamsdorf, 20 August 1905. GARF, f. 568, op. 1, d. 204."),
+            Genre::Archival
+        );
+        assert_eq!(
+            g("Roosevelt, Theodore. Papers. Library of Congress, Manuscript Division, Box 12, Folder 3."),
+            Genre::Archival
+        );
+        assert_eq!(
+            g("Komura Jutaro. Telegram to Katsura. Diplomatic Archives of Japan, MT 2.2.1.3."),
+            Genre::Archival
+        );
+        assert_eq!(
+            g("Doe, J. (1990). Dreams. Archives of General Psychiatry 47(3): 12-19. doi:10.1001/x.1990"),
+            Genre::Article,
+            "a journal named Archives"
+        );
+        assert_eq!(
             g(
                 "Smith, A. (2005). \"The Treaty\". In J. Steinberg (ed.), The War in Global Perspective. Leiden: Brill. pp. 139-58."
             ),
             Genre::Chapter
         );
+    }
+
+    #[test]
+    fn full_dates() {
+        let d = |line: &str| parse(line, None).iso_date();
+        assert_eq!(d("Smith, J. (2005, September 5). Peace at last. The Times."), Some("2005-09-05".into()));
+        assert_eq!(d("\"Text of Treaty\", New York Times. October 17, 1905."), Some("1905-10-17".into()));
+        assert_eq!(
+            d(
+                "White, J. A. \"Portsmouth 1905.\" Journal of Peace Research 6, no. 4 (January 1969): 359–366."
+            ),
+            Some("1969-01".into())
+        );
+        assert_eq!(
+            d("Esthus, R. A. Double Eagle and Rising Sun. Durham: Duke University Press, 1988."),
+            None
+        );
+        let r = parse("Smith, J. (2005, September 5). Peace at last. The Times.", None);
+        assert_eq!(r.date_parts(), Some(vec![2005, 9, 5]));
     }
 
     #[test]
