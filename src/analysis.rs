@@ -103,7 +103,7 @@ pub fn analyze(text: &str) -> Vec<Term> {
     TERMS.with_borrow_mut(|cache| {
         each_word(text, |from, to, word| {
             let position = out.len();
-            out.push(Term { text: term_of(cache, word), from, to, position });
+            out.push(Term { text: cache.term(word).to_string(), from, to, position });
         });
     });
     out
@@ -111,23 +111,28 @@ pub fn analyze(text: &str) -> Vec<Term> {
 
 /// Cache of word → term: words repeat (Zipf), and folding and stemming cost more than a lookup.
 /// Per thread, so the indexing threads never wait on each other; emptied when full.
-type TermCache = std::collections::HashMap<String, String>;
-const TERM_CACHE_SIZE: usize = 200_000;
-
-thread_local! {
-    static TERMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::new());
+#[derive(Default)]
+struct TermCache {
+    terms: std::collections::HashMap<Box<str>, Box<str>, foldhash::fast::FixedState>,
 }
 
-fn term_of(cache: &mut TermCache, word: &str) -> String {
-    if let Some(t) = cache.get(word) {
-        return t.clone();
+const TERM_CACHE_SIZE: usize = 200_000;
+
+impl TermCache {
+    /// The term of `word`, computed once per thread while the cache holds it.
+    fn term(&mut self, word: &str) -> &str {
+        if !self.terms.contains_key(word) {
+            if self.terms.len() >= TERM_CACHE_SIZE {
+                self.terms.clear();
+            }
+            self.terms.insert(word.into(), stem(&fold(word)).into());
+        }
+        &self.terms[word]
     }
-    let t = stem(&fold(word));
-    if cache.len() >= TERM_CACHE_SIZE {
-        cache.clear();
-    }
-    cache.insert(word.to_string(), t.clone());
-    t
+}
+
+thread_local! {
+    static TERMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
 }
 
 /// The terms of `text`, without offsets.
@@ -135,17 +140,76 @@ pub fn terms(text: &str) -> Vec<String> {
     analyze(text).into_iter().map(|t| t.text).collect()
 }
 
-/// Calls `f(from, to, word)` for every word of `text`, CJK characters one by one.
-pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+/// Calls `f(start, segment)` for every UAX #29 word segment of `text` that holds a letter or
+/// a digit. Text in ASCII (most of it, in most corpora) takes [`ascii_words`], which gives the
+/// same segments several times faster.
+pub fn word_segments(text: &str, mut f: impl FnMut(usize, &str)) {
+    if text.is_ascii() {
+        ascii_words(text, f);
+        return;
+    }
     for (start, segment) in text.split_word_bound_indices() {
-        if !segment.chars().any(char::is_alphanumeric) {
+        if segment.chars().any(char::is_alphanumeric) {
+            f(start, segment);
+        }
+    }
+}
+
+/// The number of UAX #29 words in `s` (segments holding a letter or a digit).
+pub fn word_count(s: &str) -> usize {
+    let mut n = 0;
+    word_segments(s, |_, _| n += 1);
+    n
+}
+
+/// UAX #29 word segmentation restricted to ASCII, for the segments holding a letter or a
+/// digit: letters, digits and `_` join (WB5, WB8–WB10, WB13a/b); `:`, `.` and `'` join two
+/// letters (WB6/7); `,`, `;`, `.` and `'` join two digits (WB11/12); anything else breaks.
+fn ascii_words(text: &str, mut f: impl FnMut(usize, &str)) {
+    let b = text.as_bytes();
+    let joins = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if !joins(b[i]) {
+            i += 1;
             continue;
         }
+        let start = i;
+        let mut alnum = false;
+        loop {
+            alnum |= b[i].is_ascii_alphanumeric();
+            let next = i + 1;
+            if next < b.len() && joins(b[next]) {
+                i = next;
+                continue;
+            }
+            // A middle character joins when the same kind of character stands on both sides.
+            let (Some(&m), Some(&after)) = (b.get(next), b.get(next + 1)) else { break };
+            let letters =
+                b[i].is_ascii_alphabetic() && after.is_ascii_alphabetic() && matches!(m, b':' | b'.' | b'\'');
+            let digits =
+                b[i].is_ascii_digit() && after.is_ascii_digit() && matches!(m, b',' | b';' | b'.' | b'\'');
+            if letters || digits {
+                i = next + 1;
+            } else {
+                break;
+            }
+        }
+        i += 1;
+        if alnum {
+            f(start, &text[start..i]);
+        }
+    }
+}
+
+/// Calls `f(from, to, word)` for every word of `text`, CJK characters one by one.
+pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    word_segments(text, |start, segment| {
         if !segment.chars().any(is_cjk) {
             if segment.len() <= MAX_WORD_BYTES {
                 f(start, start + segment.len(), segment);
             }
-            continue;
+            return;
         }
         // Split into CJK characters and runs of other characters.
         let mut run_start: Option<usize> = None;
@@ -163,7 +227,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
         if let Some(rs) = run_start {
             emit_run(segment, start, rs, segment.len(), &mut f);
         }
-    }
+    });
 }
 
 fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut impl FnMut(usize, usize, &str)) {
@@ -226,46 +290,91 @@ fn latin_language(texts: &[&str]) -> &'static str {
 #[derive(Clone, Default)]
 pub struct CitedexTokenizer;
 
-/// Token stream over pre-analyzed terms.
+/// A field value's terms, written back to back in one string, with their spans.
+#[derive(Default)]
+struct Analyzed {
+    /// Every term's text, back to back.
+    terms: String,
+    /// `(offset_from, offset_to, end of the term in terms)`, in order.
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl Analyzed {
+    fn of(text: &str) -> Analyzed {
+        let mut a = Analyzed { terms: String::with_capacity(text.len()), spans: Vec::new() };
+        TERMS.with_borrow_mut(|cache| {
+            each_word(text, |from, to, word| {
+                a.terms.push_str(cache.term(word));
+                a.spans.push((from, to, a.terms.len()));
+            });
+        });
+        a
+    }
+}
+
+/// The last field values analyzed on this thread: a document's title and section headings
+/// come again with each of its passages, and are analyzed once.
+const RECENT: usize = 8;
+
+thread_local! {
+    static RECENT_VALUES: std::cell::RefCell<Vec<(Box<str>, std::rc::Rc<Analyzed>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Values this long or longer are passage text, which rarely repeats: not kept.
+const RECENT_MAX_BYTES: usize = 256;
+
+fn analyzed(text: &str) -> std::rc::Rc<Analyzed> {
+    if text.len() >= RECENT_MAX_BYTES {
+        return std::rc::Rc::new(Analyzed::of(text));
+    }
+    RECENT_VALUES.with_borrow_mut(|recent| {
+        if let Some(i) = recent.iter().position(|(t, _)| &**t == text) {
+            return recent[i].1.clone();
+        }
+        let a = std::rc::Rc::new(Analyzed::of(text));
+        if recent.len() >= RECENT {
+            recent.remove(0);
+        }
+        recent.push((text.into(), a.clone()));
+        a
+    })
+}
+
+/// Token stream over a field value's analyzed terms; one [`Token`] is reused for all of them.
 pub struct CitedexTokenStream {
-    tokens: Vec<Token>,
+    analyzed: std::rc::Rc<Analyzed>,
     next: usize,
+    token: Token,
 }
 
 impl Tokenizer for CitedexTokenizer {
     type TokenStream<'a> = CitedexTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CitedexTokenStream {
-        let tokens = analyze(text)
-            .into_iter()
-            .map(|t| Token {
-                offset_from: t.from,
-                offset_to: t.to,
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
-        CitedexTokenStream { tokens, next: 0 }
+        CitedexTokenStream { analyzed: analyzed(text), next: 0, token: Token::default() }
     }
 }
 
 impl TokenStream for CitedexTokenStream {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
+        let Some(&(from, to, end)) = self.analyzed.spans.get(self.next) else { return false };
+        let start = self.next.checked_sub(1).map_or(0, |p| self.analyzed.spans[p].2);
+        self.token.text.clear();
+        self.token.text.push_str(&self.analyzed.terms[start..end]);
+        (self.token.offset_from, self.token.offset_to) = (from, to);
+        self.token.position = self.next;
+        self.token.position_length = 1;
+        self.next += 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
@@ -332,6 +441,69 @@ mod tests {
         let es =
             "El tratado se firmó en Portsmouth y los delegados discutieron por semanas con el presidente.";
         assert_eq!(detect_language([es].into_iter()), "es");
+    }
+
+    /// The segments of the UAX #29 rules, as unicode-segmentation gives them.
+    fn uax29(text: &str) -> Vec<(usize, String)> {
+        text.split_word_bound_indices()
+            .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+            .map(|(i, w)| (i, w.to_string()))
+            .collect()
+    }
+
+    fn fast(text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        ascii_words(text, |i, w| out.push((i, w.to_string())));
+        out
+    }
+
+    #[test]
+    fn ascii_words_follow_uax29() {
+        for text in [
+            "don't stop: a.b.c 3.14 1,000,000 U.S.A. x_y __ _a a_ 12ab a1.b a.1 1.a a:b a::b a..b",
+            "end.",
+            ".start",
+            "a'",
+            "'a",
+            "1,",
+            ",1",
+            "Ph.D. e.g. 1904-05 p.86-90 mid;1;2 2;a",
+            "",
+            " ",
+            "_",
+            "a",
+            "\t\r\nline\r\n",
+            "x.y'z:w",
+            "9'9 9:9 a;b",
+        ] {
+            assert_eq!(fast(text), uax29(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn ascii_words_equal_uax29_on_any_ascii(text in "[a-cA-C0-2_.,;:' \"\\-\t\n\r!?()]{0,40}") {
+            proptest::prop_assert_eq!(fast(&text), uax29(&text));
+        }
+    }
+
+    #[test]
+    fn token_stream_reuses_recent_values_and_matches_analyze() {
+        let mut tok = CitedexTokenizer;
+        for text in
+            ["Treaty of Portsmouth", "Treaty of Portsmouth", "日比谷 Jutarō's 1904-05", &"word ".repeat(100)]
+        {
+            let mut stream = tok.token_stream(text);
+            let mut got = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                got.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            let want: Vec<_> =
+                analyze(text).into_iter().map(|t| (t.text, t.from, t.to, t.position)).collect();
+            assert_eq!(got, want, "{text}");
+        }
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub const DEFAULT_MAX_WORDS: usize = 100;
 /// Where a passage comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
+    /// Left empty in the index's stored records after a document's first passage (see
+    /// [`Passage::without_document`]).
+    #[serde(default)]
     pub path: String,
     pub line_start: u32,
     pub line_end: u32,
@@ -27,12 +30,23 @@ pub struct Provenance {
     pub byte_end: usize,
 }
 
+/// The fields of a passage that are its document's: the same for all its passages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentPart {
+    pub document: String,
+    pub document_slug: String,
+    pub language: String,
+    pub path: String,
+}
+
 /// One searchable passage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// `{document-slug}/{section-slug}/{n}`, `n` counting passages within the section.
     pub id: String,
+    #[serde(default)]
     pub document: String,
+    #[serde(default)]
     pub document_slug: String,
     /// Headings, outermost first; empty for the lead.
     pub section: Vec<String>,
@@ -43,6 +57,7 @@ pub struct Passage {
     pub seq: u32,
     pub text: String,
     /// Language of the document (`en`, `ru`, `ja`, `zh`, …), detected from its text.
+    #[serde(default)]
     pub language: String,
     pub source: Provenance,
     /// For gallery captions, the image file name.
@@ -66,6 +81,25 @@ impl Passage {
     /// The bibliography entry one of this passage's citations is linked to, if any.
     pub fn linked(&self, c: &Citation) -> Option<&crate::cite::link::LinkedReference> {
         c.reference.as_ref().and_then(|id| self.cited.iter().find(|r| &r.id == id))
+    }
+
+    /// Takes out what every passage of a document repeats (its title, slug, language and
+    /// file path), for a stored record that [`Passage::with_document`] completes again.
+    pub fn without_document(&mut self) -> DocumentPart {
+        DocumentPart {
+            document: std::mem::take(&mut self.document),
+            document_slug: std::mem::take(&mut self.document_slug),
+            language: std::mem::take(&mut self.language),
+            path: std::mem::take(&mut self.source.path),
+        }
+    }
+
+    /// Puts back what [`Passage::without_document`] took out.
+    pub fn with_document(&mut self, part: DocumentPart) {
+        self.document = part.document;
+        self.document_slug = part.document_slug;
+        self.language = part.language;
+        self.source.path = part.path;
     }
 
     /// `Document › Section ¶n — path:line`, the line a reader copies into a footnote.
@@ -264,17 +298,15 @@ fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, u
         }
         let mut start = s;
         let mut n = 0;
-        for (i, w) in para[s..e].split_word_bound_indices() {
+        crate::analysis::word_segments(&para[s..e], |i, _| {
             let at = s + i;
-            if is_word(w) {
-                if n >= max_words && !inside_citation(at) {
-                    units.push((start, at, n));
-                    start = at;
-                    n = 0;
-                }
-                n += 1;
+            if n >= max_words && !inside_citation(at) {
+                units.push((start, at, n));
+                start = at;
+                n = 0;
             }
-        }
+            n += 1;
+        });
         units.push((start, e, n));
     }
     // Greedy packing of units into chunks.
@@ -301,14 +333,7 @@ fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, u
         .collect()
 }
 
-fn is_word(w: &str) -> bool {
-    w.chars().any(char::is_alphanumeric)
-}
-
-/// Number of UAX #29 words in `s`.
-pub fn word_count(s: &str) -> usize {
-    s.split_word_bounds().filter(|w| is_word(w)).count()
-}
+pub use crate::analysis::word_count;
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,11 @@ use tantivy::schema::{
 /// Ranking relies on one more invariant of the index (version 2 on): the passages of a
 /// document are added as one batch, so they hold consecutive doc ids in one segment (merges
 /// keep that order), and a document is the run of passages sharing its `doc_key`.
-pub const FORMAT_VERSION: u32 = 2;
+///
+/// Version 3: a passage's stored record leaves out its document's title, slug, language and
+/// path after the document's first passage (`seq` 0, at doc id `doc − seq`), and `id` is not
+/// stored.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.
@@ -68,7 +72,7 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED),
+            id: b.add_text_field("id", STRING),
             doc: b.add_text_field("doc", STRING),
             path: b.add_text_field("path", STRING),
             seq: b.add_u64_field("seq", INDEXED | FAST),

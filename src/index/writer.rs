@@ -446,9 +446,10 @@ fn index_file(
     // One batch per document: tantivy gives it to one indexing thread, so its passages get
     // consecutive doc ids in one segment, which ranking reads as the document (see
     // `schema::FORMAT_VERSION`); the queue keeps the batches in flight bounded.
-    for doc in passages.chunk_by(|a, b| a.document_slug == b.document_slug) {
-        let mut ops = Vec::with_capacity(doc.len());
-        for (p, permit) in doc.iter().zip(feed.queue.reserve(doc.len())) {
+    for doc in passages.chunk_by_mut(|a, b| a.document_slug == b.document_slug) {
+        let n = doc.len();
+        let mut ops = Vec::with_capacity(n);
+        for (p, permit) in doc.iter_mut().zip(feed.queue.reserve(n)) {
             ops.push(UserOperation::Add(Queued { doc: to_document(fields, p)?, permit }));
         }
         feed.writer.run(ops)?;
@@ -456,7 +457,10 @@ fn index_file(
     Ok(entry)
 }
 
-fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
+/// The tantivy document of a passage. Its stored record leaves out what the document's first
+/// passage already holds (`seq` 0: title, slug, language, path); the reader completes it from
+/// there (`search::load`), so `p` is left without those fields.
+fn to_document(f: &Fields, p: &mut Passage) -> Result<TantivyDocument> {
     let mut d = TantivyDocument::new();
     d.add_text(f.id, &p.id);
     d.add_text(f.doc, &p.document_slug);
@@ -489,9 +493,12 @@ fn to_document(f: &Fields, p: &Passage) -> Result<TantivyDocument> {
             None => d.add_text(f.cites, link::citation_key(c)),
         }
     }
-    d.add_text(f.record, serde_json::to_string(p)?);
     d.add_u64(f.doc_key, key_of(&[&p.document_slug]));
     d.add_u64(f.dup_key, dup_key(p));
+    if p.seq > 0 {
+        p.without_document();
+    }
+    d.add_text(f.record, serde_json::to_string(p)?);
     Ok(d)
 }
 

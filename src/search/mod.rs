@@ -204,7 +204,7 @@ fn collapse(
             Explanation { passage: c.passage, document: c.document, crowding: c.crowding, score: c.score };
         let mut duplicates = Vec::with_capacity(dups.len());
         for d in dups {
-            duplicates.push(load(searcher, f, d)?.id);
+            duplicates.push(record(searcher, f, d)?.id);
         }
         hits.push(Hit {
             rank: i + 1,
@@ -277,8 +277,23 @@ fn atom_key(a: &Atom) -> Vec<String> {
     }
 }
 
-/// Reads a passage's stored record.
+/// Reads a passage's stored record, completed with its document's title, slug, language and
+/// path from the document's first passage (see `index::schema::FORMAT_VERSION`).
 pub fn load(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
+    let mut p = record(searcher, f, address)?;
+    if p.seq > 0 && p.document_slug.is_empty() {
+        let first = address.doc_id.checked_sub(p.seq).ok_or_else(|| SearchError::Record("bad seq".into()))?;
+        let mut head = record(searcher, f, DocAddress { doc_id: first, ..address })?;
+        if head.seq != 0 || !p.id.starts_with(&format!("{}/", head.document_slug)) {
+            return Err(SearchError::Record(format!("no first passage for {}", p.id)));
+        }
+        p.with_document(head.without_document());
+    }
+    Ok(p)
+}
+
+/// A stored record as it is.
+fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
     let doc: TantivyDocument = searcher.doc(address)?;
     let json = doc
         .get_first(f.record)
