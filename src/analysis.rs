@@ -113,7 +113,9 @@ pub fn analyze(text: &str) -> Vec<Term> {
 /// Per thread, so the indexing threads never wait on each other; emptied when full.
 #[derive(Default)]
 struct TermCache {
-    terms: std::collections::HashMap<Box<str>, Box<str>, foldhash::fast::FixedState>,
+    /// Word → index of its term in `terms`.
+    index: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    terms: Vec<Box<str>>,
 }
 
 const TERM_CACHE_SIZE: usize = 200_000;
@@ -121,13 +123,19 @@ const TERM_CACHE_SIZE: usize = 200_000;
 impl TermCache {
     /// The term of `word`, computed once per thread while the cache holds it.
     fn term(&mut self, word: &str) -> &str {
-        if !self.terms.contains_key(word) {
-            if self.terms.len() >= TERM_CACHE_SIZE {
-                self.terms.clear();
+        let i = match self.index.get(word) {
+            Some(&i) => i as usize,
+            None => {
+                if self.terms.len() >= TERM_CACHE_SIZE {
+                    self.index.clear();
+                    self.terms.clear();
+                }
+                self.terms.push(stem(&fold(word)).into());
+                self.index.insert(word.into(), (self.terms.len() - 1) as u32);
+                self.terms.len() - 1
             }
-            self.terms.insert(word.into(), stem(&fold(word)).into());
-        }
-        &self.terms[word]
+        };
+        &self.terms[i]
     }
 }
 

@@ -151,9 +151,28 @@ pub fn split(
     max_words: usize,
     doc_slugs: &mut std::collections::HashSet<String>,
 ) -> Vec<Passage> {
+    let slugs = document_slugs(docs, doc_slugs);
+    split_with_slugs(text, path, docs, &slugs, max_words)
+}
+
+/// The slug of each document, unique among `used` (a repeated title gets `-2`, `-3`, …),
+/// which receives them.
+pub fn document_slugs(docs: &[Document], used: &mut std::collections::HashSet<String>) -> Vec<String> {
+    docs.iter().map(|d| unique(slug(&d.title), used)).collect()
+}
+
+/// [`split`] with the documents' slugs given (from [`document_slugs`]), so that files can be
+/// split on several threads while their slugs are given out in order.
+pub fn split_with_slugs(
+    text: &str,
+    path: &str,
+    docs: &[Document],
+    slugs: &[String],
+    max_words: usize,
+) -> Vec<Passage> {
     let mut out = Vec::new();
-    for doc in docs {
-        let document_slug = unique(slug(&doc.title), doc_slugs);
+    for (doc, document_slug) in docs.iter().zip(slugs) {
+        let document_slug = document_slug.clone();
         // `lead` names the lead section: a section called Lead becomes `lead-2`.
         let mut section_slugs = std::collections::HashSet::from(["lead".to_string()]);
         let section_ids: Vec<String> = doc

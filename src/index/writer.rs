@@ -161,86 +161,123 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         .flat_map(|e| e.documents.iter().map(|d| d.slug.clone()))
         .collect();
 
-    let mut entries = Vec::new();
+    let mut entries: Vec<FileEntry> = Vec::new();
     let mut changed = opts.rebuild || !removed.is_empty();
     let total = plans.iter().filter(|p| matches!(p, Plan::Index { .. })).count() as u64;
     let mut done = 0;
-    for plan in plans {
-        match plan {
-            Plan::Unchanged(e) => {
-                if let Some(reason) = &e.skipped {
-                    summary.skipped.push((e.path.clone(), reason.clone()));
+    // This thread reads the files and gives out slugs in order; the workers split, parse
+    // and add them (each file's entry lands in its slot of `entries`).
+    let feed = Feed { writer: &writer, queue: &queue };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(workers);
+    let inbox = std::sync::Mutex::new(inbox);
+    let (built, failed) = std::thread::scope(|scope| -> Result<(Vec<Built>, Option<anyhow::Error>)> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (inbox, feed, fields) = (&inbox, &feed, &fields);
+                scope.spawn(move || -> Result<Vec<Built>> {
+                    let mut out = Vec::new();
+                    loop {
+                        let next = inbox.lock().map_err(|_| anyhow::anyhow!("a worker panicked"))?.recv();
+                        let Ok(job) = next else { return Ok(out) };
+                        let slot = job.slot;
+                        let had_previous = job.had_previous;
+                        let entry = build(feed, fields, job, opts.max_words)?;
+                        out.push(Built { slot, entry, had_previous });
+                    }
+                })
+            })
+            .collect();
+        for plan in plans {
+            match plan {
+                Plan::Unchanged(e) => {
+                    if let Some(reason) = &e.skipped {
+                        summary.skipped.push((e.path.clone(), reason.clone()));
+                    }
+                    summary.unchanged += e.documents.len() as u64;
+                    entries.push(e);
                 }
-                summary.unchanged += e.documents.len() as u64;
-                entries.push(e);
-            }
-            Plan::Index { file, previous } => {
-                done += 1;
-                progress(done, total);
-                let loaded = match corpus::load(&file) {
-                    Ok(l) => l,
-                    Err(skip) => {
-                        if let Some(p) = &previous {
-                            writer.delete_term(Term::from_field_text(fields.path, &p.path));
-                            summary.removed += p.documents.len() as u64;
+                Plan::Index { file, previous } => {
+                    done += 1;
+                    progress(done, total);
+                    let loaded = match corpus::load(&file) {
+                        Ok(l) => l,
+                        Err(skip) => {
+                            if let Some(p) = &previous {
+                                writer.delete_term(Term::from_field_text(fields.path, &p.path));
+                                summary.removed += p.documents.len() as u64;
+                            }
+                            summary.skipped.push((file.path.clone(), skip.to_string()));
+                            entries.push(FileEntry {
+                                path: file.path.clone(),
+                                size: file.size,
+                                mtime: file.mtime,
+                                skipped: Some(skip.to_string()),
+                                ..FileEntry::default()
+                            });
+                            changed = true;
+                            continue;
                         }
-                        summary.skipped.push((file.path.clone(), skip.to_string()));
-                        entries.push(FileEntry {
-                            path: file.path.clone(),
-                            size: file.size,
-                            mtime: file.mtime,
-                            skipped: Some(skip.to_string()),
-                            ..FileEntry::default()
-                        });
+                    };
+                    let hash = blake3::hash(loaded.text.as_bytes()).to_hex().to_string();
+                    if let Some(p) = previous.as_ref().filter(|p| p.hash == hash && !reparse) {
+                        // Touched but not changed: keep it, remember the new mtime.
+                        summary.unchanged += p.documents.len() as u64;
+                        entries.push(FileEntry { size: file.size, mtime: file.mtime, ..p.clone() });
                         changed = true;
                         continue;
                     }
-                };
-                let hash = blake3::hash(loaded.text.as_bytes()).to_hex().to_string();
-                if let Some(p) = previous.as_ref().filter(|p| p.hash == hash && !reparse) {
-                    // Touched but not changed: keep it, remember the new mtime.
-                    summary.unchanged += p.documents.len() as u64;
-                    entries.push(FileEntry { size: file.size, mtime: file.mtime, ..p.clone() });
-                    changed = true;
-                    continue;
-                }
-                if let Some(p) = &previous {
-                    for d in &p.documents {
-                        slugs.remove(&d.slug);
+                    if let Some(p) = &previous {
+                        for d in &p.documents {
+                            slugs.remove(&d.slug);
+                        }
+                        writer.delete_term(Term::from_field_text(fields.path, &p.path));
                     }
-                    writer.delete_term(Term::from_field_text(fields.path, &p.path));
+                    if loaded.decoded_as_cp1252 {
+                        summary
+                            .warnings
+                            .push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
+                    }
+                    let job = Job::read(entries.len(), file, loaded, hash, previous.is_some(), &mut slugs);
+                    entries.push(FileEntry::default());
+                    changed = true;
+                    if jobs.send(job).is_err() {
+                        break; // every worker stopped on an error, reported below
+                    }
                 }
-                if loaded.decoded_as_cp1252 {
-                    summary.warnings.push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
-                }
-                let entry = index_file(
-                    &Feed { writer: &writer, queue: &queue },
-                    &fields,
-                    &file,
-                    &loaded.text,
-                    hash,
-                    opts.max_words,
-                    &mut slugs,
-                )?;
-                let mut entry = FileEntry { decoded_as_cp1252: loaded.decoded_as_cp1252, ..entry };
-                if entry.passages == 0 {
-                    let reason = "no text to index (only markup)".to_string();
-                    summary.skipped.push((file.path.clone(), reason.clone()));
-                    entry.skipped = Some(reason);
-                }
-                let n = entry.documents.len() as u64;
-                if previous.is_some() {
-                    summary.updated += n;
-                } else {
-                    summary.added += n;
-                }
-                summary.passages += entry.passages;
-                summary.references += entry.references;
-                summary.citations += entry.citations;
-                entries.push(entry);
-                changed = true;
             }
         }
+        drop(jobs);
+        let mut built = Vec::new();
+        let mut failed = None;
+        for h in handles {
+            match h.join() {
+                Ok(Ok(b)) => built.extend(b),
+                Ok(Err(e)) => failed = failed.or(Some(e)),
+                Err(_) => failed = failed.or(Some(anyhow::anyhow!("an indexing worker panicked"))),
+            }
+        }
+        Ok((built, failed))
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    for Built { slot, mut entry, had_previous } in built {
+        if entry.passages == 0 {
+            let reason = "no text to index (only markup)".to_string();
+            summary.skipped.push((entry.path.clone(), reason.clone()));
+            entry.skipped = Some(reason);
+        }
+        let n = entry.documents.len() as u64;
+        if had_previous {
+            summary.updated += n;
+        } else {
+            summary.added += n;
+        }
+        summary.passages += entry.passages;
+        summary.references += entry.references;
+        summary.citations += entry.citations;
+        entries[slot] = entry;
     }
     for r in &removed {
         writer.delete_term(Term::from_field_text(fields.path, &r.path));
@@ -395,34 +432,76 @@ fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter<Queued>> {
     }
 }
 
-/// Reads, splits and adds one file; returns its manifest entry.
 /// Where passages go: the tantivy writer, through the bounded queue.
 struct Feed<'a> {
     writer: &'a IndexWriter<Queued>,
     queue: &'a Queue,
 }
 
-fn index_file(
-    feed: &Feed<'_>,
-    fields: &Fields,
-    file: &SourceFile,
-    text: &str,
+/// A file read, its documents found and given their slugs: what a worker splits and adds.
+struct Job {
+    /// Its place in the manifest.
+    slot: usize,
+    file: SourceFile,
+    text: String,
     hash: String,
-    max_words: usize,
-    slugs: &mut HashSet<String>,
-) -> Result<FileEntry> {
-    let fallback =
-        Path::new(&file.path).file_stem().map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
-    let format = source::format_for(&file.disk, text);
-    let docs = format.read(text, &fallback);
-    let mut passages = passage::split(text, &file.path, &docs, max_words, slugs);
+    format: &'static str,
+    decoded_as_cp1252: bool,
+    docs: Vec<crate::source::Document>,
+    slugs: Vec<String>,
+    had_previous: bool,
+}
+
+/// A worker's result: the manifest entry of the file in `slot`.
+struct Built {
+    slot: usize,
+    entry: FileEntry,
+    had_previous: bool,
+}
+
+impl Job {
+    /// Finds the documents of a loaded file and gives them slugs not in `slugs` (in corpus
+    /// order, so a run gives the same slugs whatever the threads do).
+    fn read(
+        slot: usize,
+        file: SourceFile,
+        loaded: corpus::Loaded,
+        hash: String,
+        had_previous: bool,
+        slugs: &mut HashSet<String>,
+    ) -> Job {
+        let fallback =
+            Path::new(&file.path).file_stem().map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
+        let format = source::format_for(&file.disk, &loaded.text);
+        let docs = format.read(&loaded.text, &fallback);
+        let doc_slugs = passage::document_slugs(&docs, slugs);
+        Job {
+            slot,
+            file,
+            text: loaded.text,
+            hash,
+            format: format.name(),
+            decoded_as_cp1252: loaded.decoded_as_cp1252,
+            docs,
+            slugs: doc_slugs,
+            had_previous,
+        }
+    }
+}
+
+/// Splits and adds one file; returns its manifest entry.
+fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result<FileEntry> {
+    let Job { file, text, hash, format, decoded_as_cp1252, docs, slugs, .. } = job;
+    let mut passages = passage::split_with_slugs(&text, &file.path, &docs, &slugs, max_words);
+    drop(docs);
     crate::cite::link::link(&mut passages);
     let mut entry = FileEntry {
         path: file.path.clone(),
         size: file.size,
         mtime: file.mtime,
         hash,
-        format: format.name().to_string(),
+        format: format.to_string(),
+        decoded_as_cp1252,
         ..FileEntry::default()
     };
     for p in &passages {
@@ -516,13 +595,31 @@ pub fn key_of(parts: &[&str]) -> u64 {
 /// Near-identical passages share this key: the same kind and the same words, ignoring case
 /// and punctuation.
 pub fn dup_key(p: &Passage) -> u64 {
-    let mut words = String::with_capacity(p.text.len());
+    let mut h = blake3::Hasher::new();
+    h.update(p.kind.as_str().as_bytes());
+    h.update(&[0]);
+    // The words, lowercased, one space between them, none at either end.
+    let mut buf = [0u8; 4];
+    let mut gap = false;
+    let mut started = false;
     for c in p.text.chars() {
         if c.is_alphanumeric() {
-            words.extend(c.to_lowercase());
-        } else if !words.ends_with(' ') {
-            words.push(' ');
+            if gap && started {
+                h.update(b" ");
+            }
+            (gap, started) = (false, true);
+            if c.is_ascii() {
+                h.update(&[c.to_ascii_lowercase() as u8]);
+            } else {
+                for l in c.to_lowercase() {
+                    h.update(l.encode_utf8(&mut buf).as_bytes());
+                }
+            }
+        } else {
+            gap = true;
         }
     }
-    key_of(&[p.kind.as_str(), words.trim()])
+    h.update(&[0]);
+    let bytes: [u8; 8] = h.finalize().as_bytes()[..8].try_into().expect("eight bytes");
+    u64::from_le_bytes(bytes)
 }
