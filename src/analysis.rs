@@ -21,6 +21,10 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Name under which the analyzer is registered in the index.
 pub const ANALYZER: &str = "citedex";
 
+/// The same analyzer for fields whose values repeat from one passage to the next (title,
+/// section headings): it remembers the last values it analyzed on its thread.
+pub const REPEATED_ANALYZER: &str = "citedex-repeated";
+
 /// Words longer than this (in bytes) are not indexed.
 const MAX_WORD_BYTES: usize = 80;
 
@@ -294,9 +298,12 @@ fn latin_language(texts: &[&str]) -> &'static str {
     if n == 0 { "en" } else { FUNCTION_WORDS[best].0 }
 }
 
-/// The analyzer as a tantivy tokenizer.
+/// The analyzer as a tantivy tokenizer. With `repeated`, the last field values analyzed on
+/// the thread are kept and reused ([`REPEATED_ANALYZER`]).
 #[derive(Clone, Default)]
-pub struct CitedexTokenizer;
+pub struct CitedexTokenizer {
+    pub repeated: bool,
+}
 
 /// A field value's terms, written back to back in one string, with their spans.
 #[derive(Default)]
@@ -329,11 +336,11 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Values this long or longer are passage text, which rarely repeats: not kept.
+/// Values this long or longer are not kept.
 const RECENT_MAX_BYTES: usize = 256;
 
-fn analyzed(text: &str) -> std::rc::Rc<Analyzed> {
-    if text.len() >= RECENT_MAX_BYTES {
+fn analyzed(text: &str, repeated: bool) -> std::rc::Rc<Analyzed> {
+    if !repeated || text.len() >= RECENT_MAX_BYTES {
         return std::rc::Rc::new(Analyzed::of(text));
     }
     RECENT_VALUES.with_borrow_mut(|recent| {
@@ -360,7 +367,7 @@ impl Tokenizer for CitedexTokenizer {
     type TokenStream<'a> = CitedexTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CitedexTokenStream {
-        CitedexTokenStream { analyzed: analyzed(text), next: 0, token: Token::default() }
+        CitedexTokenStream { analyzed: analyzed(text, self.repeated), next: 0, token: Token::default() }
     }
 }
 
@@ -498,7 +505,7 @@ mod tests {
 
     #[test]
     fn token_stream_reuses_recent_values_and_matches_analyze() {
-        let mut tok = CitedexTokenizer;
+        let mut tok = CitedexTokenizer { repeated: true };
         for text in
             ["Treaty of Portsmouth", "Treaty of Portsmouth", "日比谷 Jutarō's 1904-05", &"word ".repeat(100)]
         {

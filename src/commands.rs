@@ -81,6 +81,10 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         index(paths, false, err)?;
         return Ok(CitedexIndex::open(&paths.index)?);
     };
+    let mut ci = ci;
+    if update && paths.corpus.is_dir() {
+        ci.load_catalog()?;
+    }
     if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &ci.meta) {
         match run_indexer(paths, false) {
             Ok(summary) => report(err, &summary)?,
@@ -348,7 +352,8 @@ pub fn add(paths: &Paths, files: &[PathBuf], force: bool, err: &mut dyn Write) -
 
 /// `citedex stats`.
 pub fn stats(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
-    let ci = ready(paths, false, err)?;
+    let mut ci = ready(paths, false, err)?;
+    ci.load_catalog()?;
     let stats = crate::index::stats::Stats::of(&ci)?;
     let mut w = std::io::BufWriter::new(out);
     if output.json {

@@ -12,7 +12,7 @@ pub mod writer;
 
 pub use schema::{FORMAT_VERSION, Fields, PARSER_VERSION};
 
-use crate::analysis::{ANALYZER, CitedexTokenizer};
+use crate::analysis::{ANALYZER, CitedexTokenizer, REPEATED_ANALYZER};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tantivy::Index;
@@ -26,10 +26,8 @@ pub struct FileEntry {
     /// BLAKE3 of the file's bytes.
     pub hash: String,
     pub format: String,
-    /// Slugs and titles of the documents the file holds. Kept in the catalog file, not in the
-    /// commit payload, so that opening the index stays cheap on large corpora; filled by
-    /// [`CitedexIndex::load_catalog`].
-    #[serde(skip)]
+    /// Slugs and titles of the documents the file holds.
+    #[serde(default)]
     pub documents: Vec<DocumentEntry>,
     /// Number of documents the file holds.
     #[serde(default)]
@@ -55,6 +53,10 @@ impl FileEntry {
 /// One document of an indexed file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentEntry {
+    /// The document's number in the index (its passages' `doc_key`): given in corpus order
+    /// from 1, never given twice, so that it packs into a few bits per passage.
+    #[serde(default)]
+    pub key: u64,
     pub slug: String,
     pub title: String,
     pub language: String,
@@ -74,8 +76,15 @@ pub struct Meta {
     pub updated: u64,
     /// The corpus folder the index was built from, as given.
     pub corpus: String,
-    /// Every indexed source file, sorted by path.
+    /// Every indexed source file, sorted by path, with its documents. Kept in the catalog
+    /// file, not in the commit payload (which tantivy parses several times on every open),
+    /// so that opening the index costs the same for 10 files or 100,000; filled by
+    /// [`CitedexIndex::load_catalog`].
+    #[serde(skip)]
     pub files: Vec<FileEntry>,
+    /// Number of documents in the index (the sum over `files`).
+    #[serde(default)]
+    pub documents: u64,
     /// Name of the catalog file (in the index folder) listing each file's documents.
     #[serde(default)]
     pub catalog: Option<String>,
@@ -116,7 +125,8 @@ pub fn exists(dir: &Path) -> bool {
 }
 
 fn register(index: &Index) {
-    index.tokenizers().register(ANALYZER, CitedexTokenizer);
+    index.tokenizers().register(ANALYZER, CitedexTokenizer::default());
+    index.tokenizers().register(REPEATED_ANALYZER, CitedexTokenizer { repeated: true });
 }
 
 impl CitedexIndex {
@@ -159,17 +169,13 @@ impl CitedexIndex {
         Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf() })
     }
 
-    /// Reads the catalog: fills in the documents of every file entry.
+    /// Reads the catalog: every file entry and its documents.
     pub fn load_catalog(&mut self) -> Result<(), IndexError> {
         let Some(name) = &self.meta.catalog else { return Ok(()) };
         let path = self.dir.join(name);
         let unreadable = |cause: String| IndexError::Unreadable { path: path.display().to_string(), cause };
         let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
-        let mut catalog: std::collections::BTreeMap<String, Vec<DocumentEntry>> =
-            serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
-        for f in &mut self.meta.files {
-            f.documents = catalog.remove(&f.path).unwrap_or_default();
-        }
+        self.meta.files = serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
         Ok(())
     }
 

@@ -3,10 +3,10 @@
 use super::CitedexIndex;
 use crate::passage::Passage;
 use crate::search::{SearchError, load};
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, Term};
 
 /// A passage with the ones before and after it in its document.
 pub struct InContext {
@@ -15,44 +15,33 @@ pub struct InContext {
     pub after: Option<Passage>,
 }
 
-fn first(searcher: &Searcher, ci: &CitedexIndex, q: &dyn Query) -> Result<Option<Passage>, SearchError> {
-    let top = searcher.search(q, &TopDocs::with_limit(1).order_by_score())?;
-    top.first().map(|(_, a)| load(searcher, &ci.fields, *a)).transpose()
-}
-
 impl CitedexIndex {
-    /// The passage with this id, if any.
+    /// The passage with this id, if any. Ids are not indexed: the passage is found among its
+    /// document's (the slug before the first `/`), which hold consecutive doc ids in one
+    /// segment in `seq` order, so its neighbours are the doc ids beside it.
     pub fn passage(&self, id: &str) -> Result<Option<InContext>, SearchError> {
         let searcher = self.searcher();
         let f = &self.fields;
-        let q = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
-        let Some(passage) = first(&searcher, self, &q)? else {
-            return Ok(None);
+        let slug = id.split('/').next().unwrap_or_default();
+        let q = TermQuery::new(Term::from_field_text(f.doc, slug), IndexRecordOption::Basic);
+        let mut addresses: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+        addresses.sort();
+        let mut found = None;
+        for (i, a) in addresses.iter().enumerate() {
+            let p = load(&searcher, f, *a)?;
+            if p.id == id {
+                found = Some((i, p));
+                break;
+            }
+        }
+        let Some((i, passage)) = found else { return Ok(None) };
+        let neighbour = |j: Option<usize>| -> Result<Option<Passage>, SearchError> {
+            let Some(a) = j.and_then(|j| addresses.get(j)) else { return Ok(None) };
+            let p = load(&searcher, f, *a)?;
+            Ok((p.document_slug == passage.document_slug).then_some(p))
         };
-        let at = |seq: u32| -> Result<Option<Passage>, SearchError> {
-            let q = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.doc, &passage.document_slug),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_u64(f.seq, u64::from(seq)),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ]);
-            first(&searcher, self, &q)
-        };
-        let before = match passage.seq {
-            0 => None,
-            s => at(s - 1)?,
-        };
-        let after = at(passage.seq + 1)?;
+        let before = if passage.seq == 0 { None } else { neighbour(i.checked_sub(1))? };
+        let after = neighbour(Some(i + 1))?;
         Ok(Some(InContext { passage, before, after }))
     }
 }

@@ -1,8 +1,8 @@
 //! The one place that defines the index's fields.
 
-use crate::analysis::ANALYZER;
+use crate::analysis::{ANALYZER, REPEATED_ANALYZER};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// Bump when the schema, the analyzer or the stored record changes in a way an older index
@@ -14,7 +14,9 @@ use tantivy::schema::{
 ///
 /// Version 3: a passage's stored record leaves out its document's title, slug, language and
 /// path after the document's first passage (`seq` 0, at doc id `doc − seq`), and `id` is not
-/// stored.
+/// stored or indexed (a passage is found by its document's slug); exact fields keep no
+/// length norms; the store is compressed with zstd; `doc_key` is the document's number, not a
+/// hash; `seq` is a fast field only and `year` is indexed only.
 pub const FORMAT_VERSION: u32 = 3;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
@@ -24,8 +26,6 @@ pub const PARSER_VERSION: u32 = 8;
 /// Handles of every field.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// Passage id, exact.
-    pub id: Field,
     /// Document slug, exact.
     pub doc: Field,
     /// Source path, exact (to replace one file's passages).
@@ -56,7 +56,8 @@ pub struct Fields {
     pub work: Field,
     /// The whole passage as JSON, stored only.
     pub record: Field,
-    /// Hash of the document slug, the same for every passage of a document (ranking groups by it).
+    /// The document's number ([`crate::index::DocumentEntry::key`]), the same for every
+    /// passage of a document (ranking groups by it).
     pub doc_key: Field,
     /// Hash of the passage's kind and words, equal for near-identical passages (folded into one hit).
     pub dup_key: Field,
@@ -71,22 +72,33 @@ impl Fields {
                 .set_tokenizer(ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        let repeated = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(REPEATED_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        // Exact terms, matched or not: no positions, frequencies or length norms.
+        let exact = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        );
         let fields = Fields {
-            id: b.add_text_field("id", STRING),
-            doc: b.add_text_field("doc", STRING),
-            path: b.add_text_field("path", STRING),
-            seq: b.add_u64_field("seq", INDEXED | FAST),
-            kind: b.add_text_field("kind", STRING),
-            lang: b.add_text_field("lang", STRING),
-            title: b.add_text_field("title", analyzed.clone()),
-            section: b.add_text_field("section", analyzed.clone()),
+            doc: b.add_text_field("doc", exact.clone()),
+            path: b.add_text_field("path", exact.clone()),
+            seq: b.add_u64_field("seq", FAST),
+            kind: b.add_text_field("kind", exact.clone()),
+            lang: b.add_text_field("lang", exact.clone()),
+            title: b.add_text_field("title", repeated.clone()),
+            section: b.add_text_field("section", repeated),
             text: b.add_text_field("text", analyzed.clone()),
             author: b.add_text_field("author", analyzed.clone()),
-            year: b.add_u64_field("year", INDEXED | FAST),
+            year: b.add_u64_field("year", NumericOptions::default().set_indexed()),
             citation: b.add_text_field("citation", analyzed.clone()),
-            ids: b.add_text_field("ids", STRING),
-            cites: b.add_text_field("cites", STRING),
-            work: b.add_text_field("work", STRING),
+            ids: b.add_text_field("ids", exact.clone()),
+            cites: b.add_text_field("cites", exact.clone()),
+            work: b.add_text_field("work", exact.clone()),
             record: b.add_text_field("record", STORED),
             doc_key: b.add_u64_field("doc_key", FAST),
             dup_key: b.add_u64_field("dup_key", FAST),
@@ -98,7 +110,6 @@ impl Fields {
     pub fn of(schema: &Schema) -> Option<Fields> {
         let f = |name| schema.get_field(name).ok();
         Some(Fields {
-            id: f("id")?,
             doc: f("doc")?,
             path: f("path")?,
             seq: f("seq")?,

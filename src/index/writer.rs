@@ -132,8 +132,17 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     let (index, fields, previous) = open_for_writing(&opts.index, opts.rebuild)?;
     // Files read by an older parser are read again, even when unchanged.
     let reparse = previous.parser != PARSER_VERSION;
+    // A run that reads every file (a first build, --rebuild, a new parser) writes segments
+    // without merging them as it goes, then merges them once into one: each passage is
+    // written twice, not once per merge level, and the index is always one segment after.
+    // An update keeps tantivy's log merge policy, which merges small segments among themselves.
+    let full = opts.rebuild || reparse || previous.files.is_empty();
     let mut writer = writer_for(&index, &opts.index)?;
+    if full {
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
     let queue = Queue::default();
+    let mut next_key = previous.files.iter().flat_map(|f| &f.documents).map(|d| d.key).max().unwrap_or(0) + 1;
     if opts.rebuild {
         writer.delete_all_documents()?;
     }
@@ -238,7 +247,15 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                             .warnings
                             .push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
                     }
-                    let job = Job::read(entries.len(), file, loaded, hash, previous.is_some(), &mut slugs);
+                    let job = Job::read(
+                        entries.len(),
+                        file,
+                        loaded,
+                        hash,
+                        previous.is_some(),
+                        &mut slugs,
+                        &mut next_key,
+                    );
                     entries.push(FileEntry::default());
                     changed = true;
                     if jobs.send(job).is_err() {
@@ -296,13 +313,19 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
             citedex: env!("CARGO_PKG_VERSION").to_string(),
             updated: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
             corpus: corpus_shown,
-            files: entries.clone(),
+            files: Vec::new(),
+            documents: entries.iter().map(|e| e.documents.len() as u64).sum(),
             catalog: Some(catalog.clone()),
         };
         pause_for_tests();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&meta)?);
         prepared.commit()?;
+        let segments = index.searchable_segment_ids()?;
+        if full && segments.len() > 1 {
+            // Kept with the commit's payload; a run killed here leaves the commit unmerged.
+            writer.merge(&segments).wait()?;
+        }
         writer.wait_merging_threads()?;
         remove_catalogs(&opts.index, Some(&catalog));
         summary.committed = true;
@@ -313,11 +336,10 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     Ok(summary)
 }
 
-/// Writes the catalog of this commit (each file's documents) under a new name; the commit's
+/// Writes the catalog of this commit (each file and its documents) under a new name; the commit's
 /// payload names it, so a run killed before committing leaves the previous catalog in force.
 fn write_catalog(dir: &Path, entries: &[FileEntry]) -> Result<String> {
-    let catalog: BTreeMap<&str, &Vec<DocumentEntry>> =
-        entries.iter().map(|e| (e.path.as_str(), &e.documents)).collect();
+    let catalog = entries;
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let name = format!("{CATALOG_PREFIX}{stamp}-{}.json", std::process::id());
     let path = dir.join(&name);
@@ -395,10 +417,24 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> 
     // An interrupted first build leaves tantivy's files without a commit: start afresh.
     remove_index_files(dir)?;
     let (schema, fields) = Fields::schema();
-    let index = Index::create_in_dir(dir, schema)
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings())
+        .create_in_dir(dir)
         .with_context(|| format!("cannot create an index in {}", dir.display()))?;
     register(&index);
     Ok((index, fields, Meta::default()))
+}
+
+/// The index's settings: the stored records are compressed with zstd (level 3), which
+/// makes them 0.6× the size LZ4 does for a few microseconds more per fetched block.
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..tantivy::IndexSettings::default()
+    }
 }
 
 /// Deletes tantivy's files from `dir`, leaving anything else (README, .gitignore) alone.
@@ -449,6 +485,8 @@ struct Job {
     decoded_as_cp1252: bool,
     docs: Vec<crate::source::Document>,
     slugs: Vec<String>,
+    /// The documents' numbers ([`DocumentEntry::key`]).
+    keys: std::ops::Range<u64>,
     had_previous: bool,
 }
 
@@ -460,8 +498,9 @@ struct Built {
 }
 
 impl Job {
-    /// Finds the documents of a loaded file and gives them slugs not in `slugs` (in corpus
-    /// order, so a run gives the same slugs whatever the threads do).
+    /// Finds the documents of a loaded file and gives them slugs not in `slugs` and the
+    /// numbers from `next_key` on (in corpus order, so a run gives the same slugs and numbers
+    /// whatever the threads do).
     fn read(
         slot: usize,
         file: SourceFile,
@@ -469,13 +508,17 @@ impl Job {
         hash: String,
         had_previous: bool,
         slugs: &mut HashSet<String>,
+        next_key: &mut u64,
     ) -> Job {
         let fallback =
             Path::new(&file.path).file_stem().map_or("untitled".into(), |s| s.to_string_lossy().into_owned());
         let format = source::format_for(&file.disk, &loaded.text);
         let docs = format.read(&loaded.text, &fallback);
         let doc_slugs = passage::document_slugs(&docs, slugs);
+        let keys = *next_key..*next_key + docs.len() as u64;
+        *next_key = keys.end;
         Job {
+            keys,
             slot,
             file,
             text: loaded.text,
@@ -491,10 +534,11 @@ impl Job {
 
 /// Splits and adds one file; returns its manifest entry.
 fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result<FileEntry> {
-    let Job { file, text, hash, format, decoded_as_cp1252, docs, slugs, .. } = job;
+    let Job { file, text, hash, format, decoded_as_cp1252, docs, slugs, keys, .. } = job;
     let mut passages = passage::split_with_slugs(&text, &file.path, &docs, &slugs, max_words);
     drop(docs);
     crate::cite::link::link(&mut passages);
+    let key_of: std::collections::HashMap<&str, u64> = slugs.iter().map(String::as_str).zip(keys).collect();
     let mut entry = FileEntry {
         path: file.path.clone(),
         size: file.size,
@@ -506,7 +550,9 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
     };
     for p in &passages {
         if entry.documents.last().is_none_or(|d| d.slug != p.document_slug) {
+            let key = key_of.get(p.document_slug.as_str()).copied().unwrap_or(0);
             entry.documents.push(DocumentEntry {
+                key,
                 slug: p.document_slug.clone(),
                 title: p.document.clone(),
                 language: p.language.clone(),
@@ -525,11 +571,12 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
     // One batch per document: tantivy gives it to one indexing thread, so its passages get
     // consecutive doc ids in one segment, which ranking reads as the document (see
     // `schema::FORMAT_VERSION`); the queue keeps the batches in flight bounded.
-    for doc in passages.chunk_by_mut(|a, b| a.document_slug == b.document_slug) {
-        let n = doc.len();
+    // The runs of passages are the documents of `entry.documents`, in the same order.
+    for (doc, d) in passages.chunk_by_mut(|a, b| a.document_slug == b.document_slug).zip(&entry.documents) {
+        let (n, key) = (doc.len(), d.key);
         let mut ops = Vec::with_capacity(n);
         for (p, permit) in doc.iter_mut().zip(feed.queue.reserve(n)) {
-            ops.push(UserOperation::Add(Queued { doc: to_document(fields, p)?, permit }));
+            ops.push(UserOperation::Add(Queued { doc: to_document(fields, p, key)?, permit }));
         }
         feed.writer.run(ops)?;
     }
@@ -539,9 +586,8 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
 /// The tantivy document of a passage. Its stored record leaves out what the document's first
 /// passage already holds (`seq` 0: title, slug, language, path); the reader completes it from
 /// there (`search::load`), so `p` is left without those fields.
-fn to_document(f: &Fields, p: &mut Passage) -> Result<TantivyDocument> {
+fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocument> {
     let mut d = TantivyDocument::new();
-    d.add_text(f.id, &p.id);
     d.add_text(f.doc, &p.document_slug);
     d.add_text(f.path, &p.source.path);
     d.add_u64(f.seq, u64::from(p.seq));
@@ -572,24 +618,13 @@ fn to_document(f: &Fields, p: &mut Passage) -> Result<TantivyDocument> {
             None => d.add_text(f.cites, link::citation_key(c)),
         }
     }
-    d.add_u64(f.doc_key, key_of(&[&p.document_slug]));
+    d.add_u64(f.doc_key, doc_key);
     d.add_u64(f.dup_key, dup_key(p));
     if p.seq > 0 {
         p.without_document();
     }
     d.add_text(f.record, serde_json::to_string(p)?);
     Ok(d)
-}
-
-/// A 64-bit key of some strings (BLAKE3, first eight bytes).
-pub fn key_of(parts: &[&str]) -> u64 {
-    let mut h = blake3::Hasher::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update(&[0]);
-    }
-    let bytes: [u8; 8] = h.finalize().as_bytes()[..8].try_into().expect("eight bytes");
-    u64::from_le_bytes(bytes)
 }
 
 /// Near-identical passages share this key: the same kind and the same words, ignoring case

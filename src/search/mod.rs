@@ -171,7 +171,7 @@ fn ranked(
     let (top, total) = searcher.search(tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
     let mut candidates = rank::keys(searcher, &top)?;
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
-    let documents = ci.meta.files.iter().map(|file| file.document_count).sum();
+    let documents = ci.meta.documents;
     rank::document_scores(searcher, f, words, documents, &mut candidates)?;
     let mut ordered = rank::order(candidates);
     ordered.extend(tail);
