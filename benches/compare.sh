@@ -3,24 +3,34 @@
 # tantivy-probe, ripgrep) on the same generated corpus, in one session, so that ratios hold.
 #
 # Usage: benches/compare.sh [SIZE_MB]   (default 20; the kit's setup.sh must have run once)
-# Env:   BENCH (kit folder, default ../shared/bench), BENCH_DATA (/tmp/bench-data), RUNS (10)
-# Output: $BENCH_DATA/compare-<size>mb/*.json and a summary table on stdout.
+# Env:   BENCH (kit folder, default ../shared/bench), BENCH_DATA (/tmp/bench-data), RUNS (10),
+#        SOURCES (make_corpus.py --sources; default kjv,gcide,manja,manru, the texts Debian
+#        ships here), PER_FILE (articles per file, default 100; 1 shows per-file costs)
+# Output: $BENCH_DATA/compare-<size>mb[-perfile<N>]/*.json and a summary table on stdout.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=${BENCH:-$HERE/../shared/bench}
 DATA=${BENCH_DATA:-/tmp/bench-data}
 RUNS=${RUNS:-10}
 SIZE=${1:-20}
+SOURCES=${SOURCES:-kjv,gcide,manja,manru}
+PER_FILE=${PER_FILE:-100}
 PY=$(python3 -c 'import sys; print(sys.executable)')
 export PATH=/tmp/cargo-tools/bin:$PATH
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/tmp/bench-target}
-corpus=$DATA/corpus-${SIZE}mb
-out=$DATA/compare-${SIZE}mb
+suffix=""
+[ "$PER_FILE" = 100 ] || suffix="-perfile$PER_FILE"
+corpus=$DATA/corpus-${SIZE}mb$suffix
+out=$DATA/compare-${SIZE}mb$suffix
 mkdir -p "$out"
-[ -f "$corpus/manifest.json" ] || "$PY" "$BENCH/make_corpus.py" --out "$corpus" --target-mb "$SIZE" --seed 42
+[ -f "$corpus/manifest.json" ] || "$PY" "$BENCH/make_corpus.py" --out "$corpus" --target-mb "$SIZE" --seed 42 \
+  --sources "$SOURCES" --articles-per-file "$PER_FILE"
+# citedex builds where cargo puts it for this checkout (CARGO_TARGET_DIR if set), asked of
+# cargo itself; the probe builds in the kit's own target folder.
 cargo build -q --release --manifest-path "$HERE/Cargo.toml"
-cargo build -q --release --manifest-path "$BENCH/tantivy-probe/Cargo.toml"
-B=$HERE/target/release/citedex
+target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$HERE/Cargo.toml" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+B=$target/release/citedex
+CARGO_TARGET_DIR=/tmp/bench-target cargo build -q --release --manifest-path "$BENCH/tantivy-probe/Cargo.toml"
+export CARGO_TARGET_DIR=/tmp/bench-target
 
 echo "== citedex index (3 fresh builds)" >&2
 for i in 1 2 3; do

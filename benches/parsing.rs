@@ -1,0 +1,85 @@
+//! Throughput of the build's CPU stages on text the project ships: the analyzer (against a
+//! bare UAX #29 split, its floor), the passage splitter, the inline-citation finder and the
+//! bibliography parser. `cargo bench --bench parsing`; a regression shows as a lower MB/s.
+//!
+//! The text is the bundled corpus and the test fixtures, repeated to about 1 MB so that a
+//! measurement is not dominated by setup.
+
+use citedex::source;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The shipped texts, concatenated.
+fn shipped() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut text = String::new();
+    for f in [
+        "corpus/treaty-of-portsmouth.txt",
+        "tests/fixtures/formats/kittery-yard.txt",
+        "tests/fixtures/formats/witte-memoirs.md",
+        "tests/fixtures/cite/other-shapes.txt",
+    ] {
+        text.push_str(&std::fs::read_to_string(root.join(f)).expect("a shipped text"));
+        text.push('\n');
+    }
+    text
+}
+
+/// About 1 MB of the seed article, article after article.
+fn corpus() -> String {
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/treaty-of-portsmouth.txt"),
+    )
+    .expect("the bundled corpus");
+    seed.repeat((1 << 20) / seed.len() + 1)
+}
+
+fn analyzer(c: &mut Criterion) {
+    let text = shipped().repeat(64);
+    let mut g = c.benchmark_group("analyzer");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("uax29 split (floor)", |b| b.iter(|| black_box(text.split_word_bounds().count())));
+    g.bench_function("analyze", |b| b.iter(|| black_box(citedex::analysis::analyze(&text).len())));
+    g.bench_function("word_count", |b| b.iter(|| black_box(citedex::analysis::word_count(&text))));
+    g.finish();
+}
+
+fn splitter(c: &mut Criterion) {
+    let text = corpus();
+    let format = source::format_for(Path::new("corpus/a.txt"), &text);
+    let docs = format.read(&text, "a");
+    let mut g = c.benchmark_group("passages");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("read wiki text", |b| b.iter(|| black_box(format.read(&text, "a").len())));
+    g.bench_function("split + inline citations", |b| {
+        b.iter(|| {
+            let mut slugs = std::collections::HashSet::new();
+            black_box(citedex::passage::split(&text, "a.txt", &docs, 100, &mut slugs).len())
+        })
+    });
+    g.finish();
+}
+
+fn citations(c: &mut Criterion) {
+    let text = corpus();
+    let paragraphs: Vec<&str> = text.lines().filter(|l| l.len() > 40 && !l.starts_with('*')).collect();
+    let shipped = shipped();
+    let entries: Vec<&str> = shipped.lines().filter_map(|l| l.strip_prefix("* ")).collect();
+    let mut g = c.benchmark_group("citations");
+    g.throughput(Throughput::Bytes(paragraphs.iter().map(|p| p.len() as u64).sum()));
+    g.bench_function("inline::find", |b| {
+        b.iter(|| paragraphs.iter().map(|p| citedex::cite::inline::find(p).len()).sum::<usize>())
+    });
+    g.throughput(Throughput::Elements(entries.len() as u64));
+    g.bench_function("bibliography::parse (per entry)", |b| {
+        b.iter(|| {
+            entries.iter().map(|e| citedex::cite::bibliography::parse(e, None).authors.len()).sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, analyzer, splitter, citations);
+criterion_main!(benches);
