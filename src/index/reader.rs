@@ -2,7 +2,7 @@
 
 use super::CitedexIndex;
 use crate::passage::Passage;
-use crate::search::{SearchError, load};
+use crate::search::{SearchError, load, record};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
@@ -26,15 +26,16 @@ impl CitedexIndex {
         let q = TermQuery::new(Term::from_field_text(f.doc, slug), IndexRecordOption::Basic);
         let mut addresses: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
         addresses.sort();
+        // Records are matched as stored; only the one found is completed with its document.
         let mut found = None;
         for (i, a) in addresses.iter().enumerate() {
-            let p = load(&searcher, f, *a)?;
-            if p.id == id {
-                found = Some((i, p));
+            if record(&searcher, f, *a)?.id == id {
+                found = Some(i);
                 break;
             }
         }
-        let Some((i, passage)) = found else { return Ok(None) };
+        let Some(i) = found else { return Ok(None) };
+        let passage = load(&searcher, f, addresses[i])?;
         let neighbour = |j: Option<usize>| -> Result<Option<Passage>, SearchError> {
             let Some(a) = j.and_then(|j| addresses.get(j)) else { return Ok(None) };
             let p = load(&searcher, f, *a)?;

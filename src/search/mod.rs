@@ -292,8 +292,8 @@ pub fn load(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Pass
     Ok(p)
 }
 
-/// A stored record as it is.
-fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
+/// A stored record as it is (without its document's fields after the first passage).
+pub fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
     let doc: TantivyDocument = searcher.doc(address)?;
     let json = doc
         .get_first(f.record)
