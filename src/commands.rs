@@ -82,7 +82,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         return Ok(CitedexIndex::open(&paths.index)?);
     };
     let mut ci = ci;
-    if update && paths.corpus.is_dir() {
+    if update && paths.corpus.is_dir() && ci.meta.fingerprint.is_none() {
         ci.load_catalog()?;
     }
     if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &ci.meta) {

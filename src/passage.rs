@@ -30,12 +30,17 @@ pub struct Provenance {
     pub byte_end: usize,
 }
 
-/// The fields of a passage that are its document's: the same for all its passages.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The fields of a passage that are its document's: the same for all its passages (kept in
+/// this short form in the index's document table, `index::documents`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentPart {
+    #[serde(rename = "t")]
     pub document: String,
+    #[serde(rename = "s")]
     pub document_slug: String,
+    #[serde(rename = "l")]
     pub language: String,
+    #[serde(rename = "p")]
     pub path: String,
 }
 

@@ -4,6 +4,7 @@
 //! - [`schema`] defines the fields and the format version;
 //! - [`writer`] builds and updates the index from the corpus.
 
+pub mod documents;
 pub mod queue;
 pub mod reader;
 pub mod schema;
@@ -88,6 +89,25 @@ pub struct Meta {
     /// Name of the catalog file (in the index folder) listing each file's documents.
     #[serde(default)]
     pub catalog: Option<String>,
+    /// [`fingerprint`] of the indexed files' paths, sizes and modification times: tells
+    /// whether the corpus changed without reading the catalog.
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
+/// A digest of a list of files' paths, sizes and modification times, in the given order.
+pub fn fingerprint<'a>(files: impl IntoIterator<Item = (&'a str, u64, u128)>) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut n: u64 = 0;
+    for (path, size, mtime) in files {
+        h.update(&(path.len() as u64).to_le_bytes());
+        h.update(path.as_bytes());
+        h.update(&size.to_le_bytes());
+        h.update(&mtime.to_le_bytes());
+        n += 1;
+    }
+    h.update(&n.to_le_bytes());
+    h.finalize().to_hex()[..32].to_string()
 }
 
 /// Prefix of catalog file names.
@@ -117,6 +137,13 @@ pub struct CitedexIndex {
     pub fields: Fields,
     pub meta: Meta,
     pub dir: PathBuf,
+    /// The commit's document table, when it has one (indexes written before it had none).
+    pub documents: Option<documents::DocumentTable>,
+}
+
+/// Name of the document table written with the catalog `catalog`.
+pub fn table_name(catalog: &str) -> String {
+    format!("{}.documents", catalog.strip_suffix(".json").unwrap_or(catalog))
 }
 
 /// Whether `dir` holds a tantivy index.
@@ -166,7 +193,13 @@ impl CitedexIndex {
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
-        Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf() })
+        // Without its table (or with a damaged one) a hit is completed from its document's
+        // first passage instead: slower, the same answer.
+        let documents = meta
+            .catalog
+            .as_deref()
+            .and_then(|c| documents::DocumentTable::open(&dir.join(table_name(c))).ok());
+        Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf(), documents })
     }
 
     /// Reads the catalog: every file entry and its documents.

@@ -9,7 +9,7 @@
 use super::queue::{Queue, Queued};
 use super::{
     CATALOG_PREFIX, CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta,
-    PARSER_VERSION, exists, register,
+    PARSER_VERSION, exists, fingerprint, register,
 };
 use crate::cite::link;
 use crate::corpus::{self, SourceFile};
@@ -88,7 +88,11 @@ pub fn is_stale(corpus: &Path, meta: &Meta) -> bool {
         return true;
     }
     let Ok((files, _)) = corpus::scan(corpus) else { return false };
-    files.len() != meta.files.len() || files.iter().zip(&meta.files).any(|(f, e)| !e.matches(f))
+    match &meta.fingerprint {
+        Some(known) => *known != fingerprint(files.iter().map(|f| (f.path.as_str(), f.size, f.mtime))),
+        // An index written before fingerprints: compare with the catalog (loaded by the caller).
+        None => files.len() != meta.files.len() || files.iter().zip(&meta.files).any(|(f, e)| !e.matches(f)),
+    }
 }
 
 /// Reasons a run could not start.
@@ -316,6 +320,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
             files: Vec::new(),
             documents: entries.iter().map(|e| e.documents.len() as u64).sum(),
             catalog: Some(catalog.clone()),
+            fingerprint: Some(fingerprint(entries.iter().map(|e| (e.path.as_str(), e.size, e.mtime)))),
         };
         pause_for_tests();
         let mut prepared = writer.prepare_commit()?;
@@ -345,15 +350,19 @@ fn write_catalog(dir: &Path, entries: &[FileEntry]) -> Result<String> {
     let path = dir.join(&name);
     std::fs::write(&path, serde_json::to_vec(&catalog)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    let table = dir.join(super::table_name(&name));
+    super::documents::write(&table, entries).with_context(|| format!("cannot write {}", table.display()))?;
     Ok(name)
 }
 
-/// Deletes catalog files other than `keep` (left behind by earlier commits or killed runs).
+/// Deletes catalogs and document tables other than `keep`'s (left behind by earlier commits
+/// or killed runs).
 fn remove_catalogs(dir: &Path, keep: Option<&str>) {
     let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let kept = keep.map(|k| [k.to_string(), super::table_name(k)]);
     for entry in rd.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(CATALOG_PREFIX) && Some(name.as_str()) != keep {
+        if name.starts_with(CATALOG_PREFIX) && !kept.as_ref().is_some_and(|k| k.contains(&name)) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

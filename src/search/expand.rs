@@ -10,7 +10,7 @@
 //! from a precise query (a name, a phrase), which is why it is an option.
 
 use super::rank::Candidate;
-use super::{SearchError, is_stopword_text, load};
+use super::{SearchError, is_stopword_text, record};
 use crate::analysis::{analyze, is_cjk};
 use crate::index::Fields;
 use std::collections::{HashMap, HashSet};
@@ -56,7 +56,7 @@ pub fn feedback(
         addresses.sort_by_key(|a| (a.doc_id.abs_diff(c.address.doc_id), a.doc_id));
         let mut text = String::new();
         for a in addresses.into_iter().take(PASSAGES_PER_DOCUMENT) {
-            text.push_str(&load(searcher, f, a)?.text);
+            text.push_str(&record(searcher, f, a)?.text);
             text.push('\n');
         }
         let terms = analyze(&text);

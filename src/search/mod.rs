@@ -17,8 +17,9 @@ pub mod spell;
 pub mod works;
 
 use crate::analysis::terms;
+use crate::index::documents::DocumentTable;
 use crate::index::{CitedexIndex, Fields};
-use crate::passage::{Passage, slug};
+use crate::passage::{DocumentPart, Passage, slug};
 use matcher::Matcher;
 use query::{Atom, Clause, Filter, Node, Occur as QOccur, Query, QueryError};
 use rank::{CITATION_WEIGHT, Candidate, SECTION_WEIGHT, TITLE_WEIGHT};
@@ -148,7 +149,7 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         (ordered, total) = ranked(ci, &searcher, &expanded, &all, wanted)?;
     }
     let matcher = Matcher::new(&parsed);
-    let mut hits = collapse(&searcher, f, ordered, opts)?;
+    let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, opts)?;
     for h in &mut hits {
         h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
     }
@@ -169,10 +170,11 @@ fn ranked(
     let f = &ci.fields;
     let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
     let (top, total) = searcher.search(tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
-    let mut candidates = rank::keys(searcher, &top)?;
+    let keys = rank::Keys::open(searcher)?;
+    let mut candidates = rank::keys(&keys, &top);
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
     let documents = ci.meta.documents;
-    rank::document_scores(searcher, f, words, documents, &mut candidates)?;
+    rank::document_scores(searcher, f, &keys, words, documents, &mut candidates)?;
     let mut ordered = rank::order(candidates);
     ordered.extend(tail);
     Ok((ordered, total))
@@ -184,6 +186,7 @@ fn ranked(
 fn collapse(
     searcher: &Searcher,
     f: &Fields,
+    table: Option<&DocumentTable>,
     ordered: Vec<Candidate>,
     opts: &Options,
 ) -> Result<Vec<Hit>, SearchError> {
@@ -198,8 +201,13 @@ fn collapse(
             }
         }
     }
-    let mut hits = Vec::new();
-    for (i, (c, dups)) in groups.into_iter().enumerate().skip(opts.offset).take(opts.limit) {
+    let page: Vec<(usize, (Candidate, Vec<DocAddress>))> =
+        groups.into_iter().enumerate().skip(opts.offset).take(opts.limit).collect();
+    let keyed: Vec<(DocAddress, Option<u64>)> =
+        page.iter().map(|(_, (c, _))| (c.address, Some(c.doc_key))).collect();
+    let passages = load_keyed(searcher, f, table, &keyed)?;
+    let mut hits = Vec::with_capacity(page.len());
+    for ((i, (c, dups)), passage) in page.into_iter().zip(passages) {
         let explanation =
             Explanation { passage: c.passage, document: c.document, crowding: c.crowding, score: c.score };
         let mut duplicates = Vec::with_capacity(dups.len());
@@ -210,7 +218,7 @@ fn collapse(
             rank: i + 1,
             score: c.score,
             snippet: Snippet::default(),
-            passage: load(searcher, f, c.address)?,
+            passage,
             duplicates,
             explanation: opts.explain.then_some(explanation),
         });
@@ -280,16 +288,68 @@ fn atom_key(a: &Atom) -> Vec<String> {
 /// Reads a passage's stored record, completed with its document's title, slug, language and
 /// path from the document's first passage (see `index::schema::FORMAT_VERSION`).
 pub fn load(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
-    let mut p = record(searcher, f, address)?;
-    if p.seq > 0 && p.document_slug.is_empty() {
-        let first = address.doc_id.checked_sub(p.seq).ok_or_else(|| SearchError::Record("bad seq".into()))?;
-        let mut head = record(searcher, f, DocAddress { doc_id: first, ..address })?;
-        if head.seq != 0 || !p.id.starts_with(&format!("{}/", head.document_slug)) {
-            return Err(SearchError::Record(format!("no first passage for {}", p.id)));
+    Ok(load_many(searcher, f, &[address])?.pop().expect("one address, one passage"))
+}
+
+/// [`load`] for several passages, reading each document's first passage once.
+pub fn load_many(
+    searcher: &Searcher,
+    f: &Fields,
+    addresses: &[DocAddress],
+) -> Result<Vec<Passage>, SearchError> {
+    let keyed: Vec<(DocAddress, Option<u64>)> = addresses.iter().map(|&a| (a, None)).collect();
+    load_keyed(searcher, f, None, &keyed)
+}
+
+/// [`load_many`] for passages whose document numbers are known: their document's fields come
+/// from the document table when there is one (two small reads instead of a store block).
+pub fn load_keyed(
+    searcher: &Searcher,
+    f: &Fields,
+    table: Option<&DocumentTable>,
+    passages: &[(DocAddress, Option<u64>)],
+) -> Result<Vec<Passage>, SearchError> {
+    let mut heads: HashMap<DocAddress, DocumentPart> = HashMap::new();
+    let mut out = Vec::with_capacity(passages.len());
+    for &(address, key) in passages {
+        let mut p = record(searcher, f, address)?;
+        if p.seq > 0 && p.document_slug.is_empty() {
+            let belongs = |part: &DocumentPart| {
+                p.id.strip_prefix(part.document_slug.as_str()).is_some_and(|rest| rest.starts_with('/'))
+            };
+            let listed = match (table, key) {
+                (Some(t), Some(k)) => t.get(k).ok().flatten().filter(|part| belongs(part)),
+                _ => None,
+            };
+            let part = match listed {
+                Some(part) => part,
+                None => {
+                    let first = address
+                        .doc_id
+                        .checked_sub(p.seq)
+                        .ok_or_else(|| SearchError::Record("bad seq".into()))?;
+                    let at = DocAddress { doc_id: first, ..address };
+                    let part = match heads.entry(at) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let mut head = record(searcher, f, at)?;
+                            if head.seq != 0 {
+                                return Err(SearchError::Record(format!("no first passage for {}", p.id)));
+                            }
+                            e.insert(head.without_document())
+                        }
+                    };
+                    if !belongs(part) {
+                        return Err(SearchError::Record(format!("no first passage for {}", p.id)));
+                    }
+                    part.clone()
+                }
+            };
+            p.with_document(part);
         }
-        p.with_document(head.without_document());
+        out.push(p);
     }
-    Ok(p)
+    Ok(out)
 }
 
 /// A stored record as it is (without its document's fields after the first passage).

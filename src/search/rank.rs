@@ -126,29 +126,40 @@ fn crowd(candidates: Vec<Candidate>) -> Vec<Candidate> {
         .collect()
 }
 
-/// Reads the `doc_key` and `dup_key` of candidates.
-pub fn keys(searcher: &Searcher, top: &[(f32, DocAddress)]) -> tantivy::Result<Vec<Candidate>> {
-    let mut columns: HashMap<SegmentOrdinal, (Column<u64>, Column<u64>)> = HashMap::new();
-    let mut out = Vec::with_capacity(top.len());
-    for &(score, address) in top {
-        let (doc, dup) = match columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-                e.insert((fast.u64("doc_key")?, fast.u64("dup_key")?))
-            }
-        };
-        out.push(Candidate {
-            address,
-            passage: score,
-            document: 0.0,
-            crowding: 1.0,
-            score,
-            doc_key: doc.first(address.doc_id).unwrap_or(0),
-            dup_key: dup.first(address.doc_id).unwrap_or(0),
-        });
+/// The `doc_key` and `dup_key` columns of every segment, opened once for a query (opening a
+/// column reads its block index).
+pub struct Keys {
+    doc: Vec<Column<u64>>,
+    dup: Vec<Column<u64>>,
+}
+
+impl Keys {
+    pub fn open(searcher: &Searcher) -> tantivy::Result<Keys> {
+        let mut keys = Keys { doc: Vec::new(), dup: Vec::new() };
+        for reader in searcher.segment_readers() {
+            keys.doc.push(reader.fast_fields().u64("doc_key")?);
+            keys.dup.push(reader.fast_fields().u64("dup_key")?);
+        }
+        Ok(keys)
     }
-    Ok(out)
+}
+
+/// Reads the `doc_key` and `dup_key` of candidates.
+pub fn keys(keys: &Keys, top: &[(f32, DocAddress)]) -> Vec<Candidate> {
+    top.iter()
+        .map(|&(score, address)| {
+            let segment = address.segment_ord as usize;
+            Candidate {
+                address,
+                passage: score,
+                document: 0.0,
+                crowding: 1.0,
+                score,
+                doc_key: keys.doc[segment].first(address.doc_id).unwrap_or(0),
+                dup_key: keys.dup[segment].first(address.doc_id).unwrap_or(0),
+            }
+        })
+        .collect()
 }
 
 /// BM25's constants, tantivy's.
@@ -162,31 +173,35 @@ const COUNTED_POSTINGS: u32 = 50_000;
 /// (a document's passages are consecutive). A term in more than [`COUNTED_POSTINGS`] passages
 /// is so common that its IDF is near zero either way: it counts as being in as many documents
 /// as passages, at most all of them.
-fn live_documents_with(searcher: &Searcher, f: &Fields, t: &str, documents: u64) -> tantivy::Result<f32> {
+fn live_documents_with(
+    searcher: &Searcher,
+    f: &Fields,
+    keys: &[Column<u64>],
+    t: &str,
+    documents: u64,
+) -> tantivy::Result<f32> {
     let term = Term::from_field_text(f.text, t);
     let passages = searcher.doc_freq(&term)?;
     if passages > u64::from(COUNTED_POSTINGS) {
         return Ok(passages.min(documents) as f32);
     }
     let mut n = 0u32;
-    for reader in searcher.segment_readers() {
+    for (reader, keys) in searcher.segment_readers().iter().zip(keys) {
         let Some(mut postings) =
             reader.inverted_index(f.text)?.read_postings(&term, IndexRecordOption::Basic)?
         else {
             continue;
         };
-        let keys = reader.fast_fields().u64("doc_key")?;
-        let mut previous = None;
+        let max_doc = reader.max_doc();
         let mut doc = postings.doc();
         while doc != tantivy::TERMINATED {
+            // A document is deleted whole: one passage says whether it is live. Its other
+            // passages are skipped over.
             if !reader.is_deleted(doc) {
-                let key = keys.first(doc);
-                if key != previous {
-                    n += 1;
-                    previous = key;
-                }
+                n += 1;
             }
-            doc = postings.advance();
+            let end = run_end(|d| keys.first(d), max_doc, doc);
+            doc = if end > doc + 1 { postings.seek(end) } else { postings.advance() };
         }
     }
     Ok(n as f32)
@@ -202,6 +217,7 @@ fn live_documents_with(searcher: &Searcher, f: &Fields, t: &str, documents: u64)
 pub fn document_scores(
     searcher: &Searcher,
     f: &Fields,
+    keys: &Keys,
     terms: &[(String, f32)],
     documents: u64,
     candidates: &mut [Candidate],
@@ -210,9 +226,10 @@ pub fn document_scores(
         return Ok(());
     }
     let n = documents.max(1) as f32;
+    let keys = &keys.doc;
     let mut weighted = Vec::with_capacity(terms.len());
     for (t, weight) in terms {
-        let df = live_documents_with(searcher, f, t, documents)?;
+        let df = live_documents_with(searcher, f, keys, t, documents)?;
         weighted.push((Term::from_field_text(f.text, t), weight * (1.0 + (n - df + 0.5) / (df + 0.5)).ln()));
     }
     // Tokens and passages both still count replaced passages until segments merge: their
@@ -226,7 +243,15 @@ pub fn document_scores(
     }
     for (segment, members) in by_segment {
         let reader = searcher.segment_reader(segment);
-        let scores = segment_document_scores(reader, f, &weighted, avg_len, candidates, &members)?;
+        let scores = segment_document_scores(
+            reader,
+            &keys[segment as usize],
+            f,
+            &weighted,
+            avg_len,
+            candidates,
+            &members,
+        )?;
         for i in members {
             candidates[i].document = scores.get(&candidates[i].doc_key).copied().unwrap_or(0.0);
         }
@@ -237,16 +262,57 @@ pub fn document_scores(
 /// The doc-id range `[start, end)` of a candidate's document in its segment: the run of
 /// consecutive passages sharing its `doc_key` (the writer adds a document as one batch).
 fn document_range(keys: &Column<u64>, max_doc: DocId, c: &Candidate) -> (DocId, DocId) {
-    let same = |d: DocId| keys.first(d) == Some(c.doc_key);
-    let mut start = c.address.doc_id;
-    while start > 0 && same(start - 1) {
-        start -= 1;
+    let key = |d: DocId| keys.first(d);
+    (run_start(key, c.address.doc_id), run_end(key, max_doc, c.address.doc_id))
+}
+
+/// The end of the run of doc ids sharing `doc`'s key, found by galloping then bisecting: a
+/// few column reads for a document of any length (a dictionary holds thousands of passages).
+fn run_end(key_of: impl Fn(DocId) -> Option<u64>, max_doc: DocId, doc: DocId) -> DocId {
+    let key = key_of(doc);
+    let same = |d: DocId| key_of(d) == key;
+    // `lo` is in the run; `hi` is past it (or the segment's end).
+    let (mut lo, mut step) = (doc, 1u32);
+    let mut hi = loop {
+        let probe = doc.saturating_add(step);
+        if probe >= max_doc {
+            break max_doc;
+        }
+        if !same(probe) {
+            break probe;
+        }
+        lo = probe;
+        step = step.saturating_mul(2);
+    };
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if same(mid) { lo = mid } else { hi = mid }
     }
-    let mut end = c.address.doc_id + 1;
-    while end < max_doc && same(end) {
-        end += 1;
+    hi
+}
+
+/// The start of the run of doc ids sharing `doc`'s key (see [`run_end`]).
+fn run_start(key_of: impl Fn(DocId) -> Option<u64>, doc: DocId) -> DocId {
+    let key = key_of(doc);
+    let same = |d: DocId| key_of(d) == key;
+    // `hi` is in the run; `lo` is before it, or -1 (as `None`) before the segment's start.
+    let (mut hi, mut step) = (doc, 1u32);
+    let mut lo: Option<DocId> = loop {
+        let Some(probe) = doc.checked_sub(step) else { break None };
+        if !same(probe) {
+            break Some(probe);
+        }
+        hi = probe;
+        step = step.saturating_mul(2);
+    };
+    loop {
+        let below = lo.map_or(0, |l| l + 1);
+        if below >= hi {
+            return hi;
+        }
+        let mid = below + (hi - below) / 2;
+        if same(mid) { hi = mid } else { lo = Some(mid) }
     }
-    (start, end)
 }
 
 /// The doc ids of the live passages of a candidate's document (see [`document_scores`]).
@@ -263,13 +329,13 @@ pub fn document_passages(searcher: &Searcher, c: &Candidate) -> tantivy::Result<
 /// Document scores of the candidates `members`, all in one segment, by `doc_key`.
 fn segment_document_scores(
     reader: &SegmentReader,
+    keys: &Column<u64>,
     f: &Fields,
     terms: &[(Term, f32)],
     avg_len: f32,
     candidates: &[Candidate],
     members: &[usize],
 ) -> tantivy::Result<HashMap<u64, f32>> {
-    let keys = reader.fast_fields().u64("doc_key")?;
     let alive = |d: DocId| !reader.is_deleted(d);
     let max_doc = reader.max_doc();
     // Each document's doc-id range [start, end), found from one of its passages.
@@ -280,7 +346,7 @@ fn segment_document_scores(
         if done.insert(c.doc_key, ()).is_some() {
             continue;
         }
-        let (start, end) = document_range(&keys, max_doc, c);
+        let (start, end) = document_range(keys, max_doc, c);
         ranges.push((start, end, c.doc_key));
     }
     ranges.sort_unstable();
@@ -360,6 +426,31 @@ mod tests {
     fn one_document_keeps_its_own_order() {
         let cs = vec![candidate(3, 1.0, 2.0, 7), candidate(1, 3.0, 2.0, 7), candidate(2, 2.0, 2.0, 7)];
         assert_eq!(ranked(cs), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn runs_are_found_from_any_of_their_doc_ids() {
+        // Runs of every length from 1 to 40, then one long run at the end of the segment.
+        let mut keys: Vec<u64> = Vec::new();
+        for (k, len) in (1..=40).enumerate() {
+            keys.extend(std::iter::repeat_n(k as u64 * 7 % 41, len));
+        }
+        keys.extend(std::iter::repeat_n(1000, 300));
+        let key_of = |d: DocId| keys.get(d as usize).copied();
+        let max_doc = keys.len() as DocId;
+        for d in 0..max_doc {
+            let k = keys[d as usize];
+            let mut start = d as usize;
+            while start > 0 && keys[start - 1] == k {
+                start -= 1;
+            }
+            let mut end = d as usize + 1;
+            while end < keys.len() && keys[end] == k {
+                end += 1;
+            }
+            assert_eq!(run_start(key_of, d), start as DocId, "start of {d}");
+            assert_eq!(run_end(key_of, max_doc, d), end as DocId, "end of {d}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (entries with the same ISBN, or the same authors, year and title, in any document, are one
 //! work), or a work known only from inline citations. Each comes with every passage citing it.
 
-use super::{SearchError, load};
+use super::{SearchError, load_many};
 use crate::analysis::{analyze, terms};
 use crate::cite::bibliography::date::month_day;
 use crate::cite::bibliography::{Name, Reference};
@@ -61,7 +61,7 @@ fn term(field: Field, s: &str) -> Box<dyn Query> {
 fn all(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Result<Vec<Passage>, SearchError> {
     let mut addresses: Vec<_> = searcher.search(q, &DocSetCollector)?.into_iter().collect();
     addresses.sort();
-    addresses.into_iter().map(|a| load(searcher, f, a)).collect()
+    load_many(searcher, f, &addresses)
 }
 
 /// One word of a `cite` query: in the text or author of a reference, as an ISBN or OCLC

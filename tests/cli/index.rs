@@ -24,3 +24,59 @@ fn several_articles_in_one_file() {
     assert_eq!(v["hits"][0]["id"], "second-article/lead/1");
     assert_eq!(v["hits"][0]["source"]["line_start"], 7);
 }
+
+/// The index's files whose names end with `suffix`.
+fn index_files(env: &TestEnv, suffix: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(env.path("index"))
+        .expect("index folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect()
+}
+
+#[test]
+fn hits_read_the_same_with_or_without_the_document_table() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let with_table = env.run(&["search", "--json", "--no-update", "--limit", "20", "Witte Komura"]).expect(0);
+    let tables = index_files(&env, ".documents");
+    assert_eq!(tables.len(), 1, "{tables:?}");
+    // Hits deep in the document come from the table; the same hits without it come from
+    // their document's first passage.
+    let v: serde_json::Value = serde_json::from_str(&with_table.stdout).unwrap();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(hits.len() > 3 && hits.iter().all(|h| h["document"] == "Treaty of Portsmouth"), "{v}");
+    std::fs::remove_file(&tables[0]).unwrap();
+    let without = env.run(&["search", "--json", "--no-update", "--limit", "20", "Witte Komura"]).expect(0);
+    assert_eq!(with_table.stdout, without.stdout);
+}
+
+#[test]
+fn an_update_keeps_one_catalog_and_one_table() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    env.write("corpus/two.txt", "[[Second]]\n\nBeta paragraph.\n\nGamma paragraph.\n");
+    env.run(&["index"]).expect(0);
+    assert_eq!(
+        index_files(&env, ".json").iter().filter(|p| p.to_string_lossy().contains("catalog")).count(),
+        1
+    );
+    assert_eq!(index_files(&env, ".documents").len(), 1);
+    let v = env.search_json("gamma", &["--no-update"]);
+    assert_eq!(v["hits"][0]["document"], "Second");
+    assert_eq!(v["hits"][0]["source"]["path"], "corpus/two.txt");
+}
+
+#[test]
+fn a_touched_file_is_checked_once_then_the_index_is_current() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    // Same bytes, new modification time.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    env.write("corpus/treaty-of-portsmouth.txt", crate::env::SEED);
+    let first = env.run(&["search", "Witte"]).expect(0);
+    assert!(first.stderr.contains("indexed"), "{}", first.stderr);
+    let second = env.run(&["search", "Witte"]).expect(0);
+    assert_eq!(second.stderr, "", "the corpus was checked again");
+}
