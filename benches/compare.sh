@@ -35,7 +35,7 @@ export CARGO_TARGET_DIR=/tmp/bench-target
 echo "== citedex index (3 fresh builds)" >&2
 for i in 1 2 3; do
   rm -rf "$out/citedex-index"
-  /usr/bin/time -f "%e %M" -o "$out/citedex-build-$i.time" "$B" index --corpus "$corpus/articles" --index "$out/citedex-index" 2>"$out/citedex-build-$i.log"
+  /usr/bin/time -f "%e %M" -o "$out/citedex-build-$i.time" "$B" index --timings --corpus "$corpus/articles" --index "$out/citedex-index" 2>"$out/citedex-build-$i.log"
 done
 du -sb "$out/citedex-index" | cut -f1 > "$out/citedex-index.bytes"
 

@@ -58,3 +58,12 @@ for k, v in tb.items():
     if isinstance(v, dict) and "wall_s" in v:
         print(f"{'tantivy-cli ' + k:<45} {v['wall_s']:>10.2f} {v.get('max_rss_mb', 0):>11.0f}")
 print(f"{'tantivy-cli index bytes':<45} {'':>10} {'':>11} {tant.get('index_bytes', 0) / 1e6:>9.1f}")
+
+# Where citedex's build time went: the stage line of the median build.
+median_build = sorted(range(3), key=lambda i: builds[i][0])[1] + 1
+for line in open(os.path.join(out, f"citedex-build-{median_build}.log")):
+    if line.startswith("timings: "):
+        print()
+        print(f"citedex index stages (build {median_build}):")
+        for part in line[len("timings: "):].strip().split("; "):
+            print(f"  {part}")

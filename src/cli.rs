@@ -80,12 +80,15 @@ pub struct PathArgs {
 pub enum Command {
     /// Build or update the index from the corpus.
     #[command(
-        after_help = "Examples:\n  citedex index\n  citedex index --corpus ~/texts --index ~/texts-index\n  citedex index --rebuild"
+        after_help = "Examples:\n  citedex index\n  citedex index --corpus ~/texts --index ~/texts-index\n  citedex index --rebuild\n  citedex index --rebuild --timings"
     )]
     Index {
         /// Start over instead of updating only what changed.
         #[arg(long)]
         rebuild: bool,
+        /// Also print how long each stage took (scan, reading, parsing, commit, merge).
+        #[arg(long)]
+        timings: bool,
     },
     /// Search the corpus (the index is built first if there is none).
     #[command(after_help = QUERY_HELP)]

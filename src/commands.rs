@@ -53,9 +53,12 @@ fn run_indexer(paths: &Paths, rebuild: bool) -> Result<writer::Summary> {
 }
 
 /// `citedex index`: builds or updates the index.
-pub fn index(paths: &Paths, rebuild: bool, err: &mut dyn Write) -> Result<Outcome> {
+pub fn index(paths: &Paths, rebuild: bool, timings: bool, err: &mut dyn Write) -> Result<Outcome> {
     let summary = run_indexer(paths, rebuild)?;
     report(err, &summary)?;
+    if timings {
+        writeln!(err, "{}", summary.timings())?;
+    }
     Ok(Outcome::Success)
 }
 
@@ -78,7 +81,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
             paths.index.display(),
             paths.corpus.display()
         )?;
-        index(paths, false, err)?;
+        index(paths, false, false, err)?;
         return Ok(CitedexIndex::open(&paths.index)?);
     };
     let mut ci = ci;
@@ -347,7 +350,7 @@ pub fn add(paths: &Paths, files: &[PathBuf], force: bool, err: &mut dyn Write) -
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", target.display()))?;
         writeln!(err, "citedex: added {}", target.display())?;
     }
-    index(paths, false, err)
+    index(paths, false, false, err)
 }
 
 /// `citedex stats`.

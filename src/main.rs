@@ -49,7 +49,7 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     let mut err = std::io::stderr();
     let style = Style::detect();
     let outcome = match &cli.command {
-        Command::Index { rebuild } => commands::index(&paths, *rebuild, &mut err)?,
+        Command::Index { rebuild, timings } => commands::index(&paths, *rebuild, *timings, &mut err)?,
         Command::Search(args) => {
             let query = args.query.join(" ");
             let output = Output { json: args.json, style };

@@ -52,6 +52,8 @@ pub struct Summary {
     /// Files indexed with a warning.
     pub warnings: Vec<(String, String)>,
     pub elapsed: Duration,
+    /// Where the time went, stage by stage (`citedex index --timings`).
+    pub stages: Vec<(&'static str, Duration)>,
     /// Whether a commit was made (false when nothing changed).
     pub committed: bool,
 }
@@ -73,6 +75,15 @@ impl Summary {
             count(self.citations, "citation"),
             count(self.skipped.len() as u64, "file"),
         )
+    }
+}
+
+impl Summary {
+    /// One line: how long each stage took.
+    pub fn timings(&self) -> String {
+        let parts: Vec<String> =
+            self.stages.iter().map(|(stage, d)| format!("{stage} {:.2}s", d.as_secs_f64())).collect();
+        format!("timings: {}", parts.join("; "))
     }
 }
 
@@ -184,18 +195,25 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(workers);
     let inbox = std::sync::Mutex::new(inbox);
+    summary.stages.push(("scan and plan", started.elapsed()));
+    let indexing = Instant::now();
+    let mut reading = Duration::ZERO;
+    let mut working = Duration::ZERO;
     let (built, failed) = std::thread::scope(|scope| -> Result<(Vec<Built>, Option<anyhow::Error>)> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let (inbox, feed, fields) = (&inbox, &feed, &fields);
-                scope.spawn(move || -> Result<Vec<Built>> {
+                scope.spawn(move || -> Result<(Vec<Built>, Duration)> {
                     let mut out = Vec::new();
+                    let mut busy = Duration::ZERO;
                     loop {
                         let next = inbox.lock().map_err(|_| anyhow::anyhow!("a worker panicked"))?.recv();
-                        let Ok(job) = next else { return Ok(out) };
+                        let Ok(job) = next else { return Ok((out, busy)) };
                         let slot = job.slot;
                         let had_previous = job.had_previous;
+                        let t = Instant::now();
                         let entry = build(feed, fields, job, opts.max_words)?;
+                        busy += t.elapsed();
                         out.push(Built { slot, entry, had_previous });
                     }
                 })
@@ -213,6 +231,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                 Plan::Index { file, previous } => {
                     done += 1;
                     progress(done, total);
+                    let read_started = Instant::now();
                     let loaded = match corpus::load(&file) {
                         Ok(l) => l,
                         Err(skip) => {
@@ -260,6 +279,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                         &mut slugs,
                         &mut next_key,
                     );
+                    reading += read_started.elapsed();
                     entries.push(FileEntry::default());
                     changed = true;
                     if jobs.send(job).is_err() {
@@ -273,7 +293,10 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         let mut failed = None;
         for h in handles {
             match h.join() {
-                Ok(Ok(b)) => built.extend(b),
+                Ok(Ok((b, busy))) => {
+                    built.extend(b);
+                    working += busy;
+                }
                 Ok(Err(e)) => failed = failed.or(Some(e)),
                 Err(_) => failed = failed.or(Some(anyhow::anyhow!("an indexing worker panicked"))),
             }
@@ -283,6 +306,9 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     if let Some(e) = failed {
         return Err(e);
     }
+    summary.stages.push(("reading files (main thread)", reading));
+    summary.stages.push(("splitting, parsing, adding (summed over workers)", working));
+    summary.stages.push(("reading and indexing, wall", indexing.elapsed()));
     for Built { slot, mut entry, had_previous } in built {
         if entry.passages == 0 {
             let reason = "no text to index (only markup)".to_string();
@@ -310,6 +336,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         for e in &mut entries {
             e.document_count = e.documents.len() as u64;
         }
+        let committing = Instant::now();
         let catalog = write_catalog(&opts.index, &entries)?;
         let meta = Meta {
             format: FORMAT_VERSION,
@@ -326,12 +353,15 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&meta)?);
         prepared.commit()?;
+        summary.stages.push(("commit", committing.elapsed()));
+        let merging = Instant::now();
         let segments = index.searchable_segment_ids()?;
         if full && segments.len() > 1 {
             // Kept with the commit's payload; a run killed here leaves the commit unmerged.
             writer.merge(&segments).wait()?;
         }
         writer.wait_merging_threads()?;
+        summary.stages.push(("merge", merging.elapsed()));
         remove_catalogs(&opts.index, Some(&catalog));
         summary.committed = true;
     }

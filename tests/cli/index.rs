@@ -80,3 +80,14 @@ fn a_touched_file_is_checked_once_then_the_index_is_current() {
     let second = env.run(&["search", "Witte"]).expect(0);
     assert_eq!(second.stderr, "", "the corpus was checked again");
 }
+
+#[test]
+fn timings_name_every_stage() {
+    let env = TestEnv::seed();
+    let r = env.run(&["index", "--timings"]).expect(0);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    for stage in ["scan and plan ", "reading files", "splitting, parsing, adding", "commit ", "merge "] {
+        assert!(lines[1].starts_with("timings: ") && lines[1].contains(stage), "{stage}: {}", lines[1]);
+    }
+}
