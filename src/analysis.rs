@@ -6,8 +6,9 @@
 //!   Cyrillic `ё` becomes `е`;
 //! - words are stemmed by script: Snowball English for Latin text, Snowball Russian for
 //!   Cyrillic;
-//! - Han, Hiragana and Katakana, written without spaces, give one term per character, so a
-//!   query of several characters matches exactly that run as a phrase.
+//! - Han, Hiragana and Katakana, written without spaces, give overlapping bigrams (a lone
+//!   character gives itself), so a query of several characters matches exactly that run as a
+//!   phrase; a one-character query looks for the bigrams that hold the character.
 //!
 //! [`CitedexTokenizer`] plugs this into tantivy; [`analyze`] is used directly by snippets.
 
@@ -238,35 +239,67 @@ fn ascii_words(text: &str, mut f: impl FnMut(usize, &str)) {
     }
 }
 
-/// Calls `f(from, to, word)` for every word of `text`, CJK characters one by one.
+/// Calls `f(from, to, word)` for every word of `text`. A run of CJK characters (written
+/// without spaces, so without word boundaries) gives its overlapping bigrams, as Lucene's
+/// CJK analyzer does: `ポーツマス` → `ポー ーツ ツマ マス`; a character standing alone gives
+/// itself. A query of several characters then matches exactly that run as a phrase of rarer
+/// terms than single characters (see [`is_lone_cjk`] for a one-character query).
 pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    // The CJK run being read: its characters' byte ranges.
+    let mut run: Vec<(usize, usize)> = Vec::new();
+    let flush = |run: &mut Vec<(usize, usize)>, f: &mut dyn FnMut(usize, usize, &str)| {
+        match run.len() {
+            0 => {}
+            1 => f(run[0].0, run[0].1, &text[run[0].0..run[0].1]),
+            _ => {
+                for pair in run.windows(2) {
+                    f(pair[0].0, pair[1].1, &text[pair[0].0..pair[1].1]);
+                }
+            }
+        }
+        run.clear();
+    };
     word_segments(text, |start, segment| {
         if !segment.chars().any(is_cjk) {
+            flush(&mut run, &mut f);
             if segment.len() <= MAX_WORD_BYTES {
                 f(start, start + segment.len(), segment);
             }
             return;
         }
         // Split into CJK characters and runs of other characters.
-        let mut run_start: Option<usize> = None;
+        let mut other: Option<usize> = None;
         for (i, c) in segment.char_indices() {
             if is_cjk(c) {
-                if let Some(rs) = run_start.take() {
+                if let Some(rs) = other.take() {
+                    flush(&mut run, &mut f);
                     emit_run(segment, start, rs, i, &mut f);
                 }
-                let to = i + c.len_utf8();
-                f(start + i, start + to, &segment[i..to]);
-            } else if run_start.is_none() {
-                run_start = Some(i);
+                let (from, to) = (start + i, start + i + c.len_utf8());
+                if run.last().is_some_and(|&(_, end)| end != from) {
+                    flush(&mut run, &mut f);
+                }
+                run.push((from, to));
+            } else if other.is_none() {
+                other = Some(i);
             }
         }
-        if let Some(rs) = run_start {
+        if let Some(rs) = other {
+            flush(&mut run, &mut f);
             emit_run(segment, start, rs, segment.len(), &mut f);
         }
     });
+    flush(&mut run, &mut f);
 }
 
-fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut impl FnMut(usize, usize, &str)) {
+/// Whether `term` is one CJK character: a query for it also looks inside the bigrams that
+/// hold it (the index has the character alone only where it stood alone).
+pub fn is_lone_cjk(term: &str) -> bool {
+    let mut chars = term.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c))
+}
+
+fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut dyn FnMut(usize, usize, &str)) {
     let run = &segment[from..to];
     if run.chars().any(char::is_alphanumeric) && run.len() <= MAX_WORD_BYTES {
         f(base + from, base + to, run);
@@ -456,14 +489,18 @@ mod tests {
     }
 
     #[test]
-    fn cjk_is_one_term_per_character() {
+    fn cjk_runs_give_overlapping_bigrams() {
         let t = analyze("日比谷焼打事件とポーツマス");
-        assert_eq!(t.len(), 13);
-        assert_eq!(t[0].text, "日");
-        assert_eq!((t[0].from, t[0].to), (0, 3));
-        assert_eq!(t[12].text, "ス");
-        let mixed = terms("東京abc");
-        assert_eq!(mixed, vec!["東", "京", "abc"]);
+        // 13 characters in one run (UAX #29 splits them differently): 12 bigrams.
+        assert_eq!(t.len(), 12);
+        assert_eq!(t[0].text, "日比");
+        assert_eq!((t[0].from, t[0].to), (0, 6));
+        assert_eq!(t[11].text, "マス");
+        assert_eq!(terms("東京abc"), vec!["東京", "abc"]);
+        // Punctuation and other scripts end a run; a lone character stays itself.
+        assert_eq!(terms("日、本"), vec!["日", "本"]);
+        assert_eq!(terms("a日b"), vec!["a", "日", "b"]);
+        assert!(is_lone_cjk("日") && !is_lone_cjk("日本") && !is_lone_cjk("a"));
     }
 
     #[test]

@@ -17,7 +17,10 @@ use tantivy::schema::{
 /// stored or indexed (a passage is found by its document's slug); exact fields keep no
 /// length norms; the store is compressed with zstd; `doc_key` is the document's number, not a
 /// hash; `seq` is a fast field only and `year` is indexed only.
-pub const FORMAT_VERSION: u32 = 3;
+///
+/// Version 4: runs of CJK characters are indexed as overlapping bigrams, not one term per
+/// character (`analysis::each_word`).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.

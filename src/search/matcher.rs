@@ -2,7 +2,7 @@
 //! basis of re-ranking (how many words, how close) and of snippets and highlights.
 
 use super::query::{Atom, Query};
-use crate::analysis::{Term, analyze, terms};
+use crate::analysis::{Term, analyze, is_lone_cjk, terms};
 
 /// What one atom looks for among analyzed terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,6 +11,8 @@ pub enum Pattern {
     Seq(Vec<String>),
     /// Any term starting with this.
     Prefix(String),
+    /// Any term holding this one CJK character (alone, or in a bigram).
+    Within(String),
 }
 
 /// One occurrence: which unit of the query, and which terms (inclusive token indices).
@@ -44,7 +46,7 @@ impl Matcher {
             for p in patterns {
                 match p {
                     Pattern::Seq(seq) => by_first.entry(seq[0].clone()).or_default().push(unit),
-                    Pattern::Prefix(_) => prefixed.push(unit),
+                    Pattern::Prefix(_) | Pattern::Within(_) => prefixed.push(unit),
                 }
             }
         }
@@ -85,8 +87,12 @@ impl Matcher {
 fn pattern(atom: &Atom) -> Option<Pattern> {
     match atom {
         Atom::Word(w) | Atom::Phrase(w) => {
-            let seq = terms(w);
-            (!seq.is_empty()).then_some(Pattern::Seq(seq))
+            let mut seq = terms(w);
+            match seq.len() {
+                0 => None,
+                1 if is_lone_cjk(&seq[0]) => seq.pop().map(Pattern::Within),
+                _ => Some(Pattern::Seq(seq)),
+            }
         }
         Atom::Prefix(p) => Some(Pattern::Prefix(p.clone())),
         Atom::Term(t) => Some(Pattern::Seq(vec![t.clone()])),
@@ -97,6 +103,13 @@ fn pattern(atom: &Atom) -> Option<Pattern> {
 fn matches_at(p: &Pattern, terms: &[Term], i: usize) -> Option<usize> {
     match p {
         Pattern::Prefix(prefix) => terms[i].text.starts_with(prefix.as_str()).then_some(i),
+        Pattern::Within(c) => {
+            // Each occurrence once: as the first character of a bigram, or as the second of
+            // the last bigram of its run (the next term does not overlap it).
+            let t = &terms[i];
+            let last_of_run = terms.get(i + 1).is_none_or(|next| next.from >= t.to);
+            (t.text.starts_with(c.as_str()) || (last_of_run && t.text.ends_with(c.as_str()))).then_some(i)
+        }
         Pattern::Seq(seq) => {
             let end = i + seq.len();
             (end <= terms.len() && terms[i..end].iter().zip(seq).all(|(t, s)| &t.text == s)).then(|| end - 1)
@@ -155,6 +168,15 @@ mod tests {
         assert_eq!(got, vec![(2, 1, 1), (1, 3, 4), (0, 6, 6)]);
         assert_eq!(distinct_units(&found), 3);
         assert_eq!(min_span(&found), Some(6));
+    }
+
+    #[test]
+    fn one_cjk_character_is_found_inside_bigrams() {
+        let m = Matcher::new(&parse("港").unwrap());
+        let (terms, found) = m.find_in("ポーツマス港で、港。");
+        let hit: Vec<&str> = found.iter().map(|m| terms[m.first].text.as_str()).collect();
+        // Each 港 once: in the bigram it starts, and alone after the comma.
+        assert_eq!(hit, vec!["港で", "港"]);
     }
 
     #[test]

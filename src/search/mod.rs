@@ -16,7 +16,7 @@ pub mod snippet;
 pub mod spell;
 pub mod works;
 
-use crate::analysis::terms;
+use crate::analysis::{is_lone_cjk, terms};
 use crate::index::documents::DocumentTable;
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::{DocumentPart, Passage, slug};
@@ -490,7 +490,13 @@ fn atom_query(atom: &Atom, fields: &[(Field, f32)]) -> Box<dyn TQuery> {
 
 fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
     match atom {
-        Atom::Word(w) | Atom::Phrase(w) => terms_query(field, &terms(w), true),
+        Atom::Word(w) | Atom::Phrase(w) => {
+            let ts = terms(w);
+            match ts.as_slice() {
+                [one] if is_lone_cjk(one) => lone_cjk_query(field, one),
+                _ => terms_query(field, &ts, true),
+            }
+        }
         Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
         Atom::Terms(ts) => terms_query(field, ts, true),
         Atom::Prefix(p) => {
@@ -500,6 +506,19 @@ fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
                 Err(_) => Box::new(EmptyQuery),
             }
         }
+    }
+}
+
+/// One CJK character: where it stands alone, scored, or inside a bigram of a longer run
+/// (see `analysis::each_word`), matched.
+fn lone_cjk_query(field: Field, c: &str) -> Box<dyn TQuery> {
+    let alone = terms_query(field, std::slice::from_ref(&c.to_string()), true);
+    let e = regex_escape(c);
+    match RegexQuery::from_pattern(&format!("{e}.|.{e}"), field) {
+        Ok(inside) => {
+            Box::new(BooleanQuery::new(vec![(Occur::Should, alone), (Occur::Should, Box::new(inside))]))
+        }
+        Err(_) => alone,
     }
 }
 

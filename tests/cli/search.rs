@@ -403,3 +403,32 @@ fn expand_adds_the_words_of_the_best_documents() {
     let r = env.run(&["search", "--expand", "moraine"]).expect(0);
     assert!(r.stdout.starts_with("expanded with: "), "{}", r.stdout);
 }
+
+/// The highlighted parts of the first hit's snippet.
+fn first_highlights(v: &Value) -> Vec<String> {
+    let hit = first(v);
+    let snippet = hit["snippet"].as_str().unwrap();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| snippet[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize].to_string())
+        .collect()
+}
+
+#[test]
+fn japanese_runs_are_found_whole_in_part_and_by_one_character() {
+    let env = TestEnv::empty();
+    env.add_fixture("relevance/hibiya-ja.txt");
+    // A run of several characters: exactly that run, across Han and kana.
+    let v = env.search_json("樺太の南半分", &[]);
+    assert!(first(&v)["text"].as_str().unwrap().contains("樺太の南半分の割譲"), "{v}");
+    assert_eq!(first_highlights(&v), vec!["樺太の南半分"]);
+    // Characters that are not next to each other in the text do not match as a phrase.
+    assert_eq!(env.search_json("\"樺南\"", &["--exact"])["total_hits"], 0);
+    // One character is found inside longer runs.
+    let v = env.search_json("樺", &[]);
+    assert!(v["total_hits"].as_u64().unwrap() >= 1, "{v}");
+    assert!(first(&v)["text"].as_str().unwrap().contains('樺'));
+    assert!(first_highlights(&v).iter().all(|h| h.contains('樺')), "{v}");
+}
