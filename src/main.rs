@@ -15,7 +15,15 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc v3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Return freed memory to the system after 10 ms, not mimalloc v3's default of a second:
+    // an index build frees its writer's buffers just before the final merge maps the
+    // segments, and the second's delay made them overlap (peak RSS 411 → 386 MB at 200 MB).
+    // SAFETY: sets an integer option; called before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
     std::panic::set_hook(Box::new(|info| {
         let msg = info
             .payload()
@@ -112,4 +120,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // mimalloc v3's default purge delay is 1000 ms: reading it back names the right option.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, 1000);
+        }
+    }
 }
