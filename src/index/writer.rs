@@ -19,6 +19,7 @@ use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tantivy::index::SegmentId;
 use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
@@ -355,10 +356,13 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         prepared.commit()?;
         summary.stages.push(("commit", committing.elapsed()));
         let merging = Instant::now();
-        let segments = index.searchable_segment_ids()?;
-        if full && segments.len() > 1 {
+        if full {
             // Kept with the commit's payload; a run killed here leaves the commit unmerged.
-            writer.merge(&segments).wait()?;
+            let sizes: Vec<(SegmentId, u32)> =
+                index.searchable_segment_metas()?.iter().map(|m| (m.id(), m.num_docs())).collect();
+            for group in merge_groups(&sizes, MERGED_SEGMENT_PASSAGES) {
+                writer.merge(&group).wait()?;
+            }
         }
         writer.wait_merging_threads()?;
         summary.stages.push(("merge", merging.elapsed()));
@@ -369,6 +373,31 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     summary.total_passages = entries.iter().map(|e| e.passages).sum();
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Passages in one segment made by the final merge of a full build: about 200 MB of text. One
+/// merge reads and writes its segments through memory maps, so its size bounds the build's
+/// peak memory (200 MB, 1.37 M passages: 388 MB; merging 2 GB at once peaked at 3.4 GB, in
+/// groups of 2 M passages at 582 MB); a larger corpus ends with several segments.
+const MERGED_SEGMENT_PASSAGES: u64 = 1_400_000;
+
+/// Groups of segments to merge, each of at most `limit` passages (a segment larger than that
+/// stays alone), in the order given; groups of one segment are left out.
+fn merge_groups(sizes: &[(SegmentId, u32)], limit: u64) -> Vec<Vec<SegmentId>> {
+    let mut groups: Vec<Vec<SegmentId>> = Vec::new();
+    let mut current: Vec<SegmentId> = Vec::new();
+    let mut passages = 0u64;
+    for &(id, n) in sizes {
+        if !current.is_empty() && passages + u64::from(n) > limit {
+            groups.push(std::mem::take(&mut current));
+            passages = 0;
+        }
+        current.push(id);
+        passages += u64::from(n);
+    }
+    groups.push(current);
+    groups.retain(|g| g.len() > 1);
+    groups
 }
 
 /// Writes the catalog of this commit (each file and its documents) under a new name; the commit's
@@ -696,4 +725,22 @@ pub fn dup_key(p: &Passage) -> u64 {
     h.update(&[0]);
     let bytes: [u8; 8] = h.finalize().as_bytes()[..8].try_into().expect("eight bytes");
     u64::from_le_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_merges_are_bounded_in_passages() {
+        let ids: Vec<SegmentId> = (0..7).map(|_| SegmentId::generate_random()).collect();
+        let sizes: Vec<(SegmentId, u32)> =
+            ids.iter().zip([40, 50, 30, 120, 10, 10, 5]).map(|(&i, n)| (i, n)).collect();
+        let groups = merge_groups(&sizes, 100);
+        // 40+50 (30 would pass 100), 30 alone (120 is over on its own), 120 alone, 10+10+5.
+        assert_eq!(groups, vec![vec![ids[0], ids[1]], vec![ids[4], ids[5], ids[6]]]);
+        // Everything fits: one merge of all.
+        assert_eq!(merge_groups(&sizes, 1_000), vec![ids.clone()]);
+        assert!(merge_groups(&sizes[..1], 100).is_empty());
+    }
 }
