@@ -1,9 +1,8 @@
 //! Times queries in process, the index opened once: `cargo run --release --example query-bench
 //! -- INDEX QUERIES.tsv [RUNS]`. QUERIES.tsv holds `kind<TAB>query` lines (the benchmark kit's
 //! `queries.tsv`; `#` lines are skipped). Prints, per query, the median time of RUNS searches
-//! (default 20) with the stages of one more run: spelling check, tantivy search with its count,
-//! re-ranking, loading the hits' records and snippets are all inside `search::run`, so the stage
-//! line is the whole call and the open of the index, measured apart.
+//! (default 20) and the stages of the last run (`Results::timings`, as `search --timings`
+//! prints them); the open of the index is measured apart.
 
 use std::time::{Duration, Instant};
 
@@ -23,17 +22,18 @@ fn main() -> anyhow::Result<()> {
     {
         let q = line.split_once('\t').map_or(line, |(_, q)| q);
         let mut times: Vec<Duration> = Vec::with_capacity(runs);
-        let mut hits = 0;
+        let mut last = None;
         for _ in 0..runs {
             let t = Instant::now();
             let r = citedex::search::run(&ci, q, &opts)?;
             times.push(t.elapsed());
-            hits = r.total_hits;
+            last = Some(r);
         }
+        let (hits, stages) = last.map(|r| (r.total_hits, citedex::render::text::timings(&r.timings))).unwrap_or_default();
         times.sort();
         let median = times[times.len() / 2].as_secs_f64() * 1e3;
         medians.push(median);
-        println!("{q}\t{hits}\t{median:.3} ms");
+        println!("{q}\t{hits}\t{median:.3} ms\t{stages}");
     }
     medians.sort_by(f64::total_cmp);
     println!("median of medians\t{:.3} ms", medians[medians.len() / 2]);

@@ -205,6 +205,10 @@ pub struct SearchArgs {
     /// Do not bring the index up to date with the corpus first.
     #[arg(long)]
     pub no_update: bool,
+    /// Also print on stderr how long each stage took (opening the index, spelling, search,
+    /// ranking, reading the hits, snippets).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

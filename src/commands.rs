@@ -22,6 +22,8 @@ pub struct Paths {
 pub struct Output {
     pub json: bool,
     pub style: Style,
+    /// Also print how long each stage took, on stderr (`search --timings`).
+    pub timings: bool,
 }
 
 fn write_options(paths: &Paths, rebuild: bool) -> WriteOptions {
@@ -117,7 +119,9 @@ pub fn search(
 ) -> Result<Outcome> {
     // Parse first: a malformed query fails before any indexing work.
     search::query::parse(query).map_err(search::SearchError::from)?;
+    let opening = std::time::Instant::now();
     let ci = ready(paths, update, err)?;
+    let opened = opening.elapsed();
     let results = search::run(&ci, query, opts)?;
     let mut out = std::io::BufWriter::new(out);
     if output.json {
@@ -126,6 +130,11 @@ pub fn search(
         render::text::results(&mut out, &results, output.style)?;
     }
     out.flush()?;
+    if output.timings {
+        let mut stages = vec![("opening the index", opened)];
+        stages.extend(results.timings.iter().copied());
+        writeln!(err, "{}", render::text::timings(&stages))?;
+    }
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
 }
 

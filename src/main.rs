@@ -63,7 +63,7 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Index { rebuild, timings } => commands::index(&paths, *rebuild, *timings, &mut err)?,
         Command::Search(args) => {
             let query = args.query.join(" ");
-            let output = Output { json: args.json, style };
+            let output = Output { json: args.json, style, timings: args.timings };
             commands::search(&paths, &query, &args.options(), !args.no_update, output, &mut out, &mut err)?
         }
         Command::Cite { query, style: Some(csl), no_update, .. } => {
@@ -72,19 +72,25 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         }
         Command::Cite { query, json, format, no_update, .. } => {
             let query = query.join(" ");
-            let output = Output { json: *json, style };
+            let output = Output { json: *json, style, timings: false };
             commands::cite(&paths, Some(&query), (*format).into(), output, !no_update, &mut out, &mut err)?
         }
-        Command::Eval(args) => {
-            commands::eval(&paths, &args.config(), Output { json: args.json, style }, &mut out, &mut err)?
-        }
+        Command::Eval(args) => commands::eval(
+            &paths,
+            &args.config(),
+            Output { json: args.json, style, timings: false },
+            &mut out,
+            &mut err,
+        )?,
         Command::Add { files, force } => commands::add(&paths, files, *force, &mut err)?,
         Command::Stats { json } => {
-            commands::stats(&paths, Output { json: *json, style }, &mut out, &mut err)?
+            commands::stats(&paths, Output { json: *json, style, timings: false }, &mut out, &mut err)?
         }
-        Command::List { json } => commands::list(&paths, Output { json: *json, style }, &mut out, &mut err)?,
+        Command::List { json } => {
+            commands::list(&paths, Output { json: *json, style, timings: false }, &mut out, &mut err)?
+        }
         Command::Show { id, json } => {
-            commands::show(&paths, id, Output { json: *json, style }, &mut out, &mut err)?
+            commands::show(&paths, id, Output { json: *json, style, timings: false }, &mut out, &mut err)?
         }
     };
     out.flush()?;

@@ -255,3 +255,10 @@ pub fn list(w: &mut impl Write, meta: &crate::index::Meta, style: Style) -> io::
     }
     Ok(())
 }
+
+/// `timings: stage 0.41 ms; …`, one line.
+pub fn timings(stages: &[(&str, std::time::Duration)]) -> String {
+    let parts: Vec<String> =
+        stages.iter().map(|(stage, d)| format!("{stage} {:.2} ms", d.as_secs_f64() * 1e3)).collect();
+    format!("timings: {}", parts.join("; "))
+}

@@ -100,6 +100,8 @@ pub struct Results {
     pub corrections: Vec<Correction>,
     /// With `expand`: the terms added to the query, with their weights.
     pub expansion: Vec<expand::Weighted>,
+    /// How long each stage of the search took (`search --timings`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Errors of a search.
@@ -116,18 +118,21 @@ pub enum SearchError {
 
 /// Runs a query.
 pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, SearchError> {
+    let mut clock = Clock::default();
     let mut parsed = query::parse(input)?;
     let searcher = ci.searcher();
     let f = &ci.fields;
     let corrections = if opts.exact { Vec::new() } else { spell::correct(&searcher, f, &mut parsed)? };
+    clock.lap("spelling");
     let scored = scored_atoms(&parsed);
     let tq = to_tantivy(f, &parsed, &scored);
     let wanted = opts.offset.saturating_add(opts.limit);
     let words: Vec<(String, f32)> = document_terms(&parsed).into_iter().map(|t| (t, 1.0)).collect();
-    let (mut ordered, mut total) = ranked(ci, &searcher, &*tq, &words, wanted)?;
+    let (mut ordered, mut total) = ranked(ci, &searcher, &*tq, &words, wanted, &mut clock)?;
     let mut expansion = Vec::new();
     if opts.expand && !words.is_empty() {
         expansion = expand::feedback(&searcher, f, &ordered)?;
+        clock.lap("expansion");
         // The query as typed keeps its share, spread over its words; its constraints hold.
         let share = expand::ORIGINAL_WEIGHT / words.len() as f32;
         let constrained = parsed.clauses.iter().any(|c| c.occur != QOccur::Should);
@@ -146,14 +151,23 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
             }
         }
         let expanded = BooleanQuery::new(clauses);
-        (ordered, total) = ranked(ci, &searcher, &expanded, &all, wanted)?;
+        (ordered, total) = ranked(ci, &searcher, &expanded, &all, wanted, &mut clock)?;
     }
     let matcher = Matcher::new(&parsed);
     let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, opts)?;
+    clock.lap("reading the hits");
     for h in &mut hits {
         h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
     }
-    Ok(Results { query: input.to_string(), total_hits: total as u64, hits, corrections, expansion })
+    clock.lap("snippets");
+    Ok(Results {
+        query: input.to_string(),
+        total_hits: total as u64,
+        hits,
+        corrections,
+        expansion,
+        timings: clock.laps,
+    })
 }
 
 /// The candidates of a tantivy query in the model's order, and how many passages match. The
@@ -166,10 +180,12 @@ fn ranked(
     tq: &dyn TQuery,
     words: &[(String, f32)],
     wanted: usize,
+    clock: &mut Clock,
 ) -> Result<(Vec<Candidate>, usize), SearchError> {
     let f = &ci.fields;
     let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
     let (top, total) = searcher.search(tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
+    clock.lap("search and count");
     let keys = rank::Keys::open(searcher)?;
     let mut candidates = rank::keys(&keys, &top);
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
@@ -177,7 +193,33 @@ fn ranked(
     rank::document_scores(searcher, f, &keys, words, documents, &mut candidates)?;
     let mut ordered = rank::order(candidates);
     ordered.extend(tail);
+    clock.lap("ranking");
     Ok((ordered, total))
+}
+
+/// Stage timings: each lap is the time since the previous one (a stage run twice, as with
+/// `--expand`, adds up).
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock { last: std::time::Instant::now(), laps: Vec::new() }
+    }
+}
+
+impl Clock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        let took = now - self.last;
+        self.last = now;
+        match self.laps.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, d)) => *d += took,
+            None => self.laps.push((stage, took)),
+        }
+    }
 }
 
 /// Folds near-identical passages (same `dup_key`) into the first of them over all ordered

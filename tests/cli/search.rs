@@ -432,3 +432,19 @@ fn japanese_runs_are_found_whole_in_part_and_by_one_character() {
     assert!(first(&v)["text"].as_str().unwrap().contains('樺'));
     assert!(first_highlights(&v).iter().all(|h| h.contains('樺')), "{v}");
 }
+
+#[test]
+fn timings_name_every_stage_of_a_search() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let r = env.run(&["search", "--timings", "--no-update", "Witte"]).expect(0);
+    let line = r.stderr.lines().last().unwrap_or_default();
+    assert!(line.starts_with("timings: "), "{}", r.stderr);
+    for stage in
+        ["opening the index", "spelling", "search and count", "ranking", "reading the hits", "snippets"]
+    {
+        assert!(line.contains(&format!("{stage} ")), "{stage}: {line}");
+    }
+    // Not asked for: nothing on stderr.
+    assert_eq!(env.run(&["search", "--no-update", "Witte"]).expect(0).stderr, "");
+}
