@@ -29,7 +29,14 @@ fn main() -> anyhow::Result<()> {
             times.push(t.elapsed());
             last = Some(r);
         }
-        let (hits, stages) = last.map(|r| (r.total_hits, citedex::render::text::timings(&r.timings))).unwrap_or_default();
+        let (hits, stages) = last
+            .map(|r| {
+                (
+                    r.total_hits,
+                    citedex::render::text::timings(&r.timings, citedex::render::text::TimeUnit::Milliseconds),
+                )
+            })
+            .unwrap_or_default();
         times.sort();
         let median = times[times.len() / 2].as_secs_f64() * 1e3;
         medians.push(median);

@@ -59,7 +59,7 @@ pub fn index(paths: &Paths, rebuild: bool, timings: bool, err: &mut dyn Write) -
     let summary = run_indexer(paths, rebuild)?;
     report(err, &summary)?;
     if timings {
-        writeln!(err, "{}", summary.timings())?;
+        writeln!(err, "{}", render::text::timings(&summary.stages, render::text::TimeUnit::Seconds))?;
     }
     Ok(Outcome::Success)
 }
@@ -133,7 +133,7 @@ pub fn search(
     if output.timings {
         let mut stages = vec![("opening the index", opened)];
         stages.extend(results.timings.iter().copied());
-        writeln!(err, "{}", render::text::timings(&stages))?;
+        writeln!(err, "{}", render::text::timings(&stages, render::text::TimeUnit::Milliseconds))?;
     }
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
 }

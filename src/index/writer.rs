@@ -79,15 +79,6 @@ impl Summary {
     }
 }
 
-impl Summary {
-    /// One line: how long each stage took.
-    pub fn timings(&self) -> String {
-        let parts: Vec<String> =
-            self.stages.iter().map(|(stage, d)| format!("{stage} {:.2}s", d.as_secs_f64())).collect();
-        format!("timings: {}", parts.join("; "))
-    }
-}
-
 /// `1 passage`, `2 passages`.
 fn count(n: u64, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }

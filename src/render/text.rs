@@ -256,9 +256,23 @@ pub fn list(w: &mut impl Write, meta: &crate::index::Meta, style: Style) -> io::
     Ok(())
 }
 
+/// How `--timings` shows a duration.
+#[derive(Clone, Copy, Debug)]
+pub enum TimeUnit {
+    /// `1.25s` (an index build).
+    Seconds,
+    /// `0.41 ms` (a search).
+    Milliseconds,
+}
+
 /// `timings: stage 0.41 ms; …`, one line.
-pub fn timings(stages: &[(&str, std::time::Duration)]) -> String {
-    let parts: Vec<String> =
-        stages.iter().map(|(stage, d)| format!("{stage} {:.2} ms", d.as_secs_f64() * 1e3)).collect();
+pub fn timings(stages: &[(&str, std::time::Duration)], unit: TimeUnit) -> String {
+    let parts: Vec<String> = stages
+        .iter()
+        .map(|(stage, d)| match unit {
+            TimeUnit::Seconds => format!("{stage} {:.2}s", d.as_secs_f64()),
+            TimeUnit::Milliseconds => format!("{stage} {:.2} ms", d.as_secs_f64() * 1e3),
+        })
+        .collect();
     format!("timings: {}", parts.join("; "))
 }
