@@ -40,6 +40,7 @@ pub fn feedback(
     f: &Fields,
     ordered: &[Candidate],
 ) -> Result<Vec<Weighted>, SearchError> {
+    let keys = super::rank::Keys::open(searcher)?;
     let mut seen = HashSet::new();
     let mut relevance: HashMap<String, f32> = HashMap::new();
     let mut taken = 0;
@@ -52,7 +53,7 @@ pub fn feedback(
         }
         taken += 1;
         // The document around the hit: its passages nearest to the hit, at most a few dozen.
-        let mut addresses = super::rank::document_passages(searcher, c)?;
+        let mut addresses = super::rank::document_passages(searcher, &keys, c);
         addresses.sort_by_key(|a| (a.doc_id.abs_diff(c.address.doc_id), a.doc_id));
         let mut text = String::new();
         for a in addresses.into_iter().take(PASSAGES_PER_DOCUMENT) {

@@ -316,14 +316,13 @@ fn run_start(key_of: impl Fn(DocId) -> Option<u64>, doc: DocId) -> DocId {
 }
 
 /// The doc ids of the live passages of a candidate's document (see [`document_scores`]).
-pub fn document_passages(searcher: &Searcher, c: &Candidate) -> tantivy::Result<Vec<DocAddress>> {
+pub fn document_passages(searcher: &Searcher, keys: &Keys, c: &Candidate) -> Vec<DocAddress> {
     let reader = searcher.segment_reader(c.address.segment_ord);
-    let keys = reader.fast_fields().u64("doc_key")?;
-    let (start, end) = document_range(&keys, reader.max_doc(), c);
-    Ok((start..end)
+    let (start, end) = document_range(&keys.doc[c.address.segment_ord as usize], reader.max_doc(), c);
+    (start..end)
         .filter(|&d| !reader.is_deleted(d))
         .map(|d| DocAddress::new(c.address.segment_ord, d))
-        .collect())
+        .collect()
 }
 
 /// Document scores of the candidates `members`, all in one segment, by `doc_key`.
