@@ -313,7 +313,15 @@ fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut dyn FnMu
 pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str {
     let texts: Vec<&str> = texts.collect();
     let (mut latin, mut cyrillic, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
-    for c in texts.iter().flat_map(|t| t.chars()).filter(|c| c.is_alphabetic()) {
+    for c in texts.iter().flat_map(|t| t.chars()) {
+        // ASCII first: the Unicode letter tables cost more than the rest of the loop.
+        if c.is_ascii() {
+            latin += usize::from(c.is_ascii_alphabetic());
+            continue;
+        }
+        if !c.is_alphabetic() {
+            continue;
+        }
         match c as u32 {
             0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => kana += 1,
             _ if is_cjk(c) => han += 1,
@@ -344,12 +352,26 @@ const FUNCTION_WORDS: &[(&str, &[&str])] = &[
 ];
 
 fn latin_language(texts: &[&str]) -> &'static str {
+    /// Longer words are in none of the lists (the longest, `nicht`, `which`, has 5 letters).
+    const LONGEST: usize = 6;
     let mut counts = [0usize; FUNCTION_WORDS.len()];
-    for word in texts.iter().flat_map(|t| t.unicode_words()).take(5000) {
-        let w = word.to_lowercase();
-        for (i, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
-            counts[i] += usize::from(list.contains(&w.as_str()));
+    let mut words = 0;
+    let mut lower = String::new();
+    for text in texts {
+        if words >= 5000 {
+            break;
         }
+        word_segments(text, |_, word| {
+            words += 1;
+            if words > 5000 || word.len() > LONGEST {
+                return;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            for (i, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
+                counts[i] += usize::from(list.contains(&lower.as_str()));
+            }
+        });
     }
     let (best, n) = counts.iter().enumerate().max_by_key(|(_, n)| **n).map_or((0, 0), |(i, n)| (i, *n));
     if n == 0 { "en" } else { FUNCTION_WORDS[best].0 }

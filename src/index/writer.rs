@@ -689,38 +689,83 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
 /// Near-identical passages share this key: the same kind and the same words, ignoring case
 /// and punctuation.
 pub fn dup_key(p: &Passage) -> u64 {
-    let mut h = blake3::Hasher::new();
-    h.update(p.kind.as_str().as_bytes());
-    h.update(&[0]);
-    // The words, lowercased, one space between them, none at either end.
-    let mut buf = [0u8; 4];
+    // The kind, NUL, the words lowercased with one space between them (none at either end),
+    // NUL: gathered first and hashed in one call (a call per character cost 4% of a build).
+    let mut key = String::with_capacity(p.kind.as_str().len() + p.text.len() + 2);
+    key.push_str(p.kind.as_str());
+    key.push('\0');
     let mut gap = false;
     let mut started = false;
     for c in p.text.chars() {
         if c.is_alphanumeric() {
             if gap && started {
-                h.update(b" ");
+                key.push(' ');
             }
             (gap, started) = (false, true);
             if c.is_ascii() {
-                h.update(&[c.to_ascii_lowercase() as u8]);
+                key.push(c.to_ascii_lowercase());
             } else {
-                for l in c.to_lowercase() {
-                    h.update(l.encode_utf8(&mut buf).as_bytes());
-                }
+                key.extend(c.to_lowercase());
             }
         } else {
             gap = true;
         }
     }
-    h.update(&[0]);
-    let bytes: [u8; 8] = h.finalize().as_bytes()[..8].try_into().expect("eight bytes");
+    key.push('\0');
+    let bytes: [u8; 8] = blake3::hash(key.as_bytes()).as_bytes()[..8].try_into().expect("eight bytes");
     u64::from_le_bytes(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn passage(kind: Kind, text: &str) -> Passage {
+        Passage {
+            id: "d/lead/1".into(),
+            document: "D".into(),
+            document_slug: "d".into(),
+            section: Vec::new(),
+            kind,
+            paragraph: 1,
+            seq: 0,
+            text: text.into(),
+            language: "en".into(),
+            source: crate::passage::Provenance {
+                path: "d.txt".into(),
+                line_start: 1,
+                line_end: 1,
+                byte_start: 0,
+                byte_end: text.len(),
+            },
+            file: None,
+            citations: Vec::new(),
+            paragraph_citations: Vec::new(),
+            cited: Vec::new(),
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn dup_keys_ignore_case_and_punctuation_and_keep_older_values() {
+        let key = |kind, text| dup_key(&passage(kind, text));
+        let a = key(Kind::Body, "The Treaty of Portsmouth, signed 1905 — in Kittery.");
+        assert_eq!(a, key(Kind::Body, "  the treaty of PORTSMOUTH signed (1905) in kittery"));
+        assert_ne!(a, key(Kind::Caption, "The Treaty of Portsmouth, signed 1905 — in Kittery."));
+        assert_ne!(a, key(Kind::Body, "The Treaty of Portsmouth, signed 1906 — in Kittery."));
+        assert_eq!(key(Kind::Body, "Ёлка Straße"), key(Kind::Body, "ёлка STRAßE"));
+        // The same bytes as indexes built before hashed, one character at a time: an updated
+        // index keeps folding old and new passages together.
+        let mut h = blake3::Hasher::new();
+        for part in
+            ["body", "\0", "the", " ", "treaty", " ", "of", " ", "portsmouth", " ", "signed", " ", "1905"]
+        {
+            h.update(part.as_bytes());
+        }
+        h.update(b"\0");
+        let old = u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().unwrap());
+        assert_eq!(old, key(Kind::Body, "The treaty of Portsmouth - signed 1905."));
+    }
 
     #[test]
     fn final_merges_are_bounded_in_passages() {

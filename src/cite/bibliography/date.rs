@@ -145,9 +145,24 @@ fn month(word: &str) -> Option<u8> {
     if !word.chars().next().is_some_and(char::is_alphabetic) {
         return None;
     }
-    let w = word.to_lowercase();
-    MONTH_NAMES.iter().position(|names| names.split(' ').any(|n| n == w)).map(|i| i as u8 + 1)
+    // No name is longer (`сентября`, 16 bytes).
+    if word.len() > 20 {
+        return None;
+    }
+    MONTHS.get(word.to_lowercase().as_str()).copied()
 }
+
+/// Every month name of [`MONTH_NAMES`] → its number.
+static MONTHS: std::sync::LazyLock<std::collections::HashMap<&'static str, u8>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        for (i, names) in MONTH_NAMES.iter().enumerate() {
+            for n in names.split(' ') {
+                m.entry(n).or_insert(i as u8 + 1);
+            }
+        }
+        m
+    });
 
 const MONTH_NAMES: [&str; 12] = [
     "january jan janvier janv januar jänner gennaio enero janeiro январь января янв",
