@@ -2,7 +2,8 @@
 //! removed. `tests/cli/json.rs` deserializes them into its own structs.
 //!
 //! ```json
-//! {"query": "...", "total_hits": 3, "corrections": [{"from", "to"}],
+//! {"query": "...", "total_hits": 3, "total_hits_relation": "eq" (or "gte": at least that
+//!  many, past `search::COUNT_UP_TO`), "corrections": [{"from", "to"}],
 //!  "expansion": [{"term", "weight"}] (with --expand only),
 //!  "hits": [{"rank", "score", "id", "document", "section": ["..."], "kind", "paragraph",
 //!            "text", "snippet", "highlights": [[0, 6]], "source": {"path", "line_start",
@@ -77,6 +78,7 @@ pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
     let mut v = json!({
         "query": r.query,
         "total_hits": r.total_hits,
+        "total_hits_relation": if r.total_exact { "eq" } else { "gte" },
         "corrections": r.corrections,
         "hits": r.hits.iter().map(hit).collect::<Vec<_>>(),
     });

@@ -28,7 +28,7 @@ use snippet::Snippet;
 pub use spell::Correction;
 use std::collections::HashMap;
 use std::ops::Bound;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
     RegexQuery, TermQuery,
@@ -95,7 +95,10 @@ pub struct Hit {
 #[derive(Clone, Debug)]
 pub struct Results {
     pub query: String,
+    /// Matching passages, exactly up to [`COUNT_UP_TO`], a lower bound from there on.
     pub total_hits: u64,
+    /// Whether `total_hits` is exact (or only a lower bound).
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     pub corrections: Vec<Correction>,
     /// With `expand`: the terms added to the query, with their weights.
@@ -162,7 +165,8 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     clock.lap("snippets");
     Ok(Results {
         query: input.to_string(),
-        total_hits: total as u64,
+        total_hits: total.n,
+        total_exact: total.exact,
         hits,
         corrections,
         expansion,
@@ -181,11 +185,15 @@ fn ranked(
     words: &[(String, f32)],
     wanted: usize,
     clock: &mut Clock,
-) -> Result<(Vec<Candidate>, usize), SearchError> {
+) -> Result<(Vec<Candidate>, Total), SearchError> {
     let f = &ci.fields;
     let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
-    let (top, total) = searcher.search(tq, &(TopDocs::with_limit(depth).order_by_score(), Count))?;
-    clock.lap("search and count");
+    // Apart, not as one collector: the top passages alone let tantivy skip blocks that cannot
+    // reach them (block-max WAND), and the count alone needs no scores.
+    let top = searcher.search(tq, &TopDocs::with_limit(depth).order_by_score())?;
+    clock.lap("search");
+    let total = if top.len() < depth { Total::exact(top.len()) } else { count(searcher, tq, COUNT_UP_TO)? };
+    clock.lap("count");
     let keys = rank::Keys::open(searcher)?;
     let mut candidates = rank::keys(&keys, &top);
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
@@ -195,6 +203,47 @@ fn ranked(
     ordered.extend(tail);
     clock.lap("ranking");
     Ok((ordered, total))
+}
+
+/// Matching passages are counted up to this many; past it, the count is a lower bound (as
+/// Elasticsearch's `track_total_hits` does by default): counting all of a very common word's
+/// or a long phrase's matches cost more than finding the best of them.
+pub const COUNT_UP_TO: u64 = 10_000;
+
+/// How many passages match a query: `n` exactly, or at least `n` when not `exact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Total {
+    pub n: u64,
+    pub exact: bool,
+}
+
+impl Total {
+    fn exact(n: usize) -> Total {
+        Total { n: n as u64, exact: true }
+    }
+}
+
+/// Counts the live passages matching `tq`, stopping at `limit` (then not exact). Scores are
+/// not computed.
+fn count(searcher: &Searcher, tq: &dyn TQuery, limit: u64) -> tantivy::Result<Total> {
+    use tantivy::{DocSet, TERMINATED};
+    let weight = tq.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0u64;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+                if n > limit {
+                    return Ok(Total { n: limit, exact: false });
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(Total { n, exact: true })
 }
 
 /// Stage timings: each lap is the time since the previous one (a stage run twice, as with
@@ -441,6 +490,31 @@ fn group_query(f: &Fields, clauses: &[&Clause]) -> Box<dyn TQuery> {
             out.extend(optional);
         } else {
             out.push((Occur::Must, Box::new(BooleanQuery::new(optional))));
+        }
+    }
+    flat(out)
+}
+
+/// The boolean query of `clauses`, flattened where that scores the same: a single required
+/// or optional clause is the query itself, and a union of unions is one union (the scores
+/// are sums either way). A flat union of terms is what lets tantivy skip blocks of postings
+/// that cannot reach the top (block-max WAND); nested, it scores every match.
+fn flat(clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
+    let should_only = |cs: &[(Occur, Box<dyn TQuery>)]| cs.iter().all(|(o, _)| *o == Occur::Should);
+    let mut clauses = clauses;
+    if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+        return clauses.pop().expect("one clause").1;
+    }
+    if !should_only(&clauses) {
+        return Box::new(BooleanQuery::new(clauses));
+    }
+    let mut out = Vec::with_capacity(clauses.len());
+    for (occur, q) in clauses {
+        match q.downcast_ref::<BooleanQuery>() {
+            Some(b) if should_only(b.clauses()) && b.get_minimum_number_should_match() <= 1 => {
+                out.extend(b.clauses().iter().map(|(o, q)| (*o, q.box_clone())));
+            }
+            _ => out.push((occur, q)),
         }
     }
     Box::new(BooleanQuery::new(out))

@@ -10,6 +10,7 @@ use serde::Deserialize;
 struct Output {
     query: String,
     total_hits: u64,
+    total_hits_relation: String,
     hits: Vec<Hit>,
     corrections: Vec<serde_json::Value>,
 }
@@ -48,6 +49,7 @@ fn search_json_has_every_field() {
     let out: Output = serde_json::from_str(&r.stdout).expect("JSON matches the contract");
     assert_eq!(out.query, "Hibiya riots");
     assert!(out.total_hits >= 1);
+    assert_eq!(out.total_hits_relation, "eq");
     let hit = &out.hits[0];
     assert_eq!(hit.rank, 1);
     assert!(hit.score > 0.0);

@@ -441,10 +441,33 @@ fn timings_name_every_stage_of_a_search() {
     let line = r.stderr.lines().last().unwrap_or_default();
     assert!(line.starts_with("timings: "), "{}", r.stderr);
     for stage in
-        ["opening the index", "spelling", "search and count", "ranking", "reading the hits", "snippets"]
+        ["opening the index", "spelling", "search", "count", "ranking", "reading the hits", "snippets"]
     {
         assert!(line.contains(&format!("{stage} ")), "{stage}: {line}");
     }
     // Not asked for: nothing on stderr.
     assert_eq!(env.run(&["search", "--no-update", "Witte"]).expect(0).stderr, "");
+}
+
+#[test]
+fn counts_are_exact_up_to_ten_thousand_then_a_lower_bound() {
+    let env = TestEnv::empty();
+    // 10,001 passages hold "common", 10,000 of them "shared", 3 "rare".
+    let mut text = String::from("[[Counting]]\n");
+    for i in 0..10_001 {
+        let shared = if i < 10_000 { "shared" } else { "other" };
+        let rare = if i % 4000 == 0 { " rare" } else { "" };
+        text.push_str(&format!("Line {i} has a common word and a {shared} one{rare}.\n"));
+    }
+    env.write("corpus/counting.txt", &text);
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("common", &[]);
+    assert_eq!((v["total_hits"].as_u64(), v["total_hits_relation"].as_str()), (Some(10_000), Some("gte")));
+    let v = env.search_json("shared", &[]);
+    assert_eq!((v["total_hits"].as_u64(), v["total_hits_relation"].as_str()), (Some(10_000), Some("eq")));
+    let v = env.search_json("rare", &[]);
+    assert_eq!((v["total_hits"].as_u64(), v["total_hits_relation"].as_str()), (Some(3), Some("eq")));
+    let r = env.run(&["search", "--no-update", "common"]);
+    let r = r.expect(0);
+    assert!(r.stdout.contains("of at least 10000 matching passages"), "{}", r.stdout);
 }
