@@ -113,16 +113,33 @@ fn usage_error(e: clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         };
     }
-    let text = e.render().to_string();
-    let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
-    let hint = match e.kind() {
-        ErrorKind::UnknownArgument => {
-            "; to exclude a word, quote the query (citedex search 'Sakhalin -Witte') or put it after --"
+    // Everything else is clap's to say, as clap says it (the argument missing, a similar
+    // subcommand, the valid choices, the usage line), with one tip of citedex's own where a
+    // query word was taken for an option.
+    match exclusion_tip(&e) {
+        Some(tip) => {
+            let text = e.render().to_string();
+            // After clap's own tips, before the usage line.
+            let at = text.find("\n\nUsage:").unwrap_or(text.trim_end().len());
+            eprint!("{}\n  tip: {tip}{}", &text[..at], &text[at..]);
         }
-        _ => "",
-    };
-    eprintln!("citedex: error: {first}{hint} (see citedex --help)");
+        None => {
+            let _ = e.print();
+        }
+    }
     ExitCode::from(2)
+}
+
+/// `citedex search Sakhalin -Witte`: an exclusion read as an option.
+fn exclusion_tip(e: &clap::Error) -> Option<&'static str> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else { return None };
+    let word = arg.strip_prefix('-').is_some_and(|w| w.chars().next().is_some_and(char::is_alphanumeric));
+    let takes_query = std::env::args().skip(1).any(|a| a == "search" || a == "cite");
+    (word && takes_query).then_some("to exclude a word, quote the query: citedex search 'Sakhalin -Witte'")
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -65,11 +65,28 @@ fn incompatible_index_is_refused_until_rebuilt() {
 }
 
 #[test]
-fn usage_errors_exit_2() {
+fn usage_errors_exit_2_with_clap_s_own_help() {
     let env = TestEnv::seed();
-    env.run(&["search"]).expect(2);
     env.run(&["frobnicate"]).expect(2);
     env.run(&["search", "--limit", "ten", "x"]).expect(2);
+    // The missing argument is named.
+    let r = env.run(&["search"]).expect(2);
+    assert!(
+        r.stderr.contains("required arguments were not provided") && r.stderr.contains("<QUERY>"),
+        "{}",
+        r.stderr
+    );
+    // A mistyped subcommand, option or value: the similar one is suggested, choices listed.
+    let r = env.run(&["serch", "x"]).expect(2);
+    assert!(r.stderr.contains("a similar subcommand exists: 'search'"), "{}", r.stderr);
+    let r = env.run(&["cite", "--format", "bib"]).expect(2);
+    assert!(r.stderr.contains("[possible values: text, bibtex, csl-json]"), "{}", r.stderr);
+    let r = env.run(&["index", "--rebuld"]).expect(2);
+    assert!(r.stderr.contains("a similar argument exists: '--rebuild'"), "{}", r.stderr);
+    // The exclusion tip is for queries only.
+    assert!(!r.stderr.contains("exclude a word"), "{}", r.stderr);
+    // Nothing was indexed on the way.
+    assert!(!env.path("index").exists());
 }
 
 #[test]

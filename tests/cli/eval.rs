@@ -251,10 +251,10 @@ fn bad_files_fail_with_the_file_the_line_and_what_to_do() {
 fn bad_options_are_usage_errors() {
     let env = env();
     let r = env.run(&["eval", "--queries", "queries.tsv", "--qrels", "qrels.txt", "--depth", "0"]).expect(2);
-    assert!(r.stderr.starts_with("citedex: error: invalid value '0' for '--depth <N>'"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("error: invalid value '0' for '--depth <N>'"), "{}", r.stderr);
     let r = env.run(&["eval", "--queries", "queries.tsv"]).expect(2);
     assert!(
-        r.stderr.starts_with("citedex: error: the following required arguments were not provided"),
+        r.stderr.starts_with("error: the following required arguments were not provided"),
         "{}",
         r.stderr
     );
