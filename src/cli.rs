@@ -189,6 +189,13 @@ pub struct SearchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print only the number of matching passages (counted exactly, however many).
+    #[arg(long, short = 'c', conflicts_with = "files_with_matches")]
+    pub count: bool,
+    /// Print only the files holding a matching passage, one per line, in corpus order (with
+    /// --json: every matching document with its file).
+    #[arg(long, short = 'l')]
+    pub files_with_matches: bool,
     /// Do not correct misspelled words.
     #[arg(long)]
     pub exact: bool,

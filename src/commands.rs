@@ -135,7 +135,66 @@ pub fn search(
         stages.extend(results.timings.iter().copied());
         writeln!(err, "{}", render::text::timings(&stages, render::text::TimeUnit::Milliseconds))?;
     }
+    if results.total_hits == 0 {
+        writeln!(err, "citedex: no passage matches {}", shown(query))?;
+    } else if results.hits.is_empty() {
+        let n = if results.total_exact {
+            results.total_hits.to_string()
+        } else {
+            format!("at least {}", results.total_hits)
+        };
+        writeln!(err, "citedex: no hits past {}: {} matches {n} passages", opts.offset, shown(query))?;
+    }
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
+}
+
+/// A query as quoted in a message.
+fn shown(query: &str) -> String {
+    format!("`{}`", query.escape_debug())
+}
+
+/// What `search --count` and `search --files-with-matches` print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matches {
+    Count,
+    Files,
+}
+
+/// `citedex search --count` / `--files-with-matches`: every matching passage, counted, or the
+/// files holding them.
+#[allow(clippy::too_many_arguments)]
+pub fn matches(
+    paths: &Paths,
+    query: &str,
+    what: Matches,
+    exact: bool,
+    update: bool,
+    output: Output,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    search::query::parse(query).map_err(search::SearchError::from)?;
+    let ci = ready(paths, update, err)?;
+    let m = search::matching(&ci, query, exact, what == Matches::Files)?;
+    let mut out = std::io::BufWriter::new(out);
+    match (what, output.json) {
+        (Matches::Count, false) => writeln!(out, "{}", m.passages)?,
+        (Matches::Files, false) => {
+            let mut seen = std::collections::HashSet::new();
+            for d in &m.documents {
+                if seen.insert(d.path.as_str()) {
+                    writeln!(out, "{}", d.path)?;
+                }
+            }
+        }
+        (_, true) => render::json::matching(&mut out, &m, what == Matches::Files)?,
+    }
+    out.flush()?;
+    if m.passages == 0 {
+        writeln!(err, "citedex: no passage matches {}", shown(query))?;
+        return Ok(Outcome::NoMatch);
+    }
+    Ok(Outcome::Success)
 }
 
 /// `citedex show ID`.

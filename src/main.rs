@@ -61,6 +61,12 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     let style = Style::detect();
     let outcome = match &cli.command {
         Command::Index { rebuild, timings } => commands::index(&paths, *rebuild, *timings, &mut err)?,
+        Command::Search(args) if args.count || args.files_with_matches => {
+            let query = args.query.join(" ");
+            let output = Output { json: args.json, style, timings: false };
+            let what = if args.count { commands::Matches::Count } else { commands::Matches::Files };
+            commands::matches(&paths, &query, what, args.exact, !args.no_update, output, &mut out, &mut err)?
+        }
         Command::Search(args) => {
             let query = args.query.join(" ");
             let output = Output { json: args.json, style, timings: args.timings };

@@ -6,7 +6,8 @@
 //!  many, past `search::COUNT_UP_TO`), "corrections": [{"from", "to"}],
 //!  "expansion": [{"term", "weight"}] (with --expand only),
 //!  "hits": [{"rank", "score", "id", "document", "section": ["..."], "kind", "paragraph",
-//!            "text", "snippet", "highlights": [[0, 6]], "source": {"path", "line_start",
+//!            "text", "snippet", "highlights": [[0, 6]] (bytes), "highlights_chars": [[0, 6]]
+//!            (characters), "source": {"path", "line_start",
 //!            "line_end", "byte_start", "byte_end"}, "cite_as", "language", "citations": [...],
 //!            "duplicates": ["id"], "explanation": {...}}]}
 //! ```
@@ -66,11 +67,19 @@ fn hit(h: &Hit) -> Value {
     m.extend(passage(&h.passage));
     m.insert("snippet".into(), json!(h.snippet.text));
     m.insert("highlights".into(), json!(h.snippet.highlights));
+    m.insert("highlights_chars".into(), json!(char_ranges(&h.snippet.text, &h.snippet.highlights)));
     m.insert("duplicates".into(), json!(h.duplicates));
     if let Some(e) = &h.explanation {
         m.insert("explanation".into(), json!(e));
     }
     Value::Object(m)
+}
+
+/// Byte ranges of `text` as ranges of characters (Unicode scalar values), for languages whose
+/// strings index by character (Python, and JavaScript outside the astral planes).
+fn char_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let chars = |b: usize| text.get(..b).map_or(0, |s| s.chars().count());
+    ranges.iter().map(|&(a, b)| (chars(a), chars(b))).collect()
 }
 
 /// A search's results as one JSON object.
@@ -84,6 +93,19 @@ pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
     });
     if !r.expansion.is_empty() {
         v["expansion"] = json!(r.expansion);
+    }
+    value(w, &v)
+}
+
+/// `search --count --json` and `search --files-with-matches --json`.
+pub fn matching(w: &mut impl Write, m: &crate::search::Matching, documents: bool) -> io::Result<()> {
+    let mut v = json!({"query": m.query, "count": m.passages, "corrections": m.corrections});
+    if documents {
+        v["documents"] = m
+            .documents
+            .iter()
+            .map(|d| json!({"document": d.document, "slug": d.document_slug, "path": d.path, "language": d.language}))
+            .collect();
     }
     value(w, &v)
 }

@@ -223,27 +223,87 @@ impl Total {
     }
 }
 
-/// Counts the live passages matching `tq`, stopping at `limit` (then not exact). Scores are
-/// not computed.
+/// Counts the live passages matching `tq`, stopping at `limit` (then not exact).
 fn count(searcher: &Searcher, tq: &dyn TQuery, limit: u64) -> tantivy::Result<Total> {
+    let mut n = 0u64;
+    let done = for_each_match(searcher, tq, |_| {
+        n += 1;
+        n <= limit
+    })?;
+    Ok(if done { Total { n, exact: true } } else { Total { n: limit, exact: false } })
+}
+
+/// Calls `f` with every live passage matching `tq`, in doc-id order, without computing scores,
+/// until it returns false; returns whether it saw them all.
+fn for_each_match(
+    searcher: &Searcher,
+    tq: &dyn TQuery,
+    mut f: impl FnMut(DocAddress) -> bool,
+) -> tantivy::Result<bool> {
     use tantivy::{DocSet, TERMINATED};
     let weight = tq.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
-    let mut n = 0u64;
-    for reader in searcher.segment_readers() {
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let mut scorer = weight.scorer(reader, 1.0)?;
         let alive = reader.alive_bitset();
         let mut doc = scorer.doc();
         while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                n += 1;
-                if n > limit {
-                    return Ok(Total { n: limit, exact: false });
-                }
+            if alive.is_none_or(|a| a.is_alive(doc)) && !f(DocAddress::new(segment as u32, doc)) {
+                return Ok(false);
             }
             doc = scorer.advance();
         }
     }
-    Ok(Total { n, exact: true })
+    Ok(true)
+}
+
+/// Every passage matching a query, counted exactly, with the documents they belong to
+/// (`search --count`, `search --files-with-matches`).
+#[derive(Clone, Debug)]
+pub struct Matching {
+    pub query: String,
+    pub passages: u64,
+    /// The documents holding a matching passage, in corpus order (when asked for).
+    pub documents: Vec<DocumentPart>,
+    pub corrections: Vec<Correction>,
+}
+
+/// Finds every passage matching `input` (spelling corrected unless `exact`, as [`run`] does);
+/// with `documents`, also the documents they belong to.
+pub fn matching(
+    ci: &CitedexIndex,
+    input: &str,
+    exact: bool,
+    documents: bool,
+) -> Result<Matching, SearchError> {
+    let mut parsed = query::parse(input)?;
+    let searcher = ci.searcher();
+    let f = &ci.fields;
+    let corrections = if exact { Vec::new() } else { spell::correct(&searcher, f, &mut parsed)? };
+    let tq = to_tantivy(f, &parsed, &scored_atoms(&parsed));
+    let keys = if documents { Some(rank::Keys::open(&searcher)?) } else { None };
+    let mut passages = 0u64;
+    // Each document's number (its place in the corpus) → one of its matching passages.
+    let mut firsts: std::collections::BTreeMap<u64, DocAddress> = std::collections::BTreeMap::new();
+    for_each_match(&searcher, &*tq, |address| {
+        passages += 1;
+        if let Some(keys) = &keys {
+            firsts.entry(keys.doc_key(address)).or_insert(address);
+        }
+        true
+    })?;
+    let mut parts = Vec::with_capacity(firsts.len());
+    for (key, address) in firsts {
+        let listed = ci.documents.as_ref().and_then(|t| t.get(key).ok().flatten());
+        let part = match listed {
+            Some(part) => part,
+            None => match load(&searcher, f, address)?.without_document() {
+                part if part.document_slug.is_empty() => continue,
+                part => part,
+            },
+        };
+        parts.push(part);
+    }
+    Ok(Matching { query: input.to_string(), passages, documents: parts, corrections })
 }
 
 /// Stage timings: each lap is the time since the previous one (a stage run twice, as with

@@ -142,6 +142,11 @@ impl Keys {
         }
         Ok(keys)
     }
+
+    /// The document number (`doc_key`) of the passage at `address`.
+    pub fn doc_key(&self, address: DocAddress) -> u64 {
+        self.doc[address.segment_ord as usize].first(address.doc_id).unwrap_or(0)
+    }
 }
 
 /// Reads the `doc_key` and `dup_key` of candidates.

@@ -471,3 +471,61 @@ fn counts_are_exact_up_to_ten_thousand_then_a_lower_bound() {
     let r = r.expect(0);
     assert!(r.stdout.contains("of at least 10000 matching passages"), "{}", r.stdout);
 }
+
+#[test]
+fn highlights_are_also_given_in_characters() {
+    let env = TestEnv::empty();
+    env.add_fixture("relevance/hibiya-ja.txt");
+    let v = env.search_json("樺太の南半分", &[]);
+    let hit = first(&v);
+    let chars: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
+    let in_chars: Vec<String> = hit["highlights_chars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| chars[h[0].as_u64().unwrap() as usize..h[1].as_u64().unwrap() as usize].iter().collect())
+        .collect();
+    assert_eq!(in_chars, first_highlights(&v));
+    assert_eq!(in_chars, vec!["樺太の南半分"]);
+}
+
+#[test]
+fn count_and_files_with_matches_as_grep_does() {
+    let env = TestEnv::seed();
+    env.write("corpus/notes.md", "# Notes\n\nSakhalin again, in a second file.\n\nNothing here.\n");
+    let r = env.run(&["search", "--count", "Sakhalin"]).expect(0);
+    let total = env.search_json("Sakhalin", &["--no-update"])["total_hits"].as_u64().unwrap();
+    assert_eq!(r.stdout.trim().parse::<u64>().unwrap(), total);
+    assert!(total >= 2);
+    // Files in corpus order, each once.
+    let r = env.run(&["search", "-l", "--no-update", "Sakhalin"]).expect(0);
+    assert_eq!(r.stdout, "corpus/notes.md\ncorpus/treaty-of-portsmouth.txt\n");
+    let r = env.run(&["search", "-l", "--no-update", "Witte"]).expect(0);
+    assert_eq!(r.stdout, "corpus/treaty-of-portsmouth.txt\n");
+    let v: Value =
+        serde_json::from_str(&env.run(&["search", "-l", "--json", "--no-update", "second"]).expect(0).stdout)
+            .unwrap();
+    assert_eq!(v["count"], 1);
+    assert_eq!(v["documents"][0]["path"], "corpus/notes.md");
+    assert_eq!(v["documents"][0]["document"], "Notes");
+    // Nothing matches: exit 1, nothing on stdout for -l, 0 for -c, and a line on stderr.
+    let r = env.run(&["search", "-l", "--no-update", "--exact", "xylophone"]).expect(1);
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, "citedex: no passage matches `xylophone`\n");
+    assert_eq!(env.run(&["search", "-c", "--no-update", "--exact", "xylophone"]).expect(1).stdout, "0\n");
+    env.run(&["search", "-c", "-l", "x"]).expect(2);
+}
+
+#[test]
+fn no_match_and_paging_past_the_end_say_so_on_stderr() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let r = env.run(&["search", "--exact", "xylophone"]).expect(1);
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("", "citedex: no passage matches `xylophone`\n"));
+    let r = env.run(&["search", "--no-update", "--offset", "50", "Witte"]).expect(0);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("citedex: no hits past 50: `Witte` matches "), "{}", r.stderr);
+    // JSON keeps stdout to the object.
+    let r = env.run(&["search", "--no-update", "--json", "--exact", "xylophone"]).expect(1);
+    assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["total_hits"], 0);
+}
