@@ -61,8 +61,30 @@ Examples:
 pub struct Cli {
     #[command(flatten)]
     pub paths: PathArgs,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR or CLICOLOR=0; or
+    /// anywhere with CLICOLOR_FORCE), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorWhen> for anstream::ColorChoice {
+    fn from(w: ColorWhen) -> anstream::ColorChoice {
+        match w {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        }
+    }
 }
 
 /// Where the corpus and the index are.
@@ -152,6 +174,30 @@ pub enum Command {
         #[arg(long)]
         no_update: bool,
     },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  citedex completions bash > ~/.local/share/bash-completion/completions/citedex\n  citedex completions zsh > ~/.zfunc/_citedex\n  citedex completions fish > ~/.config/fish/completions/citedex.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  citedex man > ~/.local/share/man/man1/citedex.1")]
+    Man,
+}
+
+/// Writes the completion script of `shell` for the whole command line.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "citedex", out);
+}
+
+/// Writes the manual page, in roff.
+pub fn man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(out)
 }
 
 /// Output formats of `citedex cite`.

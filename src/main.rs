@@ -58,7 +58,7 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut err = std::io::stderr();
-    let style = Style::detect();
+    let style = Style::detect(cli.color.into());
     let outcome = match &cli.command {
         Command::Index { rebuild, timings } => commands::index(&paths, *rebuild, *timings, &mut err)?,
         Command::Search(args) if args.count || args.files_with_matches => {
@@ -89,6 +89,14 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             &mut err,
         )?,
         Command::Add { files, force } => commands::add(&paths, files, *force, &mut err)?,
+        Command::Completions { shell } => {
+            citedex::cli::completions(*shell, &mut out);
+            Outcome::Success
+        }
+        Command::Man => {
+            citedex::cli::man_page(&mut out)?;
+            Outcome::Success
+        }
         Command::Stats { json } => {
             commands::stats(&paths, Output { json: *json, style, timings: false }, &mut out, &mut err)?
         }

@@ -16,11 +16,15 @@ pub struct Style {
 }
 
 impl Style {
-    /// Color when `stdout` is a terminal and `NO_COLOR` is not set.
-    pub fn detect() -> Style {
-        use std::io::IsTerminal;
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { color: std::io::stdout().is_terminal() && !no_color }
+    /// The style `--color` asks for. `auto` colours when stdout is a terminal that supports
+    /// it, unless `NO_COLOR` is set or `CLICOLOR=0`; `CLICOLOR_FORCE` colours anywhere (the
+    /// conventions of ripgrep, bat and git, as anstream reads them).
+    pub fn detect(when: anstream::ColorChoice) -> Style {
+        let choice = match when {
+            anstream::ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()),
+            other => other,
+        };
+        Style { color: choice != anstream::ColorChoice::Never }
     }
 
     pub(crate) fn paint(&self, code: &str, s: &str) -> String {

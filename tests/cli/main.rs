@@ -8,4 +8,5 @@ mod eval;
 mod index;
 mod json;
 mod search;
+mod shell;
 mod show;

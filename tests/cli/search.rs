@@ -86,6 +86,34 @@ fn color_is_off_with_no_color_and_pipes() {
 }
 
 #[test]
+fn color_follows_the_color_option_and_clicolor() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let colored = |args: &[&str], vars: &[(&str, &str)]| {
+        let mut c = env.command(args);
+        c.env_remove("NO_COLOR").env_remove("CLICOLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).contains("\x1b[")
+    };
+    let search = ["search", "--no-update", "Hibiya"];
+    assert!(!colored(&search, &[]), "piped: plain");
+    assert!(colored(&["--color", "always", "search", "--no-update", "Hibiya"], &[]));
+    assert!(
+        colored(&["search", "--color=always", "--no-update", "Hibiya"], &[("NO_COLOR", "1")]),
+        "asked for"
+    );
+    assert!(colored(&search, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!colored(&search, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins over auto");
+    assert!(!colored(&["--color", "never", "search", "--no-update", "Hibiya"], &[("CLICOLOR_FORCE", "1")]));
+    let r = env.run(&["--color", "sometimes", "search", "x"]).expect(2);
+    assert!(r.stderr.contains("[possible values: auto, always, never]"), "{}", r.stderr);
+}
+
+#[test]
 fn passage_kinds_of_the_seed() {
     let env = TestEnv::seed();
     let total = |q: &str| env.search_json(q, &["--limit", "100"])["total_hits"].as_u64().unwrap();
