@@ -2,7 +2,9 @@
 //!
 //! Hidden files and folders, editor backups and lock files are ignored. A file is read whole;
 //! one that cannot be a text (empty, binary) is skipped with a reason, and one that is not
-//! UTF-8 is decoded as Windows-1252 with a warning, so that no file ever stops a run.
+//! UTF-8 is decoded in the encoding its bytes suggest (Shift_JIS, EUC-JP, Windows-1251,
+//! KOI8-R, Windows-1252, …, as Firefox guesses it: `chardetng`) with a warning naming it, so
+//! that no file ever stops a run.
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -34,8 +36,9 @@ pub enum Skip {
 #[derive(Debug)]
 pub struct Loaded {
     pub text: String,
-    /// Set when the file was not UTF-8 and was decoded as Windows-1252.
-    pub decoded_as_cp1252: bool,
+    /// The encoding the file was decoded from, when it was not UTF-8 (`Shift_JIS`,
+    /// `windows-1251`, …: the WHATWG names).
+    pub decoded_from: Option<&'static str>,
 }
 
 /// Whether a file name is one to ignore (hidden, editor backup, lock or swap file).
@@ -105,18 +108,22 @@ pub fn decode(bytes: Vec<u8>) -> Result<Loaded, Skip> {
         return Err(Skip::Empty);
     }
     if let Some(text) = utf16(&bytes) {
-        return Ok(Loaded { text, decoded_as_cp1252: false });
+        return Ok(Loaded { text, decoded_from: None });
     }
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return Err(Skip::Binary);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Loaded { text, decoded_as_cp1252: false }),
+        Ok(text) => Ok(Loaded { text, decoded_from: None }),
         Err(e) => {
             let bytes = e.into_bytes();
-            let text: String = bytes.iter().map(|&b| cp1252(b)).collect();
-            Ok(Loaded { text, decoded_as_cp1252: true })
+            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(&bytes, true);
+            let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+            // Malformed sequences become U+FFFD: a file is read whatever it holds.
+            let (text, _) = encoding.decode_without_bom_handling(&bytes);
+            Ok(Loaded { text: text.into_owned(), decoded_from: Some(encoding.name()) })
         }
     }
 }
@@ -136,18 +143,6 @@ fn utf16(bytes: &[u8]) -> Option<String> {
     Some(String::from_utf16_lossy(&units))
 }
 
-/// Windows-1252 byte to char (undefined bytes map to their Latin-1 code point).
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[(b - 0x80) as usize],
-        _ => b as char,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,12 +159,32 @@ mod tests {
     fn decodes_or_skips() {
         assert_eq!(decode(b"  \n".to_vec()).unwrap_err(), Skip::Empty);
         assert_eq!(decode(b"a\0b".to_vec()).unwrap_err(), Skip::Binary);
-        let l = decode(b"caf\xe9 \x93q\x94".to_vec()).unwrap();
-        assert!(l.decoded_as_cp1252);
-        assert_eq!(l.text, "café “q”");
-        assert!(!decode("é".as_bytes().to_vec()).unwrap().decoded_as_cp1252);
+        let l = decode(b"Le caf\xe9 \x93cr\xe8me\x94 de la r\xe9gion.".to_vec()).unwrap();
+        assert_eq!(l.decoded_from, Some("windows-1252"));
+        assert_eq!(l.text, "Le café “crème” de la région.");
+        assert_eq!(decode("é".as_bytes().to_vec()).unwrap().decoded_from, None);
         let utf16: Vec<u8> =
             [0xFF, 0xFE].into_iter().chain("Satō\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(decode(utf16).unwrap().text, "\u{feff}Satō\n");
+    }
+
+    #[test]
+    fn japanese_and_cyrillic_encodings_are_recognised() {
+        let japanese = "ポーツマス条約は、日露戦争の講和条約である。1905年9月5日に調印された。";
+        let russian = "Портсмутский мирный договор был подписан в 1905 году между Россией и Японией.";
+        for (text, encoding) in [
+            (japanese, encoding_rs::SHIFT_JIS),
+            (japanese, encoding_rs::EUC_JP),
+            (russian, encoding_rs::WINDOWS_1251),
+            (russian, encoding_rs::KOI8_R),
+        ] {
+            let (bytes, _, unmappable) = encoding.encode(text);
+            assert!(!unmappable);
+            let l = decode(bytes.into_owned()).unwrap();
+            assert_eq!(l.text, text, "{}", encoding.name());
+            // KOI8-U is KOI8-R with Ukrainian letters added: the same text for Russian.
+            let named = if encoding == encoding_rs::KOI8_R { "KOI8-U" } else { encoding.name() };
+            assert_eq!(l.decoded_from, Some(named));
+        }
     }
 }

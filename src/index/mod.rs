@@ -36,9 +36,9 @@ pub struct FileEntry {
     pub passages: u64,
     pub references: u64,
     pub citations: u64,
-    /// Set when the file was decoded as Windows-1252.
-    #[serde(default)]
-    pub decoded_as_cp1252: bool,
+    /// The encoding the file was decoded from when it was not UTF-8 (WHATWG name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Why the file is not indexed, when it is not (binary, empty, unreadable).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,

@@ -257,10 +257,10 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                         }
                         writer.delete_term(Term::from_field_text(fields.path, &p.path));
                     }
-                    if loaded.decoded_as_cp1252 {
+                    if let Some(encoding) = loaded.decoded_from {
                         summary
                             .warnings
-                            .push((file.path.clone(), "not UTF-8: decoded as Windows-1252".into()));
+                            .push((file.path.clone(), format!("not UTF-8: decoded as {encoding}")));
                     }
                     let job = Job::read(
                         entries.len(),
@@ -541,7 +541,7 @@ struct Job {
     text: String,
     hash: String,
     format: &'static str,
-    decoded_as_cp1252: bool,
+    decoded_from: Option<&'static str>,
     docs: Vec<crate::source::Document>,
     slugs: Vec<String>,
     /// The documents' numbers ([`DocumentEntry::key`]).
@@ -583,7 +583,7 @@ impl Job {
             text: loaded.text,
             hash,
             format: format.name(),
-            decoded_as_cp1252: loaded.decoded_as_cp1252,
+            decoded_from: loaded.decoded_from,
             docs,
             slugs: doc_slugs,
             had_previous,
@@ -593,7 +593,7 @@ impl Job {
 
 /// Splits and adds one file; returns its manifest entry.
 fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result<FileEntry> {
-    let Job { file, text, hash, format, decoded_as_cp1252, docs, slugs, keys, .. } = job;
+    let Job { file, text, hash, format, decoded_from, docs, slugs, keys, .. } = job;
     let mut passages = passage::split_with_slugs(&text, &file.path, &docs, &slugs, max_words);
     drop(docs);
     crate::cite::link::link(&mut passages);
@@ -604,7 +604,7 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
         mtime: file.mtime,
         hash,
         format: format.to_string(),
-        decoded_as_cp1252,
+        encoding: decoded_from.map(str::to_string),
         ..FileEntry::default()
     };
     for p in &passages {

@@ -127,7 +127,7 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     assert!(r.stderr.contains("corpus/blob.bin: skipped: binary file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/empty.txt: skipped: empty file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/blank.txt: skipped: empty file"), "{}", r.stderr);
-    assert!(r.stderr.contains("corpus/latin1.txt: not UTF-8: decoded as Windows-1252"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus/latin1.txt: not UTF-8: decoded as windows-1252"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/heading-only.md: skipped: no text to index"), "{}", r.stderr);
     assert!(summary(&r.stderr).contains("; 4 files skipped)"), "{}", r.stderr);
     let v = env.search_json("Mac paragraph", &[]);
@@ -323,4 +323,36 @@ fn a_progress_bar_shows_on_a_terminal_only() {
     let r = env.run(&["index", "--rebuild"]).expect(0);
     assert!(!r.stderr.contains("indexing"), "{}", r.stderr);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn japanese_and_russian_files_in_legacy_encodings_are_read_and_found() {
+    let env = TestEnv::empty();
+    let japanese =
+        "[[ポーツマス条約]]\n\nポーツマス条約は1905年9月5日に調印された日露戦争の講和条約である。\n";
+    let russian =
+        "[[Портсмутский мир]]\n\nПортсмутский мирный договор подписан между Россией и Японией в 1905 году.\n";
+    for (name, text, encoding) in [
+        ("sjis.txt", japanese, encoding_rs::SHIFT_JIS),
+        ("eucjp.txt", japanese.replace("ポーツマス条約は", "樺太の南半分は").as_str(), encoding_rs::EUC_JP),
+        ("cp1251.txt", russian, encoding_rs::WINDOWS_1251),
+    ] {
+        env.write(&format!("corpus/{name}"), encoding.encode(text).0.as_ref());
+    }
+    let r = env.run(&["index"]).expect(0);
+    for (name, encoding) in
+        [("sjis.txt", "Shift_JIS"), ("eucjp.txt", "EUC-JP"), ("cp1251.txt", "windows-1251")]
+    {
+        assert!(
+            r.stderr.contains(&format!("corpus/{name}: not UTF-8: decoded as {encoding}")),
+            "{}",
+            r.stderr
+        );
+    }
+    let v = env.search_json("調印", &[]);
+    assert_eq!(v["total_hits"], 2, "{v}");
+    assert_eq!(v["hits"][0]["language"], "ja");
+    let v = env.search_json("Японией", &[]);
+    assert_eq!(v["hits"][0]["document"], "Портсмутский мир");
+    assert_eq!(v["hits"][0]["language"], "ru");
 }
