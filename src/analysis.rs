@@ -2,8 +2,9 @@
 //!
 //! - words are found by UAX #29 word boundaries (unicode-segmentation); punctuation is dropped,
 //!   so `Russo-Japanese` and `1904-05` give two terms each, matched together as a phrase;
-//! - every term is lowercased; Latin letters lose their diacritics (`Jutarō` → `jutaro`), and
-//!   Cyrillic `ё` becomes `е`;
+//! - every term is lowercased; compatibility forms are folded (NFKC: full-width `ＧＨＱ` is
+//!   `ghq`, `１９４５` is `1945`); Latin letters lose their diacritics (`Jutarō` → `jutaro`),
+//!   and Cyrillic `ё` becomes `е`;
 //! - words are stemmed by script: Snowball English for Latin text, Snowball Russian for
 //!   Cyrillic;
 //! - Han, Hiragana and Katakana, written without spaces, give overlapping bigrams (a lone
@@ -61,10 +62,14 @@ fn is_cyrillic(c: char) -> bool {
     matches!(c as u32, 0x0400..=0x052F)
 }
 
-/// Lowercases and folds one word (no stemming).
+/// Lowercases and folds one word (no stemming). Compatibility forms are folded first (NFKC):
+/// full-width `ＧＨＱ` and `１９４５` are `ghq` and `1945`, half-width `ｶﾀｶﾅ` is `カタカナ`,
+/// ligatures such as `ﬁ` are `fi`.
 pub fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
+    let compatible: std::borrow::Cow<str> =
+        if word.is_ascii() { word.into() } else { word.nfkc().collect::<String>().into() };
+    let mut out = String::with_capacity(compatible.len());
+    for c in compatible.chars().flat_map(char::to_lowercase) {
         match c {
             'ß' => out.push_str("ss"),
             'æ' => out.push_str("ae"),
@@ -475,6 +480,18 @@ impl TokenStream for CitedexTokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_and_half_width_forms_fold_to_their_usual_forms() {
+        assert_eq!(terms("ＧＨＱ"), terms("GHQ"));
+        assert_eq!(terms("１９４５年"), terms("1945年"));
+        assert_eq!(terms("ｶﾀｶﾅ"), terms("カタカナ"));
+        assert_eq!(terms("ﬁnance"), terms("finance"));
+        // Offsets stay those of the text as written.
+        let t = analyze("占領軍ＧＨＱの");
+        let ghq = t.iter().find(|t| t.text == "ghq").expect("ghq");
+        assert_eq!(&"占領軍ＧＨＱの"[ghq.from..ghq.to], "ＧＨＱ");
+    }
 
     #[test]
     fn folds_diacritics_and_stems_english() {

@@ -20,7 +20,9 @@ use tantivy::schema::{
 ///
 /// Version 4: runs of CJK characters are indexed as overlapping bigrams, not one term per
 /// character (`analysis::each_word`).
-pub const FORMAT_VERSION: u32 = 4;
+///
+/// Version 5: words are folded to NFKC before lowercasing (full-width `ＧＨＱ` is `ghq`).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.

@@ -557,3 +557,23 @@ fn no_match_and_paging_past_the_end_say_so_on_stderr() {
     let r = env.run(&["search", "--no-update", "--json", "--exact", "xylophone"]).expect(1);
     assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["total_hits"], 0);
 }
+
+#[test]
+fn full_width_forms_are_found_by_their_usual_forms() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/occupation.txt",
+        "[[占領]]\n\n１９４５年、ＧＨＱが東京に置かれた。\n\nA later paragraph in English about 1950.\n",
+    );
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("GHQ", &[]);
+    assert_eq!(v["total_hits"], 1, "{v}");
+    assert_eq!(first_highlights(&v), vec!["ＧＨＱ"]);
+    let v = env.search_json("1945", &[]);
+    assert_eq!(first_highlights(&v), vec!["１９４５"]);
+    // And the other way round.
+    assert_eq!(
+        env.search_json("１９５０", &[])["hits"][0]["text"],
+        "A later paragraph in English about 1950."
+    );
+}
