@@ -30,6 +30,8 @@ pub enum Skip {
     Binary,
     #[error("cannot read: {0}")]
     Unreadable(String),
+    #[error("not a format citedex reads (.{0}); it reads .txt, .md and .wiki files")]
+    Format(String),
 }
 
 /// A file read into text.
@@ -98,6 +100,7 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
 
 /// Reads one file into text.
 pub fn load(file: &SourceFile) -> Result<Loaded, Skip> {
+    crate::source::readable(&file.disk).map_err(Skip::Format)?;
     let bytes = std::fs::read(&file.disk).map_err(|e| Skip::Unreadable(e.to_string()))?;
     decode(bytes)
 }

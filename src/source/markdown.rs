@@ -27,6 +27,10 @@ impl SourceFormat for Markdown {
         "markdown"
     }
 
+    fn extensions(&self) -> &'static [&'static str] {
+        &["md", "markdown", "mdown", "mkd"]
+    }
+
     fn accepts(&self, path: &Path, text: &str) -> bool {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {

@@ -112,6 +112,8 @@ impl Document {
 pub trait SourceFormat: Sync {
     /// Short name, as shown by `citedex list`.
     fn name(&self) -> &'static str;
+    /// The file name extensions of this format, lowercase, without the dot.
+    fn extensions(&self) -> &'static [&'static str];
     /// Whether this reader handles the file, judged from its extension and first bytes.
     fn accepts(&self, path: &Path, text: &str) -> bool;
     /// Finds the documents of one file. `text` is the whole file; every byte offset returned
@@ -122,6 +124,14 @@ pub trait SourceFormat: Sync {
 /// The known formats, most specific first.
 pub fn formats() -> &'static [&'static dyn SourceFormat] {
     &[&Markdown, &WikiText, &PlainText]
+}
+
+/// Whether a file is one of the formats citedex reads, judged by its extension (a file with
+/// none is read as plain text); otherwise its extension, for the warning that skips it.
+pub fn readable(path: &Path) -> Result<(), String> {
+    let Some(ext) = path.extension() else { return Ok(()) };
+    let ext = ext.to_string_lossy().to_ascii_lowercase();
+    if formats().iter().any(|f| f.extensions().contains(&ext.as_str())) { Ok(()) } else { Err(ext) }
 }
 
 /// Picks the reader for a file.

@@ -27,6 +27,10 @@ impl SourceFormat for PlainText {
         "plain"
     }
 
+    fn extensions(&self) -> &'static [&'static str] {
+        &["txt", "text"]
+    }
+
     fn accepts(&self, _path: &Path, _text: &str) -> bool {
         true
     }

@@ -28,6 +28,10 @@ impl SourceFormat for WikiText {
         "wiki"
     }
 
+    fn extensions(&self) -> &'static [&'static str] {
+        &["wiki", "mediawiki"]
+    }
+
     fn accepts(&self, path: &Path, text: &str) -> bool {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         matches!(ext.as_str(), "wiki" | "mediawiki")

@@ -114,7 +114,14 @@ fn only_changed_files_are_reindexed() {
 #[test]
 fn bad_files_are_skipped_or_decoded_and_named() {
     let env = TestEnv::seed();
-    env.write("corpus/blob.bin", b"\x00\x01\x02binary\x00".as_slice());
+    env.write("corpus/blob.txt", b"\x00\x01\x02binary\x00".as_slice());
+    env.write("corpus/page.html", "<html><body><p>Sakhalin in HTML</p></body></html>\n");
+    env.write("corpus/table.csv", "year,event\n1905,Sakhalin\n");
+    env.write(
+        "corpus/refs.bib",
+        "@book{jukes2002, author = {Jukes, Geoffrey}, title = {The Russo-Japanese War}, year = {2002}}\n",
+    );
+    env.write("corpus/README", "A note without an extension, about Sakhalin.\n");
     env.write("corpus/empty.txt", "");
     env.write("corpus/blank.txt", "  \n\n ");
     env.write("corpus/latin1.txt", b"Caf\xe9 Procope\n\nVoltaire drank coffee at the caf\xe9.\n".as_slice());
@@ -124,12 +131,25 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     env.write("corpus/heading-only.md", "# Only a heading\n");
     env.write("corpus/old-mac.txt", "Old Mac File\r\rFirst paragraph about the Mac.\rSecond line.\r");
     let r = env.run(&["index"]).expect(0);
-    assert!(r.stderr.contains("corpus/blob.bin: skipped: binary file"), "{}", r.stderr);
+    assert!(r.stderr.contains("corpus/blob.txt: skipped: binary file"), "{}", r.stderr);
+    for (file, ext) in [("page.html", "html"), ("table.csv", "csv"), ("refs.bib", "bib")] {
+        let line = format!("corpus/{file}: skipped: not a format citedex reads (.{ext})");
+        assert!(r.stderr.contains(&line), "{}", r.stderr);
+    }
+    // Skipped files pollute no search; a file without an extension is plain text.
+    let v = env.search_json("Sakhalin", &["--limit", "100"]);
+    let paths: Vec<&str> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["source"]["path"].as_str().unwrap()).collect();
+    assert!(
+        paths.contains(&"corpus/README")
+            && paths.iter().all(|p| !p.ends_with(".html") && !p.ends_with(".csv") && !p.ends_with(".bib")),
+        "{paths:?}"
+    );
     assert!(r.stderr.contains("corpus/empty.txt: skipped: empty file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/blank.txt: skipped: empty file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/latin1.txt: not UTF-8: decoded as windows-1252"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/heading-only.md: skipped: no text to index"), "{}", r.stderr);
-    assert!(summary(&r.stderr).contains("; 4 files skipped)"), "{}", r.stderr);
+    assert!(summary(&r.stderr).contains("; 7 files skipped)"), "{}", r.stderr);
     let v = env.search_json("Mac paragraph", &[]);
     assert_eq!(v["hits"][0]["document"], "Old Mac File");
     assert_eq!(
