@@ -123,6 +123,9 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Do not bring the index up to date with the corpus first.
+        #[arg(long)]
+        no_update: bool,
     },
     /// Copy source texts into the corpus and index them.
     #[command(
@@ -141,12 +144,18 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Do not bring the index up to date with the corpus first.
+        #[arg(long)]
+        no_update: bool,
     },
     /// List the indexed documents with their source file, language, passages and references.
     List {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Do not bring the index up to date with the corpus first.
+        #[arg(long)]
+        no_update: bool,
     },
     /// Measure ranking against relevance judgements: nDCG@10, MAP, recall and MRR@10.
     #[command(after_help = EVAL_HELP)]

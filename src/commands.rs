@@ -202,10 +202,11 @@ pub fn show(
     paths: &Paths,
     id: &str,
     output: Output,
+    update: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
-    let ci = ready(paths, false, err)?;
+    let ci = ready(paths, update, err)?;
     let Some(found) = ci.passage(id.trim())? else {
         bail!(
             "no passage with id `{}`: ids are printed by `citedex search` (e.g. treaty-of-portsmouth/effects/1)",
@@ -422,8 +423,14 @@ pub fn add(paths: &Paths, files: &[PathBuf], force: bool, err: &mut dyn Write) -
 }
 
 /// `citedex stats`.
-pub fn stats(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
-    let mut ci = ready(paths, false, err)?;
+pub fn stats(
+    paths: &Paths,
+    output: Output,
+    update: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let mut ci = ready(paths, update, err)?;
     ci.load_catalog()?;
     let stats = crate::index::stats::Stats::of(&ci)?;
     let mut w = std::io::BufWriter::new(out);
@@ -437,8 +444,14 @@ pub fn stats(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn W
 }
 
 /// `citedex list`.
-pub fn list(paths: &Paths, output: Output, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
-    let mut ci = ready(paths, false, err)?;
+pub fn list(
+    paths: &Paths,
+    output: Output,
+    update: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let mut ci = ready(paths, update, err)?;
     ci.load_catalog()?;
     let mut w = std::io::BufWriter::new(out);
     if output.json {

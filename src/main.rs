@@ -97,14 +97,17 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             citedex::cli::man_page(&mut out)?;
             Outcome::Success
         }
-        Command::Stats { json } => {
-            commands::stats(&paths, Output { json: *json, style, timings: false }, &mut out, &mut err)?
+        Command::Stats { json, no_update } => {
+            let output = Output { json: *json, style, timings: false };
+            commands::stats(&paths, output, !no_update, &mut out, &mut err)?
         }
-        Command::List { json } => {
-            commands::list(&paths, Output { json: *json, style, timings: false }, &mut out, &mut err)?
+        Command::List { json, no_update } => {
+            let output = Output { json: *json, style, timings: false };
+            commands::list(&paths, output, !no_update, &mut out, &mut err)?
         }
-        Command::Show { id, json } => {
-            commands::show(&paths, id, Output { json: *json, style, timings: false }, &mut out, &mut err)?
+        Command::Show { id, json, no_update } => {
+            let output = Output { json: *json, style, timings: false };
+            commands::show(&paths, id, output, !no_update, &mut out, &mut err)?
         }
     };
     out.flush()?;
