@@ -91,10 +91,10 @@ impl From<ColorWhen> for anstream::ColorChoice {
 #[derive(Debug, Args)]
 pub struct PathArgs {
     /// Folder of source texts.
-    #[arg(long, global = true, value_name = "DIR", default_value = "corpus")]
+    #[arg(long, global = true, value_name = "DIR", env = "CITEDEX_CORPUS", default_value = "corpus")]
     pub corpus: PathBuf,
     /// Folder of the index.
-    #[arg(long, global = true, value_name = "DIR", default_value = "index")]
+    #[arg(long, global = true, value_name = "DIR", env = "CITEDEX_INDEX", default_value = "index")]
     pub index: PathBuf,
 }
 
@@ -356,18 +356,43 @@ impl SearchArgs {
 }
 
 impl PathArgs {
+    /// The folders, written the same way however they were typed (`./corpus/` is `corpus`),
+    /// so that the paths the index records and cites do not change with the spelling.
     pub fn paths(&self) -> crate::commands::Paths {
-        crate::commands::Paths { corpus: self.corpus.clone(), index: self.index.clone() }
+        crate::commands::Paths { corpus: tidy(&self.corpus), index: tidy(&self.index) }
     }
+}
+
+/// `path` without `.` components and trailing separators (`./corpus/` → `corpus`; `.` stays).
+fn tidy(path: &std::path::Path) -> PathBuf {
+    let tidy: PathBuf = path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    if tidy.as_os_str().is_empty() { PathBuf::from(".") } else { tidy }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use std::path::Path;
 
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn folder_spellings_are_tidied() {
+        for (typed, tidied) in [
+            ("./corpus", "corpus"),
+            ("corpus/", "corpus"),
+            ("./a/./b/", "a/b"),
+            (".", "."),
+            ("./", "."),
+            ("/x/./y", "/x/y"),
+        ] {
+            assert_eq!(tidy(Path::new(typed)), Path::new(tidied), "{typed}");
+        }
+        // `..` is kept: it is not the same folder without it.
+        assert_eq!(tidy(Path::new("../corpus")), Path::new("../corpus"));
     }
 }

@@ -54,29 +54,38 @@ pub fn is_ignored(name: &str) -> bool {
 /// Files found in the corpus, and entries that could not be read (path, reason).
 pub type Scan = (Vec<SourceFile>, Vec<(String, String)>);
 
-/// Lists the source files under `dir`, sorted by path.
+/// Lists the source files under `dir`, sorted by path. Besides hidden and backup files,
+/// whatever `.gitignore`, `.ignore` and `.citedexignore` files in the corpus exclude is left
+/// out, with their rules (the `ignore` crate, ripgrep's); a `.gitignore` counts without git.
 pub fn scan(dir: &Path) -> std::io::Result<Scan> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
+    let walker = ignore::WalkBuilder::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .hidden(true)
+        .parents(false)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".citedexignore")
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .build();
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} is not a folder", dir.display()),
+        ));
+    }
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path =
-                    e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
-                if e.depth() == 0 {
-                    return Err(std::io::Error::other(e.to_string()));
-                }
-                errors.push((path, e.to_string()));
+                errors.push(walk_error(dir, &e));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let meta = match entry.metadata() {
@@ -96,6 +105,17 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         });
     }
     Ok((files, errors))
+}
+
+/// The path an error of the walk is about, and what went wrong.
+fn walk_error(dir: &Path, e: &ignore::Error) -> (String, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => (path.display().to_string(), walk_error(dir, err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(dir, err)
+        }
+        other => (dir.display().to_string(), other.to_string()),
+    }
 }
 
 /// Reads one file into text.

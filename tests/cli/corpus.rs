@@ -376,3 +376,49 @@ fn japanese_and_russian_files_in_legacy_encodings_are_read_and_found() {
     assert_eq!(v["hits"][0]["document"], "Портсмутский мир");
     assert_eq!(v["hits"][0]["language"], "ru");
 }
+
+#[test]
+fn ignore_files_leave_out_what_they_name() {
+    let env = TestEnv::empty();
+    env.write("corpus/kept.txt", "Kept\n\nA kept paragraph about Sakhalin.\n");
+    env.write("corpus/drafts/draft.txt", "Draft\n\nA draft paragraph about Sakhalin.\n");
+    env.write("corpus/private.txt", "Private\n\nA private paragraph about Sakhalin.\n");
+    env.write("corpus/scratch.md", "# Scratch\n\nA scratch paragraph about Sakhalin.\n");
+    env.write("corpus/sub/notes.txt", "Notes\n\nA notes paragraph about Sakhalin.\n");
+    env.write("corpus/.gitignore", "drafts/\n");
+    env.write("corpus/.ignore", "private.txt\n");
+    env.write("corpus/sub/.citedexignore", "*.txt\n");
+    env.write("corpus/.citedexignore", "*.md\n!kept.txt\n");
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("Sakhalin", &["--limit", "50"]);
+    let docs: Vec<&str> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["document"].as_str().unwrap()).collect();
+    assert_eq!(docs, vec!["Kept"], "{v}");
+    // Un-ignoring a file brings it in at the next update.
+    env.write("corpus/.ignore", "\n");
+    assert_eq!(env.search_json("private paragraph", &[])["hits"][0]["document"], "Private");
+}
+
+#[test]
+fn the_corpus_and_index_come_from_the_environment_and_any_spelling_of_a_folder() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    // `./corpus/` is `corpus`: nothing to re-index, and the cited paths do not change.
+    let r = env.run(&["search", "--corpus", "./corpus/", "--index", "./index", "Witte"]).expect(0);
+    assert!(!r.stderr.contains("indexed"), "{}", r.stderr);
+    assert!(r.stdout.contains("— corpus/treaty-of-portsmouth.txt:"), "{}", r.stdout);
+    // From another folder, through the environment.
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = env
+        .command(&["search", "--json", "Witte"])
+        .current_dir(&elsewhere)
+        .env("CITEDEX_CORPUS", env.path("corpus"))
+        .env("CITEDEX_INDEX", env.path("index"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["total_hits"].as_u64().unwrap() >= 1);
+    assert!(!elsewhere.join("index").exists());
+}
