@@ -244,6 +244,9 @@ pub struct SearchArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print each hit as one line of JSON (JSON Lines: for `jq -c` and line-by-line readers).
+    #[arg(long, conflicts_with = "json")]
+    pub json_lines: bool,
     /// Print only the number of matching passages (counted exactly, however many).
     #[arg(long, short = 'c', conflicts_with = "files_with_matches")]
     pub count: bool,

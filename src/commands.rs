@@ -24,6 +24,8 @@ pub struct Output {
     pub style: Style,
     /// Also print how long each stage took, on stderr (`search --timings`).
     pub timings: bool,
+    /// One JSON object per hit and line (`search --json-lines`).
+    pub lines: bool,
 }
 
 fn write_options(paths: &Paths, rebuild: bool) -> WriteOptions {
@@ -124,7 +126,9 @@ pub fn search(
     let opened = opening.elapsed();
     let results = search::run(&ci, query, opts)?;
     let mut out = std::io::BufWriter::new(out);
-    if output.json {
+    if output.lines {
+        render::json::hit_lines(&mut out, &results)?;
+    } else if output.json {
         render::json::results(&mut out, &results)?;
     } else {
         render::text::results(&mut out, &results, output.style)?;

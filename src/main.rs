@@ -63,13 +63,13 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Index { rebuild, timings } => commands::index(&paths, *rebuild, *timings, &mut err)?,
         Command::Search(args) if args.count || args.files_with_matches => {
             let query = args.query.join(" ");
-            let output = Output { json: args.json, style, timings: false };
+            let output = Output { json: args.json, style, timings: false, lines: false };
             let what = if args.count { commands::Matches::Count } else { commands::Matches::Files };
             commands::matches(&paths, &query, what, args.exact, !args.no_update, output, &mut out, &mut err)?
         }
         Command::Search(args) => {
             let query = args.query.join(" ");
-            let output = Output { json: args.json, style, timings: args.timings };
+            let output = Output { json: args.json, style, timings: args.timings, lines: args.json_lines };
             commands::search(&paths, &query, &args.options(), !args.no_update, output, &mut out, &mut err)?
         }
         Command::Cite { query, style: Some(csl), no_update, .. } => {
@@ -78,13 +78,13 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         }
         Command::Cite { query, json, format, no_update, .. } => {
             let query = query.join(" ");
-            let output = Output { json: *json, style, timings: false };
+            let output = Output { json: *json, style, timings: false, lines: false };
             commands::cite(&paths, Some(&query), (*format).into(), output, !no_update, &mut out, &mut err)?
         }
         Command::Eval(args) => commands::eval(
             &paths,
             &args.config(),
-            Output { json: args.json, style, timings: false },
+            Output { json: args.json, style, timings: false, lines: false },
             &mut out,
             &mut err,
         )?,
@@ -98,15 +98,15 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             Outcome::Success
         }
         Command::Stats { json, no_update } => {
-            let output = Output { json: *json, style, timings: false };
+            let output = Output { json: *json, style, timings: false, lines: false };
             commands::stats(&paths, output, !no_update, &mut out, &mut err)?
         }
         Command::List { json, no_update } => {
-            let output = Output { json: *json, style, timings: false };
+            let output = Output { json: *json, style, timings: false, lines: false };
             commands::list(&paths, output, !no_update, &mut out, &mut err)?
         }
         Command::Show { id, json, no_update } => {
-            let output = Output { json: *json, style, timings: false };
+            let output = Output { json: *json, style, timings: false, lines: false };
             commands::show(&paths, id, output, !no_update, &mut out, &mut err)?
         }
     };

@@ -97,6 +97,19 @@ pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
     value(w, &v)
 }
 
+/// `search --json-lines`: each hit as one line of JSON (the objects of `hits`, with the query
+/// and the total), for streaming into `jq -c` or a line-by-line reader.
+pub fn hit_lines(w: &mut impl Write, r: &Results) -> io::Result<()> {
+    for h in &r.hits {
+        let mut v = hit(h);
+        v["query"] = json!(r.query);
+        v["total_hits"] = json!(r.total_hits);
+        serde_json::to_writer(&mut *w, &v)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
 /// `search --count --json` and `search --files-with-matches --json`.
 pub fn matching(w: &mut impl Write, m: &crate::search::Matching, documents: bool) -> io::Result<()> {
     let mut v = json!({"query": m.query, "count": m.passages, "corrections": m.corrections});

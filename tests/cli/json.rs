@@ -75,3 +75,24 @@ fn no_match_is_exit_1_with_empty_hits() {
     assert_eq!(out.total_hits, 0);
     assert!(out.hits.is_empty());
 }
+
+#[test]
+fn json_lines_give_one_hit_per_line() {
+    let env = TestEnv::seed();
+    let r = env.run(&["search", "--json-lines", "--limit", "3", "Sakhalin"]).expect(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    let full = env.search_json("Sakhalin", &["--limit", "3", "--no-update"]);
+    for (i, line) in lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        assert_eq!(v["rank"], i + 1);
+        assert_eq!(v["id"], full["hits"][i]["id"]);
+        assert_eq!(v["query"], "Sakhalin");
+        assert_eq!(v["total_hits"], full["total_hits"]);
+    }
+    env.run(&["search", "--json-lines", "--json", "Sakhalin"]).expect(2);
+    assert_eq!(
+        env.run(&["search", "--json-lines", "--no-update", "--exact", "xylophone"]).expect(1).stdout,
+        ""
+    );
+}
