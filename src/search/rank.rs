@@ -197,16 +197,19 @@ fn live_documents_with(
         else {
             continue;
         };
-        let max_doc = reader.max_doc();
+        // A document's passages are one run of doc ids: each change of key along the postings
+        // is a new document (one column read per posting: cheaper than finding each run's end,
+        // which took ~15 reads for a document holding the term once).
         let mut doc = postings.doc();
+        let mut current = None;
         while doc != tantivy::TERMINATED {
-            // A document is deleted whole: one passage says whether it is live. Its other
-            // passages are skipped over.
-            if !reader.is_deleted(doc) {
+            let key = keys.first(doc);
+            // A document is deleted whole: one passage says whether it is live.
+            if key != current && !reader.is_deleted(doc) {
                 n += 1;
             }
-            let end = run_end(|d| keys.first(d), max_doc, doc);
-            doc = if end > doc + 1 { postings.seek(end) } else { postings.advance() };
+            current = key;
+            doc = postings.advance();
         }
     }
     Ok(n as f32)
