@@ -47,7 +47,8 @@ pub struct DocumentPart {
 /// One searchable passage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
-    /// `{document-slug}/{section-slug}/{n}`, `n` counting passages within the section.
+    /// `{document-slug}/{section-slug}/{paragraph}`, with `.{part}` (1, 2, …) for the pieces
+    /// of a paragraph cut for length.
     pub id: String,
     #[serde(default)]
     pub document: String,
@@ -191,13 +192,13 @@ pub fn split_with_slugs(
         let language = crate::analysis::detect_language(
             doc.blocks.iter().take(200).map(|b| &text[b.byte_start..b.byte_end]),
         );
-        let mut per_section = vec![0u32; doc.sections.len()];
         let mut seq = 0u32;
         for block in &doc.blocks {
             let para = &text[block.byte_start..block.byte_end];
             let citations = if block.kind == Kind::Body { inline::find(para) } else { Vec::new() };
-            for (start, end) in chunks(para, &citations, max_words) {
-                per_section[block.section] += 1;
+            let pieces = chunks(para, &citations, max_words);
+            let cut = pieces.len() > 1;
+            for (part, (start, end)) in pieces.into_iter().enumerate() {
                 // A chunk is never cut inside a citation, but trimming may cut off the space a
                 // citation's removal range starts or ends with.
                 let mut own: Vec<Citation> = Vec::new();
@@ -211,10 +212,18 @@ pub fn split_with_slugs(
                 let body = remove_ranges(text, byte_start, byte_end, &own);
                 let (line_start, line_end) = line_span(text, block, byte_start, byte_end);
                 out.push(Passage {
-                    id: format!(
-                        "{document_slug}/{}/{}",
-                        section_ids[block.section], per_section[block.section]
-                    ),
+                    // The paragraph's number, as ¶ shows it; the pieces of a cut paragraph
+                    // add theirs (`…/4.1`, `…/4.2`).
+                    id: if cut {
+                        format!(
+                            "{document_slug}/{}/{}.{}",
+                            section_ids[block.section],
+                            block.paragraph,
+                            part + 1
+                        )
+                    } else {
+                        format!("{document_slug}/{}/{}", section_ids[block.section], block.paragraph)
+                    },
                     document: doc.title.clone(),
                     document_slug: document_slug.clone(),
                     section: doc.sections[block.section].path.clone(),
@@ -424,6 +433,9 @@ mod tests {
             let line_of = |b: usize| crate::source::line_breaks(&text[..b]) as u32 + 1;
             assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
             assert!(word_count(&p.text) <= max_words, "{p:#?}");
+            // The id ends in the paragraph's number, as ¶ shows it (and `.part` when cut).
+            let last = p.id.rsplit('/').next().unwrap_or_default();
+            assert_eq!(last.split('.').next().and_then(|n| n.parse().ok()), Some(p.paragraph), "{}", p.id);
             ranges.push((s.byte_start, s.byte_end));
         }
         ranges.sort_unstable();

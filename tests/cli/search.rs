@@ -577,3 +577,33 @@ fn full_width_forms_are_found_by_their_usual_forms() {
         "A later paragraph in English about 1950."
     );
 }
+
+#[test]
+fn ids_end_in_the_paragraph_number_and_cut_paragraphs_number_their_parts() {
+    let env = TestEnv::empty();
+    let long: String =
+        (1..=40).map(|i| format!("Sentence {i} of the long paragraph goes on a while. ")).collect();
+    env.write(
+        "corpus/long.md",
+        format!("# Long\n\nA short lead about zebras.\n\n{long}\n\nThe last zebras.\n"),
+    );
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("paragraph", &["--limit", "100"]);
+    let mut ids: Vec<String> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    assert!(ids.len() >= 3, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("long/lead/2.")), "{ids:?}");
+    assert!(
+        ids.contains(&"long/lead/2.1".to_string()) && ids.contains(&"long/lead/2.2".to_string()),
+        "{ids:?}"
+    );
+    let v = env.search_json("zebras", &[]);
+    for h in v["hits"].as_array().unwrap() {
+        let n = h["paragraph"].as_u64().unwrap();
+        assert_eq!(h["id"], format!("long/lead/{n}"), "{h}");
+        assert!(h["cite_as"].as_str().unwrap().contains(&format!("¶{n} ")), "{h}");
+    }
+    // show finds a piece by its id.
+    env.run(&["show", "--no-update", "long/lead/2.2"]).expect(0);
+}
