@@ -211,7 +211,13 @@ pub fn show(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let ci = ready(paths, update, err)?;
-    let Some(found) = ci.passage(id.trim())? else {
+    let id = id.trim();
+    // A cut paragraph's number alone names its first piece (`…/4` is `…/4.1`).
+    let found = match ci.passage(id)? {
+        None if !id.rsplit('/').next().unwrap_or_default().contains('.') => ci.passage(&format!("{id}.1"))?,
+        found => found,
+    };
+    let Some(found) = found else {
         bail!(
             "no passage with id `{}`: ids are printed by `citedex search` (e.g. treaty-of-portsmouth/effects/1)",
             id.escape_debug()

@@ -604,6 +604,9 @@ fn ids_end_in_the_paragraph_number_and_cut_paragraphs_number_their_parts() {
         assert_eq!(h["id"], format!("long/lead/{n}"), "{h}");
         assert!(h["cite_as"].as_str().unwrap().contains(&format!("¶{n} ")), "{h}");
     }
-    // show finds a piece by its id.
+    // show finds a piece by its id, and a cut paragraph's number alone names its first piece.
     env.run(&["show", "--no-update", "long/lead/2.2"]).expect(0);
+    let first = env.run(&["show", "--no-update", "--json", "long/lead/2.1"]).expect(0).stdout;
+    assert_eq!(env.run(&["show", "--no-update", "--json", "long/lead/2"]).expect(0).stdout, first);
+    env.run(&["show", "--no-update", "long/lead/9"]).expect(2);
 }
