@@ -142,11 +142,7 @@ pub fn search(
     if results.total_hits == 0 {
         writeln!(err, "citedex: no passage matches {}", shown(query))?;
     } else if results.hits.is_empty() {
-        let n = if results.total_exact {
-            results.total_hits.to_string()
-        } else {
-            format!("at least {}", results.total_hits)
-        };
+        let n = results.total_shown();
         writeln!(err, "citedex: no hits past {}: {} matches {n} passages", opts.offset, shown(query))?;
     }
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })

@@ -58,6 +58,12 @@ pub type Scan = (Vec<SourceFile>, Vec<(String, String)>);
 /// whatever `.gitignore`, `.ignore` and `.citedexignore` files in the corpus exclude is left
 /// out, with their rules (the `ignore` crate, ripgrep's); a `.gitignore` counts without git.
 pub fn scan(dir: &Path) -> std::io::Result<Scan> {
+    if !dir.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} is not a folder", dir.display()),
+        ));
+    }
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
@@ -71,12 +77,6 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
         .build();
-    if !dir.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("{} is not a folder", dir.display()),
-        ));
-    }
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

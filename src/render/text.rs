@@ -41,13 +41,7 @@ pub fn results(w: &mut impl Write, r: &Results, style: Style) -> io::Result<()> 
             "{}",
             style.paint(
                 "2",
-                &format!(
-                    "hits {}–{} of {}{} matching passages",
-                    first.rank,
-                    last.rank,
-                    if r.total_exact { "" } else { "at least " },
-                    r.total_hits
-                )
+                &format!("hits {}–{} of {} matching passages", first.rank, last.rank, r.total_shown())
             )
         )?;
     }

@@ -107,6 +107,13 @@ pub struct Results {
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
+impl Results {
+    /// `total_hits` as a reader takes it: `12`, or `at least 10000` past [`COUNT_UP_TO`].
+    pub fn total_shown(&self) -> String {
+        if self.total_exact { self.total_hits.to_string() } else { format!("at least {}", self.total_hits) }
+    }
+}
+
 /// Errors of a search.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -119,16 +126,29 @@ pub enum SearchError {
     Record(String),
 }
 
+/// A query as [`run`] and [`matching`] search it: parsed, its spelling corrected (unless
+/// `exact`), and made a tantivy query, with the searcher it was checked against.
+struct Prepared {
+    parsed: Query,
+    searcher: Searcher,
+    corrections: Vec<Correction>,
+    tq: Box<dyn TQuery>,
+}
+
+fn prepare(ci: &CitedexIndex, input: &str, exact: bool) -> Result<Prepared, SearchError> {
+    let mut parsed = query::parse(input)?;
+    let searcher = ci.searcher();
+    let corrections = if exact { Vec::new() } else { spell::correct(&searcher, &ci.fields, &mut parsed)? };
+    let tq = to_tantivy(&ci.fields, &parsed, &scored_atoms(&parsed));
+    Ok(Prepared { parsed, searcher, corrections, tq })
+}
+
 /// Runs a query.
 pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, SearchError> {
     let mut clock = Clock::default();
-    let mut parsed = query::parse(input)?;
-    let searcher = ci.searcher();
+    let Prepared { parsed, searcher, corrections, tq } = prepare(ci, input, opts.exact)?;
     let f = &ci.fields;
-    let corrections = if opts.exact { Vec::new() } else { spell::correct(&searcher, f, &mut parsed)? };
     clock.lap("spelling");
-    let scored = scored_atoms(&parsed);
-    let tq = to_tantivy(f, &parsed, &scored);
     let wanted = opts.offset.saturating_add(opts.limit);
     let words: Vec<(String, f32)> = document_terms(&parsed).into_iter().map(|t| (t, 1.0)).collect();
     let (mut ordered, mut total) = ranked(ci, &searcher, &*tq, &words, wanted, &mut clock)?;
@@ -275,11 +295,8 @@ pub fn matching(
     exact: bool,
     documents: bool,
 ) -> Result<Matching, SearchError> {
-    let mut parsed = query::parse(input)?;
-    let searcher = ci.searcher();
+    let Prepared { searcher, corrections, tq, .. } = prepare(ci, input, exact)?;
     let f = &ci.fields;
-    let corrections = if exact { Vec::new() } else { spell::correct(&searcher, f, &mut parsed)? };
-    let tq = to_tantivy(f, &parsed, &scored_atoms(&parsed));
     let keys = if documents { Some(rank::Keys::open(&searcher)?) } else { None };
     let mut passages = 0u64;
     // Each document's number (its place in the corpus) → one of its matching passages.
@@ -559,9 +576,8 @@ fn group_query(f: &Fields, clauses: &[&Clause]) -> Box<dyn TQuery> {
 /// or optional clause is the query itself, and a union of unions is one union (the scores
 /// are sums either way). A flat union of terms is what lets tantivy skip blocks of postings
 /// that cannot reach the top (block-max WAND); nested, it scores every match.
-fn flat(clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
+fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
     let should_only = |cs: &[(Occur, Box<dyn TQuery>)]| cs.iter().all(|(o, _)| *o == Occur::Should);
-    let mut clauses = clauses;
     if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
         return clauses.pop().expect("one clause").1;
     }

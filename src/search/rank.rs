@@ -160,7 +160,7 @@ pub fn keys(keys: &Keys, top: &[(f32, DocAddress)]) -> Vec<Candidate> {
                 document: 0.0,
                 crowding: 1.0,
                 score,
-                doc_key: keys.doc[segment].first(address.doc_id).unwrap_or(0),
+                doc_key: keys.doc_key(address),
                 dup_key: keys.dup[segment].first(address.doc_id).unwrap_or(0),
             }
         })

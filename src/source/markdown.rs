@@ -34,7 +34,7 @@ impl SourceFormat for Markdown {
     fn accepts(&self, path: &Path, text: &str) -> bool {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
-            "md" | "markdown" | "mdown" | "mkd" => true,
+            e if self.extensions().contains(&e) => true,
             "txt" | "wiki" | "text" => false,
             _ => {
                 let t = text.trim_start_matches('\u{feff}');

@@ -34,7 +34,7 @@ impl SourceFormat for WikiText {
 
     fn accepts(&self, path: &Path, text: &str) -> bool {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        matches!(ext.as_str(), "wiki" | "mediawiki")
+        self.extensions().contains(&ext.as_str())
             || lines(text).take(50).any(|(_, _, l)| title_of(l).is_some() || heading_of(l).is_some())
     }
 
