@@ -30,7 +30,7 @@ pub enum Skip {
     Binary,
     #[error("cannot read: {0}")]
     Unreadable(String),
-    #[error("not a format citedex reads (.{0}); it reads .txt, .md and .wiki files")]
+    #[error("not a format citedex reads (.{0}); it reads {known}", known = crate::source::known_extensions())]
     Format(String),
 }
 

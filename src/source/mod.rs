@@ -134,6 +134,12 @@ pub fn readable(path: &Path) -> Result<(), String> {
     if formats().iter().any(|f| f.extensions().contains(&ext.as_str())) { Ok(()) } else { Err(ext) }
 }
 
+/// The extensions of the formats read, for messages: `.md, .markdown, …, .txt, .text`.
+pub fn known_extensions() -> String {
+    let all: Vec<String> = formats().iter().flat_map(|f| f.extensions()).map(|e| format!(".{e}")).collect();
+    all.join(", ")
+}
+
 /// Picks the reader for a file.
 pub fn format_for(path: &Path, text: &str) -> &'static dyn SourceFormat {
     formats().iter().copied().find(|f| f.accepts(path, text)).unwrap_or(&PlainText)
@@ -200,6 +206,18 @@ mod tests {
         let got: Vec<_> = lines("a\rb\r\nc\n").collect();
         assert_eq!(got, vec![(1, 0, "a"), (2, 2, "b"), (3, 5, "c")]);
         assert_eq!(line_breaks("a\rb\r\nc\n"), 3);
+    }
+
+    #[test]
+    fn every_readable_extension_is_named_in_messages() {
+        let named = known_extensions();
+        for f in formats() {
+            for e in f.extensions() {
+                assert!(named.contains(&format!(".{e}")), "{e} missing from {named}");
+                assert_eq!(readable(Path::new(&format!("a.{e}"))), Ok(()));
+            }
+        }
+        assert_eq!(readable(Path::new("refs.bib")), Err("bib".to_string()));
     }
 
     #[test]

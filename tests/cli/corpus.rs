@@ -136,6 +136,9 @@ fn bad_files_are_skipped_or_decoded_and_named() {
         let line = format!("corpus/{file}: skipped: not a format citedex reads (.{ext})");
         assert!(r.stderr.contains(&line), "{}", r.stderr);
     }
+    // The warning says what would be read instead, from the readers' own extension lists.
+    assert!(r.stderr.contains("it reads .md, .markdown"), "{}", r.stderr);
+    assert!(r.stderr.contains(".wiki, .mediawiki") && r.stderr.contains(".txt"), "{}", r.stderr);
     // Skipped files pollute no search; a file without an extension is plain text.
     let v = env.search_json("Sakhalin", &["--limit", "100"]);
     let paths: Vec<&str> =
