@@ -4,7 +4,10 @@
 //! ---                        optional front matter; its `title:` names the document
 //! title: The Treaty
 //! ---
-//! # The Treaty               the first level-1 heading names the document (when no front matter title)
+//! # The Treaty               the first level-1 heading names the document (when no front matter
+//!                            title; one repeating that title is the title too, not a section)
+//! The Treaty                 a setext heading (text underlined with `===` or `---`) is a heading
+//! ==========
 //! Lead paragraph, possibly   consecutive lines form one paragraph
 //! wrapped over lines.
 //! ## Background              `##` opens a section, `###` a subsection, and so on
@@ -12,6 +15,7 @@
 //! > quoted line              each quoted line is a paragraph, without its `>`
 //! ```                        a fenced code block is one paragraph, fences excluded
 //! ![Caption](file.jpg)       an image on its own line: a caption, with the file name kept
+//! ***                        a rule (`***`, `---`, `___`) is skipped
 //! ```
 //! Sections named References, Bibliography, External links or Notes give their paragraphs
 //! those kinds, as in wiki text.
@@ -48,7 +52,7 @@ impl SourceFormat for Markdown {
         let mut all: Vec<(u32, usize, &str)> = lines(text).collect();
         let body_from = r.front_matter(&all);
         for (number, start, line) in all.drain(body_from..) {
-            r.line(number, start, line);
+            r.line(text, number, start, line);
         }
         r.flush();
         vec![r.doc]
@@ -63,6 +67,9 @@ struct Reader {
     kind_of_section: Option<Kind>,
     /// The paragraph being gathered: (first line, last line, byte start, byte end).
     open: Option<(u32, u32, usize, usize)>,
+    /// Whether the open paragraph is plain lines (not a list item or quote), which an
+    /// underline of `=` or `-` turns into a heading.
+    open_plain: bool,
     /// Inside a fenced code block: its fence.
     fence: Option<String>,
 }
@@ -90,7 +97,7 @@ impl Reader {
         end + 2
     }
 
-    fn line(&mut self, number: u32, start: usize, line: &str) {
+    fn line(&mut self, text: &str, number: u32, start: usize, line: &str) {
         let t = line.trim();
         if let Some(fence) = &self.fence {
             if t.starts_with(fence.as_str()) {
@@ -110,20 +117,22 @@ impl Reader {
             self.flush();
             return;
         }
+        if let Some(level) = setext_underline(t)
+            && let Some((first, _, s, e)) = self.open.filter(|_| self.open_plain)
+        {
+            // The paragraph above was a heading's text (CommonMark's setext heading).
+            self.open = None;
+            let name = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
+            self.heading(level, &name, first);
+            return;
+        }
+        if is_thematic_break(t) {
+            self.flush();
+            return;
+        }
         if let Some((level, name)) = heading(t) {
             self.flush();
-            if level == 1 && !self.titled {
-                self.doc.title = name.to_string();
-                self.doc.title_line = number;
-                self.titled = true;
-                return;
-            }
-            while self.stack.last().is_some_and(|(l, _)| *l >= level) {
-                self.stack.pop();
-            }
-            self.stack.push((level, name.to_string()));
-            self.kind_of_section = section_kind(name);
-            self.doc.sections.push(Section { path: self.stack.iter().map(|(_, n)| n.clone()).collect() });
+            self.heading(level, name, number);
             return;
         }
         if let Some((caption, file)) = image(t) {
@@ -137,10 +146,32 @@ impl Reader {
             if !content.trim().is_empty() {
                 let (s, e) = trimmed_range(line, start, content);
                 self.open = Some((number, number, s, e));
+                self.open_plain = false;
             }
             return;
         }
         self.extend(number, start, line);
+    }
+
+    /// A heading at `line`: the document's title (the first level-1 heading, or one that
+    /// repeats the front matter's title), else a section.
+    fn heading(&mut self, level: usize, name: &str, line: u32) {
+        if level == 1 && !self.titled {
+            self.doc.title = name.to_string();
+            self.doc.title_line = line;
+            self.titled = true;
+            return;
+        }
+        let same_as_title = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+        if level == 1 && self.doc.sections.len() == 1 && same_as_title(name, &self.doc.title) {
+            return;
+        }
+        while self.stack.last().is_some_and(|(l, _)| *l >= level) {
+            self.stack.pop();
+        }
+        self.stack.push((level, name.to_string()));
+        self.kind_of_section = section_kind(name);
+        self.doc.sections.push(Section { path: self.stack.iter().map(|(_, n)| n.clone()).collect() });
     }
 
     fn extend(&mut self, number: u32, start: usize, line: &str) {
@@ -150,7 +181,10 @@ impl Reader {
         }
         self.open = Some(match self.open {
             Some((first, _, os, _)) => (first, number, os, e),
-            None => (number, number, s, e),
+            None => {
+                self.open_plain = true;
+                (number, number, s, e)
+            }
         });
     }
 
@@ -189,6 +223,18 @@ fn heading(t: &str) -> Option<(usize, &str)> {
     }
     let name = rest.trim().trim_end_matches('#').trim();
     (!name.is_empty()).then_some((level, name))
+}
+
+/// `===` (level 1) or `---` (level 2) under a paragraph: a setext heading's underline.
+fn setext_underline(t: &str) -> Option<usize> {
+    let first = t.chars().next()?;
+    (matches!(first, '=' | '-') && t.chars().all(|c| c == first)).then_some(if first == '=' { 1 } else { 2 })
+}
+
+/// `***`, `---`, `___` (three or more, spaces allowed between): a rule, not text.
+fn is_thematic_break(t: &str) -> bool {
+    let Some(first) = t.chars().next().filter(|c| matches!(c, '*' | '-' | '_')) else { return false };
+    t.chars().all(|c| c == first || c == ' ' || c == '\t') && t.chars().filter(|&c| c == first).count() >= 3
 }
 
 fn section_kind(name: &str) -> Option<Kind> {
@@ -276,6 +322,36 @@ mod tests {
         assert_eq!(read("# Title\n\nText.\n").0.title, "Title");
         assert_eq!(read("Just text.\n").0.title, "fallback");
         assert_eq!(read("#hashtag is not a heading\n").1[0].1, "#hashtag is not a heading");
+    }
+
+    #[test]
+    fn setext_headings_and_rules() {
+        let text =
+            "Treaty\n======\n\nLead text.\n\n***\n\nBackground\n----------\nBody text.\n\n- item\n---\n";
+        let (doc, blocks) = read(text);
+        assert_eq!(doc.title, "Treaty");
+        assert_eq!(doc.title_line, 1);
+        assert_eq!(doc.sections[1].path, vec!["Background"]);
+        assert_eq!(
+            blocks,
+            vec![
+                (Kind::Body, "Lead text.".to_string()),
+                (Kind::Body, "Body text.".to_string()),
+                (Kind::Body, "item".to_string()),
+            ]
+        );
+        assert_eq!(doc.blocks[1].section, 1);
+    }
+
+    #[test]
+    fn an_h1_repeating_the_front_matter_title_is_not_a_section() {
+        let (doc, blocks) =
+            read("---\ntitle: Witte  at Portsmouth\n---\n# Witte at Portsmouth\n\nLead.\n## Voyage\nText.\n");
+        assert_eq!(doc.title, "Witte  at Portsmouth");
+        assert_eq!(doc.sections.len(), 2);
+        assert_eq!(doc.sections[1].path, vec!["Voyage"]);
+        assert_eq!(blocks[0], (Kind::Body, "Lead.".to_string()));
+        assert_eq!(doc.blocks[0].section, 0);
     }
 
     #[test]

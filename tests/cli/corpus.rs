@@ -36,6 +36,8 @@ fn markdown_and_plain_text_are_read_by_extension_and_content() {
         (hit["source"]["line_start"].as_u64(), hit["source"]["line_end"].as_u64()),
         (Some(6), Some(7))
     );
+    // The `# H1` that repeats the front matter's title is the title, not a section.
+    assert_eq!(hit["cite_as"], "Sergei Witte at Portsmouth › lead ¶1 — corpus/witte-memoirs.md:6-7");
     let v = env.search_json("Seavey's Island", &[]);
     assert_eq!(v["hits"][0]["document"], "The Navy Yard at Kittery");
     let v = env.search_json("kind:caption Witte arriving", &[]);
