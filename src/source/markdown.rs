@@ -16,6 +16,7 @@
 //! ```                        a fenced code block is one paragraph, fences excluded
 //! ![Caption](file.jpg)       an image on its own line: a caption, with the file name kept
 //! ***                        a rule (`***`, `---`, `___`) is skipped
+//! [^1]: Note text.           a footnote definition: a note, without its label
 //! ```
 //! Sections named References, Bibliography, External links or Notes give their paragraphs
 //! those kinds, as in wiki text.
@@ -70,6 +71,8 @@ struct Reader {
     /// Whether the open paragraph is plain lines (not a list item or quote), which an
     /// underline of `=` or `-` turns into a heading.
     open_plain: bool,
+    /// Whether the open paragraph is a footnote's text (`[^1]: …`): a note.
+    open_note: bool,
     /// Inside a fenced code block: its fence.
     fence: Option<String>,
 }
@@ -141,12 +144,14 @@ impl Reader {
             self.push(Kind::Caption, number, number, s, e, Some(file.to_string()));
             return;
         }
-        if let Some(content) = list_item(line).or_else(|| quote(line)) {
+        let note = footnote(line);
+        if let Some(content) = note.or_else(|| list_item(line)).or_else(|| quote(line)) {
             self.flush();
             if !content.trim().is_empty() {
                 let (s, e) = trimmed_range(line, start, content);
                 self.open = Some((number, number, s, e));
                 self.open_plain = false;
+                self.open_note = note.is_some();
             }
             return;
         }
@@ -190,7 +195,8 @@ impl Reader {
 
     fn flush(&mut self) {
         if let Some((first, last, s, e)) = self.open.take() {
-            let kind = self.kind_of_section.unwrap_or(Kind::Body);
+            let note = std::mem::take(&mut self.open_note);
+            let kind = if note { Kind::Note } else { self.kind_of_section.unwrap_or(Kind::Body) };
             self.push(kind, first, last, s, e, None);
         }
     }
@@ -270,6 +276,13 @@ fn list_item(line: &str) -> Option<&str> {
         return rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") "));
     }
     None
+}
+
+/// The text of a footnote definition (`[^1]: text`), without its label.
+fn footnote(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix("[^")?;
+    let (label, text) = rest.split_once("]:")?;
+    (!label.is_empty() && !label.contains(char::is_whitespace)).then_some(text)
 }
 
 /// The content of a quoted line.
@@ -352,6 +365,21 @@ mod tests {
         assert_eq!(doc.sections[1].path, vec!["Voyage"]);
         assert_eq!(blocks[0], (Kind::Body, "Lead.".to_string()));
         assert_eq!(doc.blocks[0].section, 0);
+    }
+
+    #[test]
+    fn footnote_definitions_are_notes_without_their_label() {
+        let text = "Body text.[^1]\n\n[^1]: Jukes, The War, p. 86.\n    More of the note.\n[^long-2]: Second.\n\n[^ x]: not one\n";
+        let (_, blocks) = read(text);
+        assert_eq!(
+            blocks,
+            vec![
+                (Kind::Body, "Body text.[^1]".to_string()),
+                (Kind::Note, "Jukes, The War, p. 86.\n    More of the note.".to_string()),
+                (Kind::Note, "Second.".to_string()),
+                (Kind::Body, "[^ x]: not one".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -55,6 +55,28 @@ fn markdown_and_plain_text_are_read_by_extension_and_content() {
 }
 
 #[test]
+fn markdown_setext_headings_rules_and_footnotes() {
+    let env = TestEnv::seed();
+    env.write(
+        "corpus/yard-notes.md",
+        "Yard Notes\n==========\n\nThe yard lies on Seavey's Island.[^1]\n\n---\n\n\
+         Dry docks\n---------\n\nThe first dry dock opened in 1852.\n\n\
+         [^1]: Fentress, Shipyard Histories, p. 12.\n",
+    );
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("dry dock opened", &[]);
+    assert_eq!(v["hits"][0]["document"], "Yard Notes");
+    assert_eq!(v["hits"][0]["section"], serde_json::json!(["Dry docks"]));
+    let v = env.search_json("kind:note Fentress", &[]);
+    assert_eq!(v["hits"][0]["text"], "Fentress, Shipyard Histories, p. 12.");
+    // Neither the underlines nor the rule are passages.
+    let r = env.run(&["list", "--json"]).expect(0);
+    let list: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = list["documents"].as_array().unwrap().iter().find(|d| d["document"] == "Yard Notes").unwrap();
+    assert_eq!(doc["passages"], 3, "{doc}");
+}
+
+#[test]
 fn add_copies_indexes_and_refuses_to_overwrite() {
     let env = TestEnv::seed();
     env.run(&["index"]).expect(0);
