@@ -6,10 +6,12 @@
 //! never cut, and are removed from the passage text (see [`crate::cite::inline`]).
 //!
 //! Every passage knows exactly where it comes from: `source[byte_start..byte_end]` is its text
-//! with its citations still in place, and removing the citations' byte ranges from that slice
-//! gives [`Passage::text`] exactly.
+//! with its citations and markup still in place; removing the citations' byte ranges from that
+//! slice, and reading each markup range as its replacement ([`Provenance::markup`]), gives
+//! [`Passage::text`] exactly (see [`render`]).
 
 use crate::cite::inline::{self, Citation};
+pub use crate::source::Markup;
 use crate::source::{Document, Kind};
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
@@ -28,6 +30,10 @@ pub struct Provenance {
     pub line_end: u32,
     pub byte_start: usize,
     pub byte_end: usize,
+    /// Markup within `byte_start..byte_end` that is not text (MediaWiki's `'''`, `[[Target|`,
+    /// templates), in order: each range reads as its `with`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markup: Vec<Markup>,
 }
 
 /// The fields of a passage that are its document's: the same for all its passages (kept in
@@ -193,23 +199,63 @@ pub fn split_with_slugs(
             doc.blocks.iter().take(200).map(|b| &text[b.byte_start..b.byte_end]),
         );
         let mut seq = 0u32;
+        // Where each block's passages begin in `out`, and the bibliography entry each
+        // reader-marked citation points to (a block index), to fill in once ids are known.
+        let first = out.len();
+        let mut block_starts = Vec::with_capacity(doc.blocks.len());
+        let mut targets: Vec<(usize, usize, usize)> = Vec::new(); // (passage, citation, block)
         for block in &doc.blocks {
+            block_starts.push(out.len());
             let para = &text[block.byte_start..block.byte_end];
-            let citations = if block.kind == Kind::Body { inline::find(para) } else { Vec::new() };
-            let pieces = chunks(para, &citations, max_words);
+            let (citations, pointers): (Vec<Citation>, Vec<Option<usize>>) = if doc.marked_citations {
+                block.citations.iter().map(|(c, to)| (c.shifted_back(block.byte_start), *to)).unzip()
+            } else if block.kind == Kind::Body {
+                inline::find(para).into_iter().map(|c| (c, None)).unzip()
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let markup: Vec<Markup> = block
+                .markup
+                .iter()
+                .map(|m| Markup {
+                    start: m.start - block.byte_start,
+                    end: m.end - block.byte_start,
+                    ..m.clone()
+                })
+                .collect();
+            // Neither citations nor markup are cut, and their words do not count.
+            let mut kept: Vec<(usize, usize)> = citations
+                .iter()
+                .map(|c| (c.start, c.end))
+                .chain(markup.iter().map(|m| (m.start, m.end)))
+                .collect();
+            kept.sort_unstable();
+            let pieces = chunks(para, &kept, max_words);
             let cut = pieces.len() > 1;
             for (part, (start, end)) in pieces.into_iter().enumerate() {
                 // A chunk is never cut inside a citation, but trimming may cut off the space a
                 // citation's removal range starts or ends with.
                 let mut own: Vec<Citation> = Vec::new();
-                for c in citations.iter().filter(|c| c.end > start && c.start < end) {
+                for (i, c) in citations.iter().enumerate().filter(|(_, c)| c.end > start && c.start < end) {
                     let floor = own.last().map_or(start, |p: &Citation| p.end);
                     own.push(fit(para, c, floor, end));
+                    if let Some(to) = pointers[i] {
+                        targets.push((out.len(), own.len() - 1, to));
+                    }
                 }
                 let own: Vec<Citation> = own.into_iter().map(|c| c.shifted(block.byte_start)).collect();
+                let own_markup: Vec<Markup> = markup
+                    .iter()
+                    .filter(|m| m.start >= start && m.end <= end)
+                    .map(|m| Markup {
+                        start: m.start + block.byte_start,
+                        end: m.end + block.byte_start,
+                        ..m.clone()
+                    })
+                    .collect();
                 let byte_start = block.byte_start + start;
                 let byte_end = block.byte_start + end;
-                let body = remove_ranges(text, byte_start, byte_end, &own);
+                let body = render(text, byte_start, byte_end, &own, &own_markup);
                 let (line_start, line_end) = line_span(text, block, byte_start, byte_end);
                 out.push(Passage {
                     // The paragraph's number, as ¶ shows it; the pieces of a cut paragraph
@@ -232,16 +278,30 @@ pub fn split_with_slugs(
                     seq,
                     text: body,
                     language: language.to_string(),
-                    source: Provenance { path: path.to_string(), line_start, line_end, byte_start, byte_end },
+                    source: Provenance {
+                        path: path.to_string(),
+                        line_start,
+                        line_end,
+                        byte_start,
+                        byte_end,
+                        markup: own_markup,
+                    },
                     file: block.file.clone(),
                     citations: own,
                     paragraph_citations: Vec::new(),
                     cited: Vec::new(),
-                    reference: None,
+                    reference: block.reference.clone(),
                 });
                 seq += 1;
             }
         }
+        // A citation the markup ties to an entry points to the entry's (first) passage.
+        for (p, c, to) in targets {
+            let id = block_starts.get(to).and_then(|&i| out.get(i)).filter(|_| to < doc.blocks.len());
+            let id = id.filter(|q| q.kind == Kind::Reference).map(|q| q.id.clone());
+            out[p].citations[c].reference = id;
+        }
+        debug_assert!(out[first..].iter().all(|p| p.document_slug == document_slug));
     }
     out
 }
@@ -286,11 +346,24 @@ fn line_span(text: &str, block: &crate::source::Block, start: usize, end: usize)
 /// `text[start..end]` without the citations' byte ranges (absolute offsets), each removal
 /// also taking one adjoining space so the prose reads on.
 pub fn remove_ranges(text: &str, start: usize, end: usize, citations: &[Citation]) -> String {
+    render(text, start, end, citations, &[])
+}
+
+/// `text[start..end]` as a passage reads it: the citations' byte ranges removed and each
+/// markup range read as its replacement (all absolute offsets, in order, not overlapping).
+pub fn render(text: &str, start: usize, end: usize, citations: &[Citation], markup: &[Markup]) -> String {
+    let mut cuts: Vec<(usize, usize, &str)> = citations
+        .iter()
+        .map(|c| (c.start, c.end, ""))
+        .chain(markup.iter().map(|m| (m.start, m.end, m.with.as_str())))
+        .collect();
+    cuts.sort_unstable_by_key(|c| c.0);
     let mut out = String::with_capacity(end - start);
     let mut at = start;
-    for c in citations {
-        out.push_str(&text[at..c.start]);
-        at = c.end;
+    for (from, to, with) in cuts {
+        out.push_str(&text[at..from.clamp(at, end)]);
+        out.push_str(with);
+        at = to.clamp(at, end);
     }
     out.push_str(&text[at..end]);
     out
@@ -298,21 +371,22 @@ pub fn remove_ranges(text: &str, start: usize, end: usize, citations: &[Citation
 
 /// Cuts a paragraph into chunks of at most `max_words` words, at sentence boundaries where it
 /// can, never inside a citation. Returns byte ranges into `para`, trimmed of whitespace.
-fn chunks(para: &str, citations: &[Citation], max_words: usize) -> Vec<(usize, usize)> {
+fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, usize)> {
     let max_words = max_words.max(1);
-    // Citations are removed from passages: their words do not count.
+    // Citations and markup are removed from passages: their words do not count.
     let words_in = |s: usize, e: usize| {
-        let cited: usize = citations
-            .iter()
-            .filter(|c| c.start >= s && c.end <= e)
-            .map(|c| word_count(&para[c.start..c.end]))
-            .sum();
+        let cited: usize =
+            kept.iter().filter(|&&(a, b)| a >= s && b <= e).map(|&(a, b)| word_count(&para[a..b])).sum();
         word_count(&para[s..e]).saturating_sub(cited)
     };
     if words_in(0, para.len()) <= max_words {
         return vec![(0, para.len())];
     }
-    let inside_citation = |i: usize| citations.iter().any(|c| c.start < i && i < c.end);
+    // `kept` is sorted by start, and its ranges do not overlap.
+    let inside_citation = |i: usize| {
+        let n = kept.partition_point(|&(a, _)| a < i);
+        n > 0 && kept[n - 1].1 > i
+    };
     // Sentence pieces, merged where a boundary falls inside a citation.
     let mut pieces: Vec<(usize, usize)> = Vec::new();
     for (i, s) in para.split_sentence_bound_indices() {

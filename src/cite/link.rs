@@ -64,7 +64,11 @@ fn share_within_paragraphs(doc: &mut [Passage]) {
 fn link_document(doc: &mut [Passage]) {
     let mut previous: Option<Reference> = None;
     for p in doc.iter_mut().filter(|p| p.kind == Kind::Reference) {
-        let r = bibliography::parse(&p.text, previous.as_ref());
+        // The markup may have given the entry's fields already (a `{{cite book}}` template).
+        let r = match p.reference.take() {
+            Some(r) => r,
+            None => bibliography::parse(&p.text, previous.as_ref()),
+        };
         previous = Some(r.clone());
         p.reference = Some(r);
     }
@@ -74,11 +78,19 @@ fn link_document(doc: &mut [Passage]) {
     let mut last: Option<&(String, Reference)> = None;
     for p in doc.iter_mut() {
         for c in &mut p.citations {
-            let found = if c.shape == Shape::Ibid { last } else { best_match(c, &refs) };
+            let found = match &c.reference {
+                // The markup said which entry (a named `<ref>`).
+                Some(id) => refs.iter().find(|(r, _)| r == id),
+                None if c.shape == Shape::Ibid => last,
+                None => best_match(c, &refs),
+            };
             if c.shape != Shape::Ibid {
                 last = found;
             }
-            let Some((id, r)) = found else { continue };
+            let Some((id, r)) = found else {
+                c.reference = None;
+                continue;
+            };
             c.reference = Some(id.clone());
             if !p.cited.iter().any(|l| &l.id == id) {
                 p.cited.push(LinkedReference {

@@ -737,6 +737,7 @@ mod tests {
                 line_end: 1,
                 byte_start: 0,
                 byte_end: text.len(),
+                markup: Vec::new(),
             },
             file: None,
             citations: Vec::new(),

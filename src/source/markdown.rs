@@ -214,6 +214,7 @@ impl Reader {
             byte_start: s,
             byte_end: e,
             file,
+            ..Block::default()
         });
     }
 }

@@ -8,21 +8,26 @@
 //! in [`formats`].
 
 mod markdown;
+mod mediawiki;
 mod plain;
 mod wiki;
 
 pub use markdown::Markdown;
+pub use mediawiki::MediaWiki;
 pub use plain::PlainText;
 pub use wiki::WikiText;
+
+use crate::cite::{Citation, Reference};
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// What a paragraph is, as far as the reader can tell from the markup.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Running prose.
+    #[default]
     Body,
     /// An image caption, including `File:NAME|caption` gallery lines.
     Caption,
@@ -61,8 +66,18 @@ impl std::fmt::Display for Kind {
     }
 }
 
+/// Markup hidden from a passage's text: `source[start..end]` reads as `with` (most often
+/// nothing: `'''`, `[[Target|`, a template; a character for an entity such as `&ndash;`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Markup {
+    pub start: usize,
+    pub end: usize,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub with: String,
+}
+
 /// One paragraph as found in the source: its kind, where it sits, and its exact byte range.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Block {
     pub kind: Kind,
     /// Index into [`Document::sections`].
@@ -77,6 +92,15 @@ pub struct Block {
     pub byte_end: usize,
     /// For gallery captions, the image file name.
     pub file: Option<String>,
+    /// Markup inside the paragraph that is not its text, in order, not overlapping (absolute
+    /// byte ranges within `byte_start..byte_end`).
+    pub markup: Vec<Markup>,
+    /// Citations the reader found itself (a MediaWiki `<ref>`), with absolute byte ranges
+    /// within the paragraph, in order, and the index in [`Document::blocks`] of the
+    /// bibliography entry each one points to, when the markup says.
+    pub citations: Vec<(Citation, Option<usize>)>,
+    /// For a bibliography entry whose fields the markup gives (a `{{cite book}}` template).
+    pub reference: Option<Reference>,
 }
 
 /// A section: its heading path, outermost first (empty for the lead).
@@ -93,6 +117,9 @@ pub struct Document {
     pub title_line: u32,
     pub sections: Vec<Section>,
     pub blocks: Vec<Block>,
+    /// Whether the reader marks citations itself ([`Block::citations`]); otherwise they are
+    /// looked for in the prose by their shape ([`crate::cite::inline::find`]).
+    pub marked_citations: bool,
 }
 
 impl Default for Document {
@@ -104,7 +131,13 @@ impl Default for Document {
 impl Document {
     /// A document with only the lead section.
     pub fn new(title: String, title_line: u32) -> Document {
-        Document { title, title_line, sections: vec![Section::default()], blocks: Vec::new() }
+        Document {
+            title,
+            title_line,
+            sections: vec![Section::default()],
+            blocks: Vec::new(),
+            marked_citations: false,
+        }
     }
 }
 
@@ -123,7 +156,7 @@ pub trait SourceFormat: Sync {
 
 /// The known formats, most specific first.
 pub fn formats() -> &'static [&'static dyn SourceFormat] {
-    &[&Markdown, &WikiText, &PlainText]
+    &[&Markdown, &MediaWiki, &WikiText, &PlainText]
 }
 
 /// Whether a file is one of the formats citedex reads, judged by its extension (a file with

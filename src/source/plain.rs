@@ -72,6 +72,7 @@ impl SourceFormat for PlainText {
                 byte_start: s,
                 byte_end: e,
                 file: None,
+                ..Block::default()
             });
         }
         vec![doc]

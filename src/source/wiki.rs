@@ -29,7 +29,7 @@ impl SourceFormat for WikiText {
     }
 
     fn extensions(&self) -> &'static [&'static str] {
-        &["wiki", "mediawiki"]
+        &["wiki"]
     }
 
     fn accepts(&self, path: &Path, text: &str) -> bool {
@@ -49,14 +49,14 @@ impl SourceFormat for WikiText {
 
 /// What kind of section a heading opens, judged by its name.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum SectionRole {
+pub(super) enum SectionRole {
     Prose,
     References,
     Links,
     Notes,
 }
 
-fn role_of(heading: &str) -> SectionRole {
+pub(super) fn role_of(heading: &str) -> SectionRole {
     let h = heading.trim().to_lowercase();
     match h.as_str() {
         "references"
@@ -177,6 +177,7 @@ impl Reader {
             byte_start,
             byte_end,
             file,
+            ..Block::default()
         });
         if let Some(block) = self.lead_block.as_mut()
             && !self.lead_block_closed

@@ -2,6 +2,7 @@
 
 use crate::env::{SEED, TestEnv};
 use std::io::BufRead;
+use std::path::Path;
 use std::process::{Child, Stdio};
 
 /// Starts `citedex index` and returns once it has added its documents and waits, holding the
@@ -162,7 +163,11 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     }
     // The warning says what would be read instead, from the readers' own extension lists.
     assert!(r.stderr.contains("it reads .md, .markdown"), "{}", r.stderr);
-    assert!(r.stderr.contains(".wiki, .mediawiki") && r.stderr.contains(".txt"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(".wiki,") && r.stderr.contains(".mediawiki,") && r.stderr.contains(".txt"),
+        "{}",
+        r.stderr
+    );
     // Skipped files pollute no search; a file without an extension is plain text.
     let v = env.search_json("Sakhalin", &["--limit", "100"]);
     let paths: Vec<&str> =
@@ -448,4 +453,92 @@ fn the_corpus_and_index_come_from_the_environment_and_any_spelling_of_a_folder()
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["total_hits"].as_u64().unwrap() >= 1);
     assert!(!elsewhere.join("index").exists());
+}
+
+/// `source[byte_start..byte_end]` with the citations and the markup of `source.markup` taken
+/// out (markup replaced by its `with`).
+fn rebuilt(file: &[u8], p: &serde_json::Value) -> String {
+    let at = |v: &serde_json::Value| v.as_u64().unwrap() as usize;
+    let (start, end) = (at(&p["source"]["byte_start"]), at(&p["source"]["byte_end"]));
+    let mut cuts: Vec<(usize, usize, String)> = p["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (at(&c["byte_start"]), at(&c["byte_end"]), String::new()))
+        .chain(
+            p["source"]["markup"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| (at(&m["start"]), at(&m["end"]), m["with"].as_str().unwrap_or("").to_string())),
+        )
+        .collect();
+    cuts.sort();
+    let (mut out, mut pos) = (Vec::new(), start);
+    for (a, b, with) in cuts {
+        out.extend_from_slice(&file[pos..a.max(pos)]);
+        out.extend_from_slice(with.as_bytes());
+        pos = pos.max(b);
+    }
+    out.extend_from_slice(&file[pos..end]);
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn real_mediawiki_reads_as_prose_with_exact_references() {
+    let env = TestEnv::empty();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/portsmouth-real.wiki");
+    // Saved under its page name, as a wiki export names it.
+    env.write("corpus/Portsmouth_Treaty.wiki", std::fs::read(fixture).unwrap());
+    env.run(&["index"]).expect(0);
+    let r = env.run(&["list", "--json"]).expect(0);
+    let list: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(list["documents"][0]["format"], "mediawiki");
+    // Named after the file; snippets read as prose.
+    let v = env.search_json("Kittery negotiations", &[]);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["document"], "Portsmouth Treaty");
+    assert!(
+        hit["text"]
+            .as_str()
+            .unwrap()
+            .contains("at the Portsmouth Naval Shipyard in Kittery, Maine, in the United States,")
+    );
+    // The footnote is a citation at its exact byte range, linked to the entry {{reflist}} lists.
+    let file = std::fs::read(env.path("corpus/Portsmouth_Treaty.wiki")).unwrap();
+    let c = &hit["citations"][0];
+    let (a, b) = (c["byte_start"].as_u64().unwrap() as usize, c["byte_end"].as_u64().unwrap() as usize);
+    assert!(String::from_utf8_lossy(&file[a..b]).starts_with("<ref name=\"jukes\">{{cite book"));
+    assert_eq!(c["shape"], "footnote");
+    assert_eq!(c["reference"]["id"], "portsmouth-treaty/references/1");
+    let sfn = &hit["citations"][1];
+    assert_eq!(
+        (sfn["text"].as_str(), sfn["shape"].as_str()),
+        (Some("Trani 1969, p. 151"), Some("short_footnote"))
+    );
+    assert_eq!(sfn["reference"]["id"], "portsmouth-treaty/bibliography/1");
+    // Every passage maps back to the file exactly, markup recorded like citations.
+    for id in ["portsmouth-treaty/lead/1", "portsmouth-treaty/background/2", "portsmouth-treaty/terms/2"] {
+        let r = env.run(&["show", "--json", id]).expect(0);
+        let p: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(rebuilt(&file, &p), p["text"].as_str().unwrap(), "{id}");
+        for raw in ["'''", "[[", "{{", "<ref", "&nbsp;"] {
+            assert!(!p["text"].as_str().unwrap().contains(raw), "{id}: {}", p["text"]);
+        }
+    }
+    // Named footnotes cited again count as citations of the same work; fields are exact.
+    let r = env.run(&["cite", "--json", "White"]).expect(0);
+    let works: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let white = &works["references"][0];
+    assert_eq!(white["doi"], "10.1177/002234336900600405", "{white}");
+    assert_eq!((white["volume"].as_str(), white["issue"].as_str()), (Some("6"), Some("4")));
+    assert_eq!(white["authors"][0]["given"], "John Albert");
+    let r = env.run(&["cite", "Jukes"]).expect(0);
+    assert_eq!(r.stdout.matches("cited by Portsmouth Treaty").count(), 3, "{}", r.stdout);
+    assert!(!r.stdout.contains("{{cite"), "{}", r.stdout);
+    // Tables and infoboxes are no passages; the image caption is.
+    env.run(&["search", "--no-update", "--exact", "wikitable"]).expect(1);
+    env.run(&["search", "--no-update", "--exact", "date_signed"]).expect(1);
+    let v = env.search_json("kind:caption Witte", &[]);
+    assert_eq!(v["hits"][0]["text"], "Sergei Witte led the Russian delegation.");
 }

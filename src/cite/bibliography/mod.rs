@@ -52,11 +52,13 @@ mod names;
 mod publisher;
 mod roles;
 mod sentences;
+mod template;
 mod text;
 mod volume;
 
 pub(crate) use head::{year_of, year_suffix};
 pub use identifiers::{identifier_digits, normalize_isbn};
+pub use template::from_fields;
 
 use description::describe;
 use head::{is_ditto, split_head};

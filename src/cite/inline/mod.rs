@@ -61,6 +61,10 @@ pub enum Shape {
     AuthorYearPage,
     /// `Ibid., p. 12.`: the work cited just before.
     Ibid,
+    /// A footnote marked up as one: a MediaWiki `<ref>…</ref>` (or `<ref name="x" />`).
+    Footnote,
+    /// A short footnote template: `{{sfn|Jukes|2002|p=86}}`, `{{harvnb|…}}`.
+    ShortFootnote,
 }
 
 /// A citation found inside a paragraph.
@@ -108,8 +112,13 @@ impl Citation {
         Citation { start: self.start + offset, end: self.end + offset, ..self.clone() }
     }
 
+    /// The same citation with its byte range moved back by `offset`.
+    pub fn shifted_back(&self, offset: usize) -> Citation {
+        Citation { start: self.start - offset, end: self.end - offset, ..self.clone() }
+    }
+
     /// A citation of `text[start..end]` with no parts filled in yet.
-    fn spanning(text: &str, start: usize, end: usize, shape: Shape) -> Citation {
+    pub(crate) fn spanning(text: &str, start: usize, end: usize, shape: Shape) -> Citation {
         Citation {
             start,
             end,
