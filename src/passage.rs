@@ -237,7 +237,10 @@ pub fn split_with_slugs(
                 // citation's removal range starts or ends with.
                 let mut own: Vec<Citation> = Vec::new();
                 for (i, c) in citations.iter().enumerate().filter(|(_, c)| c.end > start && c.start < end) {
-                    let floor = own.last().map_or(start, |p: &Citation| p.end);
+                    // Nor may it take in markup before it.
+                    let markup_before =
+                        markup.iter().map(|m| m.end).filter(|&e| e <= c.start).max().unwrap_or(0);
+                    let floor = own.last().map_or(start, |p: &Citation| p.end).max(markup_before);
                     own.push(fit(para, c, floor, end));
                     if let Some(to) = pointers[i] {
                         targets.push((out.len(), own.len() - 1, to));
@@ -441,6 +444,44 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
 }
 
 pub use crate::analysis::word_count;
+
+#[cfg(test)]
+/// Every passage maps back to the file exactly: its text is its byte range with the
+/// citations removed and the markup read as its replacement; markup and citations lie
+/// inside it without overlapping; two passages overlap only where one is a footnote's
+/// entry inside the other's citation.
+pub(crate) fn assert_maps_back(text: &str, ps: &[Passage]) {
+    for p in ps {
+        let s = &p.source;
+        assert!(s.byte_start <= s.byte_end && s.byte_end <= text.len(), "{}", p.id);
+        assert_eq!(render(text, s.byte_start, s.byte_end, &p.citations, &s.markup), p.text, "{}", p.id);
+        let mut ranges: Vec<(usize, usize)> = p
+            .citations
+            .iter()
+            .map(|c| (c.start, c.end))
+            .chain(s.markup.iter().map(|m| (m.start, m.end)))
+            .collect();
+        ranges.sort_unstable();
+        assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "{}: overlapping markup", p.id);
+        assert!(ranges.iter().all(|&(a, b)| a >= s.byte_start && b <= s.byte_end), "{}", p.id);
+        let line_of = |b: usize| crate::source::line_breaks(&text[..b]) as u32 + 1;
+        assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
+    }
+    for (i, p) in ps.iter().enumerate() {
+        for q in &ps[i + 1..] {
+            let (a, b) = (&p.source, &q.source);
+            if a.byte_start < b.byte_end && b.byte_start < a.byte_end {
+                // Inside a citation, or inside markup (a template holding a footnote).
+                let within = |outer: &Passage, inner: &Passage| {
+                    let (s, e) = (inner.source.byte_start, inner.source.byte_end);
+                    outer.citations.iter().any(|c| c.start <= s && e <= c.end)
+                        || outer.source.markup.iter().any(|m| m.start <= s && e <= m.end)
+                };
+                assert!(within(p, q) || within(q, p), "{} and {} overlap", p.id, q.id);
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,5 @@
-//! Markdown.
+//! Markdown (CommonMark with GitHub's footnotes, tables and strikethrough), read with
+//! `pulldown-cmark` and its source offsets.
 //!
 //! ```text
 //! ---                        optional front matter; its `title:` names the document
@@ -8,20 +9,31 @@
 //!                            title; one repeating that title is the title too, not a section)
 //! The Treaty                 a setext heading (text underlined with `===` or `---`) is a heading
 //! ==========
-//! Lead paragraph, possibly   consecutive lines form one paragraph
-//! wrapped over lines.
+//! The **Treaty** was signed  a paragraph: emphasis dropped, links read as their labels,
+//! in [Kittery](https://…).   inline code as its text, entities as their characters
+//! Jukes, p. 86.[^1]          a footnote mark: a citation, its text the footnote's
 //! ## Background              `##` opens a section, `###` a subsection, and so on
 //! - item                     each list item is a paragraph (in References: a reference)
-//! > quoted line              each quoted line is a paragraph, without its `>`
+//! > quoted text              each quoted paragraph is a paragraph, without its `>`
 //! ```                        a fenced code block is one paragraph, fences excluded
-//! ![Caption](file.jpg)       an image on its own line: a caption, with the file name kept
-//! ***                        a rule (`***`, `---`, `___`) is skipped
-//! [^1]: Note text.           a footnote definition: a note, without its label
+//! ![Caption](file.jpg)       an image alone in its paragraph: a caption, with the file name kept
+//! | a | b |                  each table row is a paragraph, its cells read `a | b`
+//! ***                        a rule (`***`, `---`, `___`) is skipped; HTML blocks too
+//! [^1]: Jukes, G. (2002).…   a footnote: a reference when it reads as a work, else a note
 //! ```
 //! Sections named References, Bibliography, External links or Notes give their paragraphs
 //! those kinds, as in wiki text.
+//!
+//! Nothing is rewritten: the markup left out of a passage (`**`, `[`, `](https://…)`, a
+//! blockquote's `>` on a continued line, `&amp;` read as `&`) is recorded in
+//! [`super::Block::markup`], and footnote marks in [`super::Block::citations`], so a passage
+//! maps back to the file exactly. Author–date citations in the prose (`(Jukes 2002, p. 86)`) are
+//! found in the text as it reads, as in the other formats.
 
-use super::{Block, Document, Kind, Section, SourceFormat, lines, trimmed_range};
+use super::{Block, Document, Kind, Markup, Section, SourceFormat, footnote, lines};
+use crate::cite::inline::{self, Citation};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Reader for Markdown files.
@@ -49,117 +61,313 @@ impl SourceFormat for Markdown {
     }
 
     fn read(&self, text: &str, fallback_title: &str) -> Vec<Document> {
-        let mut r = Reader { doc: Document::new(fallback_title.to_string(), 0), ..Reader::default() };
-        let mut all: Vec<(u32, usize, &str)> = lines(text).collect();
-        let body_from = r.front_matter(&all);
-        for (number, start, line) in all.drain(body_from..) {
-            r.line(text, number, start, line);
-        }
-        r.flush();
-        vec![r.doc]
+        vec![Reader::new(text, fallback_title).read()]
     }
 }
 
-#[derive(Default)]
-struct Reader {
+/// What a leaf block is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum What {
+    Paragraph,
+    Heading(usize),
+    Code,
+    Row,
+}
+
+/// A piece of text as it reads: `source[start..end]`, or `with` in its place.
+#[derive(Debug)]
+struct Piece {
+    start: usize,
+    end: usize,
+    with: Option<String>,
+    /// What the gap before it reads as (a table's cell separator), when not nothing.
+    gap: Option<&'static str>,
+}
+
+/// A leaf block being gathered.
+#[derive(Debug)]
+struct Leaf {
+    what: What,
+    pieces: Vec<Piece>,
+    /// Footnote marks: byte range and label.
+    marks: Vec<(usize, usize, String)>,
+    /// The first image's file name, and whether any text lies outside images.
+    image: Option<String>,
+    text_outside_image: bool,
+    /// A table cell began: the next piece is preceded by a separator.
+    new_cell: bool,
+}
+
+/// A footnote mark waiting for its definition: (block, citation, label).
+type Pending = (usize, usize, String);
+
+struct Reader<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
     doc: Document,
     titled: bool,
     stack: Vec<(usize, String)>,
     kind_of_section: Option<Kind>,
-    /// The paragraph being gathered: (first line, last line, byte start, byte end).
-    open: Option<(u32, u32, usize, usize)>,
-    /// Whether the open paragraph is plain lines (not a list item or quote), which an
-    /// underline of `=` or `-` turns into a heading.
-    open_plain: bool,
-    /// Whether the open paragraph is a footnote's text (`[^1]: …`): a note.
-    open_note: bool,
-    /// Inside a fenced code block: its fence.
-    fence: Option<String>,
+    leaf: Option<Leaf>,
+    /// Inside a footnote definition: its label and whether it has a block yet.
+    footnote: Option<(String, bool)>,
+    /// The first block of each footnote definition.
+    definitions: HashMap<String, usize>,
+    pending: Vec<Pending>,
+    images: u32,
+    in_metadata: bool,
+    in_html: u32,
+    in_item: u32,
 }
 
-impl Reader {
-    /// Reads front matter, if any; returns the index of the first line after it.
-    fn front_matter(&mut self, all: &[(u32, usize, &str)]) -> usize {
-        if all.first().is_none_or(|(_, _, l)| l.trim() != "---") {
-            return 0;
+/// What the separator between two table cells reads as.
+const CELL_GAP: &str = " | ";
+
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, fallback_title: &str) -> Reader<'a> {
+        let mut doc = Document::new(fallback_title.to_string(), 0);
+        doc.marked_citations = true;
+        Reader {
+            text,
+            line_starts: lines(text).map(|(_, s, _)| s).collect(),
+            doc,
+            titled: false,
+            stack: Vec::new(),
+            kind_of_section: None,
+            leaf: None,
+            footnote: None,
+            definitions: HashMap::new(),
+            pending: Vec::new(),
+            images: 0,
+            in_metadata: false,
+            in_html: 0,
+            in_item: 0,
         }
-        let Some(end) = all.iter().skip(1).position(|(_, _, l)| l.trim() == "---" || l.trim() == "...")
-        else {
-            return 0;
-        };
-        for (number, _, line) in &all[1..=end] {
-            if let Some(v) = line.strip_prefix("title:") {
+    }
+
+    /// 1-based line of byte `at`.
+    fn line_of(&self, at: usize) -> u32 {
+        self.line_starts.partition_point(|&s| s <= at).max(1) as u32
+    }
+
+    fn read(mut self) -> Document {
+        // A byte-order mark is no text; offsets stay those of the file.
+        let skip = if self.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        let options = Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+            | Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH;
+        let body = &self.text[skip..];
+        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+            self.event(event, range.start + skip, range.end + skip);
+        }
+        self.finish();
+        self.resolve_footnotes();
+        self.doc
+    }
+
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) if self.in_metadata => self.front_matter(&t, start),
+            _ if self.in_metadata || self.in_html > 0 => {}
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                self.piece(start, end, &t)
+            }
+            Event::SoftBreak | Event::HardBreak => self.piece(start, end, "\n"),
+            Event::FootnoteReference(label) => {
+                self.open_leaf().marks.push((start, end, label.to_string()));
+            }
+            Event::Rule => self.finish(),
+            Event::Html(_) | Event::InlineHtml(_) | Event::TaskListMarker(_) => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::MetadataBlock(_) => self.in_metadata = true,
+            Tag::HtmlBlock => {
+                self.finish();
+                self.in_html += 1;
+            }
+            Tag::Paragraph => self.begin(What::Paragraph),
+            Tag::Heading { level, .. } => self.begin(What::Heading(level as usize)),
+            Tag::CodeBlock(_) => self.begin(What::Code),
+            Tag::TableHead | Tag::TableRow => self.begin(What::Row),
+            Tag::TableCell => {
+                if let Some(leaf) = &mut self.leaf {
+                    leaf.new_cell = !leaf.pieces.is_empty();
+                }
+            }
+            Tag::Item => {
+                self.finish();
+                self.in_item += 1;
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.finish();
+                self.footnote = Some((label.to_string(), false));
+            }
+            Tag::Image { dest_url, .. } => {
+                self.images += 1;
+                let leaf = self.open_leaf();
+                if leaf.image.is_none() {
+                    leaf.image = Some(dest_url.to_string());
+                }
+            }
+            Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::DefinitionList => self.finish(),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::MetadataBlock(_) => self.in_metadata = false,
+            TagEnd::HtmlBlock => self.in_html = self.in_html.saturating_sub(1),
+            TagEnd::Image => self.images = self.images.saturating_sub(1),
+            TagEnd::Item => {
+                self.finish();
+                self.in_item = self.in_item.saturating_sub(1);
+            }
+            TagEnd::FootnoteDefinition => {
+                self.finish();
+                self.footnote = None;
+            }
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::CodeBlock
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::List(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::Table => self.finish(),
+            _ => {}
+        }
+    }
+
+    /// Front matter: its `title:` names the document.
+    fn front_matter(&mut self, yaml: &str, start: usize) {
+        let mut at = start;
+        for line in yaml.split_inclusive('\n') {
+            if let Some(v) = line.trim_end().strip_prefix("title:") {
                 let v = v.trim().trim_matches(|c| c == '"' || c == '\'').trim();
                 if !v.is_empty() {
                     self.doc.title = v.to_string();
-                    self.doc.title_line = *number;
+                    self.doc.title_line = self.line_of(at);
                     self.titled = true;
                 }
             }
+            at += line.len();
         }
-        end + 2
     }
 
-    fn line(&mut self, text: &str, number: u32, start: usize, line: &str) {
-        let t = line.trim();
-        if let Some(fence) = &self.fence {
-            if t.starts_with(fence.as_str()) {
-                self.fence = None;
-                self.flush();
-            } else if !t.is_empty() {
-                self.extend(number, start, line);
+    fn begin(&mut self, what: What) {
+        self.finish();
+        self.leaf = Some(Leaf {
+            what,
+            pieces: Vec::new(),
+            marks: Vec::new(),
+            image: None,
+            text_outside_image: false,
+            new_cell: false,
+        });
+    }
+
+    /// The open leaf, or a new paragraph (the text of a tight list item has none of its own).
+    fn open_leaf(&mut self) -> &mut Leaf {
+        if self.leaf.is_none() {
+            self.begin(What::Paragraph);
+        }
+        self.leaf.as_mut().expect("a leaf was just opened")
+    }
+
+    /// Text that reads `shown` at `start..end`: the source itself where it is the same, else
+    /// the part of the source that is (the `code` of `` `code` ``), else `shown` in its place.
+    fn piece(&mut self, start: usize, end: usize, shown: &str) {
+        let source = &self.text[start..end];
+        let (start, end, with) = if source == shown {
+            (start, end, None)
+        } else if let Some(at) = source.find(shown).filter(|_| !shown.is_empty()) {
+            (start + at, start + at + shown.len(), None)
+        } else {
+            (start, end, Some(shown.to_string()))
+        };
+        let in_image = self.images > 0;
+        let leaf = self.open_leaf();
+        if !in_image && !shown.trim().is_empty() {
+            leaf.text_outside_image = true;
+        }
+        let gap = std::mem::take(&mut leaf.new_cell).then_some(CELL_GAP);
+        leaf.pieces.push(Piece { start, end, with, gap });
+    }
+
+    /// Ends the open leaf: a heading, or a block with its markup and footnote marks.
+    fn finish(&mut self) {
+        let Some(mut leaf) = self.leaf.take() else { return };
+        trim(self.text, &mut leaf.pieces);
+        if leaf.pieces.is_empty() && leaf.marks.is_empty() {
+            return;
+        }
+        if let What::Heading(level) = leaf.what {
+            let name = shown(self.text, &leaf.pieces);
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let at = leaf.pieces.first().map_or(0, |p| p.start);
+            if !name.is_empty() {
+                self.heading(level, &name, self.line_of(at));
             }
             return;
         }
-        if t.starts_with("```") || t.starts_with("~~~") {
-            self.flush();
-            self.fence = Some(t[..3].to_string());
-            return;
+        let first = leaf.pieces.iter().map(|p| p.start).chain(leaf.marks.iter().map(|m| m.0)).min();
+        let last = leaf.pieces.iter().map(|p| p.end).chain(leaf.marks.iter().map(|m| m.1)).max();
+        let (Some(start), Some(end)) = (first, last) else { return };
+        let note = self.footnote.as_ref().map(|(_, has_block)| *has_block);
+        let shown_text = shown(self.text, &leaf.pieces);
+        let kind = match note {
+            Some(false) if footnote::is_work(&shown_text) => Kind::Reference,
+            Some(_) => Kind::Note,
+            None if leaf.image.is_some() && !leaf.text_outside_image => Kind::Caption,
+            None => self.kind_of_section.unwrap_or(Kind::Body),
+        };
+        let block_index = self.doc.blocks.len();
+        let (markup, mut citations) = layout(self.text, start, end, &leaf);
+        if kind == Kind::Body && leaf.what == What::Paragraph {
+            prose_citations(self.text, &leaf, &mut citations, &markup);
         }
-        if t.is_empty() {
-            self.flush();
-            return;
+        let markup = markup
+            .into_iter()
+            .filter(|m| !citations.iter().any(|c| c.start <= m.start && m.end <= c.end))
+            .collect();
+        for (i, c) in citations.iter().enumerate() {
+            if let Some((_, _, label)) = leaf.marks.iter().find(|m| (m.0, m.1) == (c.start, c.end)) {
+                self.pending.push((block_index, i, label.clone()));
+            }
         }
-        if let Some(level) = setext_underline(t)
-            && let Some((first, _, s, e)) = self.open.filter(|_| self.open_plain)
+        if let Some((label, has_block)) = &mut self.footnote
+            && !*has_block
         {
-            // The paragraph above was a heading's text (CommonMark's setext heading).
-            self.open = None;
-            let name = text[s..e].split_whitespace().collect::<Vec<_>>().join(" ");
-            self.heading(level, &name, first);
-            return;
+            *has_block = true;
+            self.definitions.entry(label.clone()).or_insert(block_index);
         }
-        if is_thematic_break(t) {
-            self.flush();
-            return;
-        }
-        if let Some((level, name)) = heading(t) {
-            self.flush();
-            self.heading(level, name, number);
-            return;
-        }
-        if let Some((caption, file)) = image(t) {
-            self.flush();
-            let (s, e) = trimmed_range(line, start, caption);
-            self.push(Kind::Caption, number, number, s, e, Some(file.to_string()));
-            return;
-        }
-        let note = footnote(line);
-        if let Some(content) = note.or_else(|| list_item(line)).or_else(|| quote(line)) {
-            self.flush();
-            if !content.trim().is_empty() {
-                let (s, e) = trimmed_range(line, start, content);
-                self.open = Some((number, number, s, e));
-                self.open_plain = false;
-                self.open_note = note.is_some();
-            }
-            return;
-        }
-        self.extend(number, start, line);
+        let section = self.doc.sections.len() - 1;
+        let paragraph =
+            self.doc.blocks.last().filter(|b| b.section == section).map_or(1, |b| b.paragraph + 1);
+        self.doc.blocks.push(Block {
+            kind,
+            section,
+            paragraph,
+            line_start: self.line_of(start),
+            line_end: self.line_of(end.saturating_sub(1).max(start)),
+            byte_start: start,
+            byte_end: end,
+            file: leaf.image.filter(|_| kind == Kind::Caption),
+            markup,
+            citations: citations.into_iter().map(|c| (c, None)).collect(),
+            reference: None,
+        });
     }
 
-    /// A heading at `line`: the document's title (the first level-1 heading, or one that
-    /// repeats the front matter's title), else a section.
+    /// A heading: the document's title (the first level-1 heading, or one that repeats the
+    /// front matter's title), else a section.
     fn heading(&mut self, level: usize, name: &str, line: u32) {
         if level == 1 && !self.titled {
             self.doc.title = name.to_string();
@@ -179,69 +387,144 @@ impl Reader {
         self.doc.sections.push(Section { path: self.stack.iter().map(|(_, n)| n.clone()).collect() });
     }
 
-    fn extend(&mut self, number: u32, start: usize, line: &str) {
-        let (s, e) = trimmed_range(line, start, line);
-        if s == e {
-            return;
+    /// Each footnote mark reads as its footnote and points at it. A mark whose footnote
+    /// yields no block keeps its place but cites nothing.
+    fn resolve_footnotes(&mut self) {
+        for (block, i, label) in std::mem::take(&mut self.pending) {
+            let target = self.definitions.get(&label).copied();
+            let shown = target.map(|t| {
+                let b = &self.doc.blocks[t];
+                crate::passage::render(self.text, b.byte_start, b.byte_end, &[], &b.markup)
+            });
+            let (c, to) = &mut self.doc.blocks[block].citations[i];
+            *c = footnote::citation(shown.as_deref().unwrap_or(""), c.start, c.end, None);
+            *to = target;
         }
-        self.open = Some(match self.open {
-            Some((first, _, os, _)) => (first, number, os, e),
-            None => {
-                self.open_plain = true;
-                (number, number, s, e)
+    }
+}
+
+/// Drops the whitespace a leaf begins and ends with.
+fn trim(text: &str, pieces: &mut Vec<Piece>) {
+    while let Some(p) = pieces.first_mut() {
+        if p.with.is_none() {
+            let s = &text[p.start..p.end];
+            p.start += s.len() - s.trim_start().len();
+        }
+        if p.start < p.end && p.with.as_deref().is_none_or(|w| !w.trim().is_empty()) {
+            break;
+        }
+        pieces.remove(0);
+    }
+    while let Some(p) = pieces.last_mut() {
+        if p.with.is_none() {
+            p.end = p.start + text[p.start..p.end].trim_end().len();
+        }
+        if p.start < p.end && p.with.as_deref().is_none_or(|w| !w.trim().is_empty()) {
+            break;
+        }
+        pieces.pop();
+    }
+}
+
+/// The text the pieces read as.
+fn shown(text: &str, pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 && p.start > pieces[i - 1].end {
+            out.push_str(p.gap.unwrap_or(""));
+        }
+        out.push_str(p.with.as_deref().unwrap_or(&text[p.start..p.end]));
+    }
+    out
+}
+
+/// The markup of a leaf over `start..end` (what lies between its pieces, and pieces that read
+/// otherwise than written) and its footnote marks as citations, which cut through gaps.
+fn layout(text: &str, start: usize, end: usize, leaf: &Leaf) -> (Vec<Markup>, Vec<Citation>) {
+    let mut cuts: Vec<(usize, usize)> = leaf.marks.iter().map(|m| (m.0, m.1)).collect();
+    cuts.sort_unstable();
+    let citations: Vec<Citation> = cuts
+        .iter()
+        .map(|&(a, b)| Citation::spanning(text, a, b, crate::cite::inline::Shape::Footnote))
+        .collect();
+    let mut markup = Vec::new();
+    let gap = |from: usize, to: usize, with: &str, markup: &mut Vec<Markup>| {
+        // A gap, less the footnote marks inside it.
+        let mut at = from;
+        let mut with = with.to_string();
+        for &(a, b) in cuts.iter().filter(|&&(a, b)| a < to && b > from) {
+            if a > at {
+                markup.push(Markup { start: at, end: a, with: std::mem::take(&mut with) });
             }
-        });
-    }
-
-    fn flush(&mut self) {
-        if let Some((first, last, s, e)) = self.open.take() {
-            let note = std::mem::take(&mut self.open_note);
-            let kind = if note { Kind::Note } else { self.kind_of_section.unwrap_or(Kind::Body) };
-            self.push(kind, first, last, s, e, None);
+            at = at.max(b);
         }
+        if to > at || !with.is_empty() {
+            markup.push(Markup { start: at, end: to.max(at), with });
+        }
+    };
+    let mut at = start;
+    for p in &leaf.pieces {
+        if p.start > at {
+            gap(at, p.start, p.gap.unwrap_or(""), &mut markup);
+        }
+        if let Some(w) = &p.with {
+            markup.push(Markup { start: p.start, end: p.end, with: w.clone() });
+        }
+        at = at.max(p.end);
     }
-
-    fn push(&mut self, kind: Kind, first: u32, last: u32, s: usize, e: usize, file: Option<String>) {
-        let section = self.doc.sections.len() - 1;
-        let paragraph =
-            self.doc.blocks.last().filter(|b| b.section == section).map_or(1, |b| b.paragraph + 1);
-        self.doc.blocks.push(Block {
-            kind,
-            section,
-            paragraph,
-            line_start: first,
-            line_end: last,
-            byte_start: s,
-            byte_end: e,
-            file,
-            ..Block::default()
-        });
+    if end > at {
+        gap(at, end, "", &mut markup);
     }
+    markup.retain(|m| m.end > m.start || !m.with.is_empty());
+    (markup, citations)
 }
 
-fn heading(t: &str) -> Option<(usize, &str)> {
-    let level = t.chars().take_while(|&c| c == '#').count();
-    if !(1..=6).contains(&level) {
-        return None;
+/// Author–date citations in a paragraph's prose, found in the text as it reads (markup left
+/// out) and placed at their bytes in the file. Those that would cut a footnote mark or a
+/// piece of markup in two are left in the text.
+fn prose_citations(text: &str, leaf: &Leaf, citations: &mut Vec<Citation>, markup: &[Markup]) {
+    // The text as it reads, and where each run of it comes from:
+    // (read at, read length, source range, verbatim).
+    let mut read = String::new();
+    let mut map: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
+    for (i, p) in leaf.pieces.iter().enumerate() {
+        if i > 0 && p.start > leaf.pieces[i - 1].end {
+            read.push_str(p.gap.unwrap_or(""));
+        }
+        let shown = p.with.as_deref().unwrap_or(&text[p.start..p.end]);
+        map.push((read.len(), shown.len(), p.start, p.end, p.with.is_none()));
+        read.push_str(shown);
     }
-    let rest = &t[level..];
-    if !rest.is_empty() && !rest.starts_with(' ') {
-        return None;
+    // Where a citation starting (ending) at `at` in the text as it reads starts (ends) in the
+    // file: inside a verbatim run at the same place, else at the edge of the run or gap.
+    let start_at = |at: usize| -> Option<usize> {
+        let i = map.partition_point(|m| m.0 <= at).checked_sub(1)?;
+        let (r, len, s, _, verbatim) = map[i];
+        match at - r {
+            o if o < len => Some(if verbatim { s + o } else { s }),
+            _ => map.get(i + 1).map(|m| m.2),
+        }
+    };
+    let end_at = |at: usize| -> Option<usize> {
+        let i = map.partition_point(|m| m.0 < at).checked_sub(1)?;
+        let (r, len, s, e, verbatim) = map[i];
+        match at - r {
+            o if o <= len && verbatim => Some(s + o),
+            _ => Some(e),
+        }
+    };
+    for c in inline::find(&read) {
+        let (Some(s), Some(e)) = (start_at(c.start), end_at(c.end)) else { continue };
+        let crosses = |a: usize, b: usize| (a < s && b > s) || (a < e && b > e);
+        if s >= e
+            || citations.iter().any(|f| f.start < e && f.end > s)
+            || markup.iter().any(|m| crosses(m.start, m.end))
+        {
+            continue;
+        }
+        citations.push(Citation { start: s, end: e, ..c });
     }
-    let name = rest.trim().trim_end_matches('#').trim();
-    (!name.is_empty()).then_some((level, name))
-}
-
-/// `===` (level 1) or `---` (level 2) under a paragraph: a setext heading's underline.
-fn setext_underline(t: &str) -> Option<usize> {
-    let first = t.chars().next()?;
-    (matches!(first, '=' | '-') && t.chars().all(|c| c == first)).then_some(if first == '=' { 1 } else { 2 })
-}
-
-/// `***`, `---`, `___` (three or more, spaces allowed between): a rule, not text.
-fn is_thematic_break(t: &str) -> bool {
-    let Some(first) = t.chars().next().filter(|c| matches!(c, '*' | '-' | '_')) else { return false };
-    t.chars().all(|c| c == first || c == ' ' || c == '\t') && t.chars().filter(|&c| c == first).count() >= 3
+    citations.sort_by_key(|c| c.start);
 }
 
 fn section_kind(name: &str) -> Option<Kind> {
@@ -255,46 +538,11 @@ fn section_kind(name: &str) -> Option<Kind> {
     }
 }
 
-/// `![caption](file)` alone on a line → (caption or file, file).
-fn image(t: &str) -> Option<(&str, &str)> {
-    let rest = t.strip_prefix("![")?;
-    let (caption, rest) = rest.split_once("](")?;
-    let file = rest.strip_suffix(')')?.split_whitespace().next()?;
-    Some((if caption.trim().is_empty() { file } else { caption }, file))
-}
-
-/// The content of a list item (`- `, `* `, `+ `, `1. `, `1) `).
-fn list_item(line: &str) -> Option<&str> {
-    let t = line.trim_start();
-    for marker in ["- ", "* ", "+ "] {
-        if let Some(rest) = t.strip_prefix(marker) {
-            return Some(rest);
-        }
-    }
-    let digits = t.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && digits <= 9 {
-        let rest = &t[digits..];
-        return rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") "));
-    }
-    None
-}
-
-/// The text of a footnote definition (`[^1]: text`), without its label.
-fn footnote(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix("[^")?;
-    let (label, text) = rest.split_once("]:")?;
-    (!label.is_empty() && !label.contains(char::is_whitespace)).then_some(text)
-}
-
-/// The content of a quoted line.
-fn quote(line: &str) -> Option<&str> {
-    let rest = line.trim_start().strip_prefix('>')?;
-    Some(rest.trim_start_matches('>'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cite::inline::Shape;
+    use crate::passage::{self, Passage};
 
     fn read(text: &str) -> (Document, Vec<(Kind, String)>) {
         let doc = Markdown.read(text, "fallback").remove(0);
@@ -368,19 +616,163 @@ mod tests {
         assert_eq!(doc.blocks[0].section, 0);
     }
 
+    fn passages(text: &str) -> Vec<Passage> {
+        let docs = Markdown.read(text, "f");
+        let mut ps = passage::split(text, "f.md", &docs, 100, &mut std::collections::HashSet::new());
+        crate::cite::link::link(&mut ps);
+        passage::assert_maps_back(text, &ps);
+        ps
+    }
+
+    fn texts(ps: &[Passage]) -> Vec<(Kind, &str)> {
+        ps.iter().map(|p| (p.kind, p.text.as_str())).collect()
+    }
+
     #[test]
     fn footnote_definitions_are_notes_without_their_label() {
-        let text = "Body text.[^1]\n\n[^1]: Jukes, The War, p. 86.\n    More of the note.\n[^long-2]: Second.\n\n[^ x]: not one\n";
-        let (_, blocks) = read(text);
+        let text =
+            "Body text.[^1]\n\n[^1]: Jukes, The War, p. 86.\n    More of the note.\n[^long-2]: Second.\n";
+        let ps = passages(text);
         assert_eq!(
-            blocks,
+            texts(&ps),
             vec![
-                (Kind::Body, "Body text.[^1]".to_string()),
-                (Kind::Note, "Jukes, The War, p. 86.\n    More of the note.".to_string()),
-                (Kind::Note, "Second.".to_string()),
-                (Kind::Body, "[^ x]: not one".to_string()),
+                (Kind::Body, "Body text."),
+                (Kind::Note, "Jukes, The War, p. 86.\nMore of the note."),
+                (Kind::Note, "Second."),
             ]
         );
+        let c = &ps[0].citations[0];
+        assert_eq!((c.shape, c.raw.as_str()), (Shape::Footnote, "Jukes, The War, p. 86. More of the note."));
+        assert_eq!(c.author.as_deref(), Some("Jukes"));
+        assert_eq!(&text[c.start..c.end], "[^1]");
+        // A note is no bibliography entry: the citation points at none.
+        assert_eq!(c.reference, None);
+    }
+
+    #[test]
+    fn inline_markup_is_left_out_and_recorded() {
+        let text = "The **Treaty** of [Portsmouth Naval Shipyard](https://x.org) in *Kittery*. \
+                    A \\*star\\* &amp; `code`\nsecond&ndash; <b>html</b> ~~gone~~ <https://x.org>.\n";
+        let ps = passages(text);
+        assert_eq!(
+            ps[0].text,
+            "The Treaty of Portsmouth Naval Shipyard in Kittery. A *star* & code\nsecond– html gone https://x.org."
+        );
+        let m = &ps[0].source.markup;
+        assert_eq!(&text[m[0].start..m[0].end], "**");
+        assert!(m.iter().any(|m| &text[m.start..m.end] == "&ndash;" && m.with == "–"));
+        assert!(m.iter().any(|m| &text[m.start..m.end] == "](https://x.org)"));
+    }
+
+    #[test]
+    fn footnotes_that_are_works_are_references_cited_by_their_marks() {
+        let text = "Signed in Kittery.[^j] Again.[^j] An aside.[^n]\n\n\
+                    [^j]: Jukes, Geoffrey (2002). *The Russo-Japanese War 1904–1905*. Oxford: Osprey.\n\
+                    [^n]: Not a source.\n";
+        let ps = passages(text);
+        assert_eq!(
+            texts(&ps),
+            vec![
+                (Kind::Body, "Signed in Kittery. Again. An aside."),
+                (
+                    Kind::Reference,
+                    "Jukes, Geoffrey (2002). The Russo-Japanese War 1904–1905. Oxford: Osprey."
+                ),
+                (Kind::Note, "Not a source."),
+            ]
+        );
+        let c = &ps[0].citations;
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[0].reference.as_deref(), Some(ps[1].id.as_str()));
+        assert_eq!(c[1].reference.as_deref(), Some(ps[1].id.as_str()));
+        assert_eq!(c[0].year, Some(2002));
+        assert_eq!(c[2].reference, None);
+        assert_eq!(
+            ps[1].reference.as_ref().and_then(|r| r.title.as_deref()),
+            Some("The Russo-Japanese War 1904–1905")
+        );
+    }
+
+    #[test]
+    fn quotes_tables_and_nested_lists() {
+        let text = "> quoted line one\n> line two\n\n| Country | Delegate |\n|---|---|\n| Japan | Komura |\n\n\
+                    - outer *item*\n  - inner item\n- last\n";
+        let ps = passages(text);
+        assert_eq!(
+            texts(&ps),
+            vec![
+                (Kind::Body, "quoted line one\nline two"),
+                (Kind::Body, "Country | Delegate"),
+                (Kind::Body, "Japan | Komura"),
+                (Kind::Body, "outer item"),
+                (Kind::Body, "inner item"),
+                (Kind::Body, "last"),
+            ]
+        );
+        assert_eq!((ps[2].source.line_start, ps[2].source.line_end), (6, 6));
+    }
+
+    #[test]
+    fn author_date_citations_in_the_prose_are_found_through_the_markup() {
+        let text = "The **war** ended in 1905 (Jukes 2002, p. 86). The *talks* went on.\n";
+        let ps = passages(text);
+        assert_eq!(ps[0].text, "The war ended in 1905. The talks went on.");
+        let c = &ps[0].citations[0];
+        assert_eq!((c.author.as_deref(), c.year), (Some("Jukes"), Some(2002)));
+        assert!(text[c.start..c.end].contains("(Jukes 2002, p. 86)"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_change_nothing() {
+        let clean = passages("# T\n\nOne **two**\nthree.\n");
+        let marked = passages("\u{feff}# T\r\n\r\nOne **two**\r\nthree.\r\n");
+        assert_eq!(marked[0].text, clean[0].text);
+        assert_eq!(marked[0].source.line_start, 3);
+    }
+
+    use proptest::prelude::*;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("# Title\n".to_string()),
+            Just("## References\n".to_string()),
+            Just("Setext\n---\n".to_string()),
+            Just("- ".to_string()),
+            Just("> ".to_string()),
+            Just("1. ".to_string()),
+            Just("**".to_string()),
+            Just("*".to_string()),
+            Just("_".to_string()),
+            Just("`".to_string()),
+            Just("```\n".to_string()),
+            Just("[".to_string()),
+            Just("](https://x.org)".to_string()),
+            Just("![cap](f.jpg)".to_string()),
+            Just("[^1]".to_string()),
+            Just("\n[^1]: Jukes, G. (2002). The War. Oxford.\n".to_string()),
+            Just("&amp;".to_string()),
+            Just("\\".to_string()),
+            Just("<b>".to_string()),
+            Just("| a | b |\n|---|---|\n".to_string()),
+            Just("---\ntitle: T\n---\n".to_string()),
+            Just(" (Jukes 2002, p. 8) ".to_string()),
+            Just("\r\n".to_string()),
+            "[a-zA-Zé日 .,]{1,20}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn random_markdown_maps_back_exactly(parts in proptest::collection::vec(fragment(), 0..40), words in 1usize..30) {
+            let text: String = parts.concat();
+            let docs = Markdown.read(&text, "f");
+            let mut ps = passage::split(&text, "f.md", &docs, words, &mut std::collections::HashSet::new());
+            crate::cite::link::link(&mut ps);
+            passage::assert_maps_back(&text, &ps);
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@
 //! Portsmouth), or by a `[[Title]]` line before anything else, as in the flattened format.
 
 use super::wiki::{SectionRole, role_of};
-use super::{Block, Document, Kind, Markup, Section, SourceFormat, lines};
+use super::{Block, Document, Kind, Markup, Section, SourceFormat, footnote, lines};
 use crate::cite::bibliography::{self, Reference};
 use crate::cite::inline::{Citation, Shape};
 use std::collections::HashMap;
@@ -1261,12 +1261,7 @@ impl<'a> Reader<'a> {
         if atoms.iter().any(|x| matches!(x.role, Role::Cite(_))) {
             return true;
         }
-        let shown = self.rendered(a, b);
-        let r = bibliography::parse(shown.trim(), None);
-        !r.authors.is_empty()
-            && r.year.is_some()
-            && r.title.is_some()
-            && shown.split_whitespace().count() >= 5
+        footnote::is_work(&self.rendered(a, b))
     }
 
     /// Adds the paragraph in `start..end` (trimmed to what it shows), with its markup and
@@ -1378,9 +1373,7 @@ impl<'a> Reader<'a> {
         let (cs, ce) = self.marks.refs[self.notes[note].tag].content.unwrap_or((a.start, a.start));
         let content = outermost_sorted(&self.marks.atoms, cs, ce);
         let shown = self.rendered(cs, ce);
-        let raw = shown.split_whitespace().collect::<Vec<_>>().join(" ");
         let (start, end) = self.with_space(a.start, a.end, limit);
-        let mut c = Citation { start, end, ..Citation::spanning(&raw, 0, raw.len(), Shape::Footnote) };
         // Its parts: from the citation template or short footnote it holds, else read.
         let cite = content.iter().find_map(|x| match x.role {
             Role::Cite(i) => Some(&self.marks.cites[i]),
@@ -1390,26 +1383,13 @@ impl<'a> Reader<'a> {
             Role::Short(i) => Some(&self.marks.shorts[i]),
             _ => None,
         });
-        let parsed;
-        let r = match (cite, short) {
-            (Some(r), _) => r,
+        match (cite, short) {
             (None, Some(s)) => {
-                return Citation { start, end, raw, shape: Shape::Footnote, ..s.clone() };
+                let raw = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+                Citation { start, end, raw, shape: Shape::Footnote, ..s.clone() }
             }
-            (None, None) => {
-                parsed = bibliography::parse(&raw, None);
-                &parsed
-            }
-        };
-        c.author = r.authors.first().map(|n| n.family.clone()).filter(|f| !f.is_empty());
-        c.title = r.title.clone();
-        c.container = r.container.clone();
-        c.volume = r.volume.clone();
-        c.issue = r.issue.clone();
-        c.pages = r.pages.clone();
-        c.year = r.year;
-        c.year_suffix = r.year_suffix.clone();
-        c
+            (cite, _) => footnote::citation(&shown, start, end, cite),
+        }
     }
 }
 
@@ -1426,50 +1406,8 @@ mod tests {
         let docs = MediaWiki.read(text, "f");
         let mut ps = passage::split(text, "f.wiki", &docs, max_words, &mut std::collections::HashSet::new());
         crate::cite::link::link(&mut ps);
-        check(text, &ps);
+        passage::assert_maps_back(text, &ps);
         ps
-    }
-
-    /// Every passage maps back to the file exactly: its text is its byte range with the
-    /// citations removed and the markup read as its replacement; markup and citations lie
-    /// inside it without overlapping; two passages overlap only where one is a footnote's
-    /// entry inside the other's citation.
-    fn check(text: &str, ps: &[Passage]) {
-        for p in ps {
-            let s = &p.source;
-            assert!(s.byte_start <= s.byte_end && s.byte_end <= text.len(), "{}", p.id);
-            assert_eq!(
-                passage::render(text, s.byte_start, s.byte_end, &p.citations, &s.markup),
-                p.text,
-                "{}",
-                p.id
-            );
-            let mut ranges: Vec<(usize, usize)> = p
-                .citations
-                .iter()
-                .map(|c| (c.start, c.end))
-                .chain(s.markup.iter().map(|m| (m.start, m.end)))
-                .collect();
-            ranges.sort_unstable();
-            assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "{}: overlapping markup", p.id);
-            assert!(ranges.iter().all(|&(a, b)| a >= s.byte_start && b <= s.byte_end), "{}", p.id);
-            let line_of = |b: usize| crate::source::line_breaks(&text[..b]) as u32 + 1;
-            assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
-        }
-        for (i, p) in ps.iter().enumerate() {
-            for q in &ps[i + 1..] {
-                let (a, b) = (&p.source, &q.source);
-                if a.byte_start < b.byte_end && b.byte_start < a.byte_end {
-                    // Inside a citation, or inside markup (a template holding a footnote).
-                    let within = |outer: &Passage, inner: &Passage| {
-                        let (s, e) = (inner.source.byte_start, inner.source.byte_end);
-                        outer.citations.iter().any(|c| c.start <= s && e <= c.end)
-                            || outer.source.markup.iter().any(|m| m.start <= s && e <= m.end)
-                    };
-                    assert!(within(p, q) || within(q, p), "{} and {} overlap", p.id, q.id);
-                }
-            }
-        }
     }
 
     const ARTICLE: &str = include_str!("../../tests/fixtures/formats/portsmouth-real.wiki");

@@ -7,6 +7,7 @@
 //! Adding a format means adding one file here that implements [`SourceFormat`] and listing it
 //! in [`formats`].
 
+mod footnote;
 mod markdown;
 mod mediawiki;
 mod plain;

@@ -542,3 +542,38 @@ fn real_mediawiki_reads_as_prose_with_exact_references() {
     let v = env.search_json("kind:caption Witte", &[]);
     assert_eq!(v["hits"][0]["text"], "Sergei Witte led the Russian delegation.");
 }
+
+#[test]
+fn markdown_inline_markup_and_footnotes_read_as_prose_and_citations() {
+    let env = TestEnv::empty();
+    env.add_fixture("formats/navy-yard.md");
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("Seavey island", &[]);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["document"], "The Navy Yard at Kittery");
+    assert_eq!(
+        hit["text"],
+        "The Portsmouth Naval Shipyard lies on Seavey's Island in Kittery, Maine. \
+         The treaty talks of 1905 were held in its General Stores building."
+    );
+    let file = std::fs::read(env.path("corpus/navy-yard.md")).unwrap();
+    assert_eq!(rebuilt(&file, hit), hit["text"].as_str().unwrap());
+    // The footnote mark is a citation of the footnote, a work listed where it is written.
+    let c = &hit["citations"][0];
+    assert_eq!((c["shape"].as_str(), c["author"].as_str()), (Some("footnote"), Some("Fentress")));
+    let (a, b) = (c["byte_start"].as_u64().unwrap() as usize, c["byte_end"].as_u64().unwrap() as usize);
+    assert_eq!(&file[a..b], b"[^fentress]");
+    assert_eq!(c["reference"]["id"], "the-navy-yard-at-kittery/dry-docks/2");
+    // The author–date citation in the prose is found through the emphasis around it.
+    assert_eq!(hit["citations"][1]["reference"]["id"], "the-navy-yard-at-kittery/references/1");
+    let r = env.run(&["cite", "Fentress"]).expect(0);
+    assert_eq!(r.stdout.matches("cited by The Navy Yard at Kittery").count(), 2, "{}", r.stdout);
+    assert!(!r.stdout.contains('*') && !r.stdout.contains("[^"), "{}", r.stdout);
+    let v = env.search_json("kind:reference Fentress", &[]);
+    assert!(
+        v["hits"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fentress, Walter E. H. (1876). Centennial History")
+    );
+}
