@@ -7,12 +7,14 @@
 //! Adding a format means adding one file here that implements [`SourceFormat`] and listing it
 //! in [`formats`].
 
+mod bibtex;
 mod footnote;
 mod markdown;
 mod mediawiki;
 mod plain;
 mod wiki;
 
+pub use bibtex::BibTeX;
 pub use markdown::Markdown;
 pub use mediawiki::MediaWiki;
 pub use plain::PlainText;
@@ -157,7 +159,7 @@ pub trait SourceFormat: Sync {
 
 /// The known formats, most specific first.
 pub fn formats() -> &'static [&'static dyn SourceFormat] {
-    &[&Markdown, &MediaWiki, &WikiText, &PlainText]
+    &[&BibTeX, &Markdown, &MediaWiki, &WikiText, &PlainText]
 }
 
 /// Whether a file is one of the formats citedex reads, judged by its extension (a file with
@@ -251,7 +253,7 @@ mod tests {
                 assert_eq!(readable(Path::new(&format!("a.{e}"))), Ok(()));
             }
         }
-        assert_eq!(readable(Path::new("refs.bib")), Err("bib".to_string()));
+        assert_eq!(readable(Path::new("page.html")), Err("html".to_string()));
     }
 
     #[test]

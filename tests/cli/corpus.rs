@@ -157,12 +157,18 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     env.write("corpus/old-mac.txt", "Old Mac File\r\rFirst paragraph about the Mac.\rSecond line.\r");
     let r = env.run(&["index"]).expect(0);
     assert!(r.stderr.contains("corpus/blob.txt: skipped: binary file"), "{}", r.stderr);
-    for (file, ext) in [("page.html", "html"), ("table.csv", "csv"), ("refs.bib", "bib")] {
+    for (file, ext) in [("page.html", "html"), ("table.csv", "csv")] {
         let line = format!("corpus/{file}: skipped: not a format citedex reads (.{ext})");
         assert!(r.stderr.contains(&line), "{}", r.stderr);
     }
     // The warning says what would be read instead, from the readers' own extension lists.
-    assert!(r.stderr.contains("it reads .md, .markdown"), "{}", r.stderr);
+    assert!(r.stderr.contains(".md, .markdown"), "{}", r.stderr);
+    // A `.bib` file is read as works, not skipped and not raw text.
+    assert!(!r.stderr.contains("refs.bib"), "{}", r.stderr);
+    let v = env.search_json("kind:reference Jukes Russo-Japanese", &["--limit", "100"]);
+    let bib =
+        v["hits"].as_array().unwrap().iter().find(|h| h["source"]["path"] == "corpus/refs.bib").unwrap();
+    assert_eq!(bib["text"], "Jukes, Geoffrey (2002). The Russo-Japanese War.");
     assert!(
         r.stderr.contains(".wiki,") && r.stderr.contains(".mediawiki,") && r.stderr.contains(".txt"),
         "{}",
@@ -181,7 +187,7 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     assert!(r.stderr.contains("corpus/blank.txt: skipped: empty file"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/latin1.txt: not UTF-8: decoded as windows-1252"), "{}", r.stderr);
     assert!(r.stderr.contains("corpus/heading-only.md: skipped: no text to index"), "{}", r.stderr);
-    assert!(summary(&r.stderr).contains("; 7 files skipped)"), "{}", r.stderr);
+    assert!(summary(&r.stderr).contains("; 6 files skipped)"), "{}", r.stderr);
     let v = env.search_json("Mac paragraph", &[]);
     assert_eq!(v["hits"][0]["document"], "Old Mac File");
     assert_eq!(
@@ -193,7 +199,11 @@ fn bad_files_are_skipped_or_decoded_and_named() {
     assert_eq!(env.search_json("secret hidden", &["--exact"])["total_hits"], 0);
     assert_eq!(env.search_json("backup", &["--exact"])["total_hits"], 0);
     // The good file is still all there.
-    assert_eq!(env.search_json("kind:reference", &[])["total_hits"], 13);
+    assert_eq!(
+        env.search_json("kind:reference", &[])["total_hits"],
+        13 + 1,
+        "the seed's 13 and refs.bib's one"
+    );
 }
 
 #[test]
@@ -576,4 +586,41 @@ fn markdown_inline_markup_and_footnotes_read_as_prose_and_citations() {
             .unwrap()
             .starts_with("Fentress, Walter E. H. (1876). Centennial History")
     );
+}
+
+#[test]
+fn a_bibtex_file_is_a_source_of_works_with_exact_fields() {
+    let env = TestEnv::seed();
+    env.add_fixture("formats/portsmouth.bib");
+    let r = env.run(&["index"]).expect(0);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let r = env.run(&["list", "--json"]).expect(0);
+    let list: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let bib = list["documents"].as_array().unwrap().iter().find(|d| d["format"] == "bibtex").expect("listed");
+    assert_eq!((bib["passages"].as_u64(), bib["references"].as_u64()), (Some(3), Some(3)));
+    // Each entry is a reference passage named by its key, read as the entry it renders.
+    let v = env.search_json("kind:reference Esthus conference", &[]);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["id"], "portsmouth/esthus1988/1");
+    assert_eq!(hit["cite_as"], "portsmouth › esthus1988 ¶1 — corpus/portsmouth.bib:23-32");
+    assert!(!hit["text"].as_str().unwrap().contains('{'), "{}", hit["text"]);
+    assert!(
+        hit["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Durham: Duke University Press. pp. 83–97. ISBN 978-0-8223-0779-2."),
+        "{}",
+        hit["text"]
+    );
+    // The same work listed in the seed's bibliography and in the .bib file is one work.
+    let r = env.run(&["cite", "--json", "Trani"]).expect(0);
+    let works: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let trani = &works["references"][0];
+    assert_eq!(trani["listed"].as_array().unwrap().len(), 2, "{trani}");
+    assert_eq!(trani["publisher"], "University Press of Kentucky", "the @string abbreviation is expanded");
+    // Exact fields go out again as BibTeX.
+    let r = env.run(&["cite", "--format", "bibtex", "White"]).expect(0);
+    assert!(r.stdout.contains("pages = {359--366}") && r.stdout.contains("number = {4}"), "{}", r.stdout);
+    // Raw BibTeX never shows in a search.
+    env.run(&["search", "--no-update", "--exact", "booktitle"]).expect(1);
 }
