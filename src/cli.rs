@@ -90,12 +90,15 @@ impl From<ColorWhen> for anstream::ColorChoice {
 /// Where the corpus and the index are.
 #[derive(Debug, Args)]
 pub struct PathArgs {
-    /// Folder of source texts.
-    #[arg(long, global = true, value_name = "DIR", env = "CITEDEX_CORPUS", default_value = "corpus")]
-    pub corpus: PathBuf,
-    /// Folder of the index.
-    #[arg(long, global = true, value_name = "DIR", env = "CITEDEX_INDEX", default_value = "index")]
-    pub index: PathBuf,
+    /// Folder of source texts [default: found from here: see the README's "Where the corpus is"]
+    #[arg(long, global = true, value_name = "DIR", env = "CITEDEX_CORPUS")]
+    pub corpus: Option<PathBuf>,
+    /// Folder of the index [default: beside the corpus]
+    #[arg(long, global = true, value_name = "DIR", env = "CITEDEX_INDEX")]
+    pub index: Option<PathBuf>,
+    /// Read only the corpus files that match (relative to the corpus; `!` excludes), as ripgrep's --glob; repeatable
+    #[arg(long, short = 'g', global = true, value_name = "GLOB")]
+    pub glob: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -359,43 +362,20 @@ impl SearchArgs {
 }
 
 impl PathArgs {
-    /// The folders, written the same way however they were typed (`./corpus/` is `corpus`),
-    /// so that the paths the index records and cites do not change with the spelling.
-    pub fn paths(&self) -> crate::commands::Paths {
-        crate::commands::Paths { corpus: tidy(&self.corpus), index: tidy(&self.index) }
+    /// The folders, found from the current folder when not given ([`crate::location`]).
+    pub fn paths(&self) -> Result<crate::commands::Paths, crate::location::ConfigError> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        crate::location::resolve(self.corpus.as_deref(), self.index.as_deref(), &self.glob, &cwd)
     }
-}
-
-/// `path` without `.` components and trailing separators (`./corpus/` → `corpus`; `.` stays).
-fn tidy(path: &std::path::Path) -> PathBuf {
-    let tidy: PathBuf = path.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
-    if tidy.as_os_str().is_empty() { PathBuf::from(".") } else { tidy }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::CommandFactory;
-    use std::path::Path;
 
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn folder_spellings_are_tidied() {
-        for (typed, tidied) in [
-            ("./corpus", "corpus"),
-            ("corpus/", "corpus"),
-            ("./a/./b/", "a/b"),
-            (".", "."),
-            ("./", "."),
-            ("/x/./y", "/x/y"),
-        ] {
-            assert_eq!(tidy(Path::new(typed)), Path::new(tidied), "{typed}");
-        }
-        // `..` is kept: it is not the same folder without it.
-        assert_eq!(tidy(Path::new("../corpus")), Path::new("../corpus"));
     }
 }

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 pub struct Paths {
     pub corpus: PathBuf,
     pub index: PathBuf,
+    /// Which files of the corpus to read (`--glob`).
+    pub globs: Vec<String>,
 }
 
 /// Output options shared by the commands.
@@ -34,6 +36,7 @@ fn write_options(paths: &Paths, rebuild: bool) -> WriteOptions {
         index: paths.index.clone(),
         rebuild,
         max_words: crate::passage::DEFAULT_MAX_WORDS,
+        globs: paths.globs.clone(),
     }
 }
 
@@ -92,7 +95,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
     if update && paths.corpus.is_dir() && ci.meta.fingerprint.is_none() {
         ci.load_catalog()?;
     }
-    if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &ci.meta) {
+    if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &paths.globs, &ci.meta) {
         match run_indexer(paths, false) {
             Ok(summary) => report(err, &summary)?,
             Err(e) if matches!(e.downcast_ref::<WriteError>(), Some(WriteError::Locked(_))) => {

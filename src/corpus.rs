@@ -54,19 +54,40 @@ pub fn is_ignored(name: &str) -> bool {
 /// Files found in the corpus, and entries that could not be read (path, reason).
 pub type Scan = (Vec<SourceFile>, Vec<(String, String)>);
 
+/// The name of the configuration file, which is never a source text.
+pub const CONFIG_FILE: &str = "citedex.toml";
+
 /// Lists the source files under `dir`, sorted by path. Besides hidden and backup files,
 /// whatever `.gitignore`, `.ignore` and `.citedexignore` files in the corpus exclude is left
 /// out, with their rules (the `ignore` crate, ripgrep's); a `.gitignore` counts without git.
-pub fn scan(dir: &Path) -> std::io::Result<Scan> {
+/// `globs` select files as ripgrep's `--glob` does (relative to `dir`; `!` excludes; with any
+/// glob that does not exclude, only matching files are read).
+///
+/// A file's shown path is the corpus folder's own name and the path inside it
+/// (`corpus/x.txt`), whatever folder citedex runs from and however the corpus was written
+/// (`./corpus`, `/home/me/project/corpus`), so the index and its citations never change with
+/// them.
+pub fn scan(dir: &Path, globs: &[String]) -> std::io::Result<Scan> {
     if !dir.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::NotFound,
             format!("{} is not a folder", dir.display()),
         ));
     }
+    let mut overrides = ignore::overrides::OverrideBuilder::new(dir);
+    for g in globs {
+        overrides
+            .add(g)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("--glob {g}: {e}")))?;
+    }
+    let overrides = overrides
+        .build()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("--glob: {e}")))?;
+    let name = shown_name(dir);
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
+        .overrides(overrides)
         .follow_links(true)
         .hidden(true)
         .parents(false)
@@ -97,14 +118,29 @@ pub fn scan(dir: &Path) -> std::io::Result<Scan> {
         };
         let mtime =
             meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+        let inside = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if inside == Path::new(CONFIG_FILE) {
+            continue;
+        }
+        let parts: Vec<String> =
+            inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         files.push(SourceFile {
-            path: entry.path().display().to_string(),
+            path: format!("{name}/{}", parts.join("/")),
             disk: entry.path().to_path_buf(),
             size: meta.len(),
             mtime,
         });
     }
     Ok((files, errors))
+}
+
+/// The corpus folder's own name (`corpus` for `./corpus/`, `/srv/texts`, or `.` run inside it).
+fn shown_name(dir: &Path) -> String {
+    let named = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    named(dir)
+        .filter(|n| n != "." && n != "..")
+        .or_else(|| dir.canonicalize().ok().as_deref().and_then(named))
+        .unwrap_or_else(|| "corpus".to_string())
 }
 
 /// The path an error of the walk is about, and what went wrong.

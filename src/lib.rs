@@ -24,6 +24,7 @@ pub mod commands;
 pub mod corpus;
 pub mod eval;
 pub mod index;
+pub mod location;
 pub mod passage;
 pub mod render;
 pub mod search;

@@ -31,6 +31,8 @@ pub struct Options {
     /// Start over instead of updating.
     pub rebuild: bool,
     pub max_words: usize,
+    /// Which files to read (`--glob`, as in [`corpus::scan`]).
+    pub globs: Vec<String>,
 }
 
 /// What a run did, for the summary line.
@@ -86,11 +88,11 @@ fn count(n: u64, noun: &str) -> String {
 
 /// Whether the corpus differs from what the index last saw, judged by sizes and modification
 /// times only (cheap enough to run before every search), or was read by an older parser.
-pub fn is_stale(corpus: &Path, meta: &Meta) -> bool {
+pub fn is_stale(corpus: &Path, globs: &[String], meta: &Meta) -> bool {
     if meta.parser != PARSER_VERSION {
         return true;
     }
-    let Ok((files, _)) = corpus::scan(corpus) else { return false };
+    let Ok((files, _)) = corpus::scan(corpus, globs) else { return false };
     match &meta.fingerprint {
         Some(known) => *known != fingerprint(files.iter().map(|f| (f.path.as_str(), f.size, f.mtime))),
         // An index written before fingerprints: compare with the catalog (loaded by the caller).
@@ -126,8 +128,8 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     if !opts.corpus.is_dir() {
         bail!(WriteError::NoCorpus(corpus_shown));
     }
-    let (files, scan_errors) =
-        corpus::scan(&opts.corpus).with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
+    let (files, scan_errors) = corpus::scan(&opts.corpus, &opts.globs)
+        .with_context(|| format!("cannot read corpus folder {corpus_shown}"))?;
     if files.is_empty() {
         bail!(WriteError::EmptyCorpus(corpus_shown));
     }

@@ -624,3 +624,49 @@ fn a_bibtex_file_is_a_source_of_works_with_exact_fields() {
     // Raw BibTeX never shows in a search.
     env.run(&["search", "--no-update", "--exact", "booktitle"]).expect(1);
 }
+
+#[test]
+fn the_corpus_is_found_from_any_folder_and_cited_the_same_way() {
+    let env = TestEnv::seed();
+    env.add_fixture("formats/navy-yard.md");
+    env.run(&["index"]).expect(0);
+    // From a folder below the project: the corpus above it is found, paths cited unchanged.
+    let r = env.run_in("notes/drafts", &["search", "--json", "Witte memoirs"]).expect(0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["hits"][0]["source"]["path"], "corpus/treaty-of-portsmouth.txt");
+    assert!(!r.stderr.contains("indexed"), "nothing re-indexed: {}", r.stderr);
+    // Another spelling of the corpus, from elsewhere: nothing is re-read, paths stay.
+    let corpus = env.path("corpus");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let r = env
+        .command(&["index", "--corpus", &format!("{}/./", corpus.display())])
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(summary(&stderr).contains("(0 added, 0 updated, 0 removed, 2 unchanged;"), "{stderr}");
+    assert!(!elsewhere.path().join("index").exists(), "the index beside the corpus is used");
+    let r = env.run(&["index", "--corpus", "./corpus/"]).expect(0);
+    assert!(summary(&r.stderr).contains("2 unchanged"), "{}", r.stderr);
+
+    // A citedex.toml gives the defaults; its glob selects files, --glob replaces it.
+    env.write("citedex.toml", "glob = [\"!*.md\"]\n");
+    let r = env.run_in("notes", &["index"]).expect(0);
+    assert!(summary(&r.stderr).contains("(0 added, 0 updated, 1 removed, 1 unchanged;"), "{}", r.stderr);
+    env.run(&["search", "--no-update", "--exact", "Seavey"]).expect(1);
+    let r = env.run(&["index", "--glob", "*.md"]).expect(0);
+    assert!(summary(&r.stderr).contains("(1 added, 0 updated, 1 removed, 0 unchanged;"), "{}", r.stderr);
+    // A broken config file is one clear line.
+    env.write("citedex.toml", "corpsu = \"texts\"\n");
+    let r = env.run_in("notes", &["search", "Witte"]).expect(2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("citedex.toml: unknown field `corpsu`")
+            && r.stderr.contains("fix or remove the file"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(env.path("citedex.toml")).unwrap();
+    let r = env.run(&["index", "--glob", "[unclosed"]).expect(2);
+    assert!(r.stderr.contains("--glob [unclosed"), "{}", r.stderr);
+}

@@ -64,6 +64,20 @@ impl TestEnv {
         }
     }
 
+    /// Runs citedex from `folder` (relative to the test folder) instead of the test folder.
+    #[allow(dead_code)]
+    pub fn run_in(&self, folder: &str, args: &[&str]) -> Run {
+        let cwd = self.path(folder);
+        std::fs::create_dir_all(&cwd).expect("mkdir");
+        let Output { status, stdout, stderr } =
+            self.command(args).current_dir(cwd).output().expect("run citedex");
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+        }
+    }
+
     /// `search --json` parsed.
     pub fn search_json(&self, query: &str, extra: &[&str]) -> serde_json::Value {
         let mut args = vec!["search", "--json"];

@@ -123,6 +123,7 @@ fn relevance_beats_thresholds_and_baseline() {
         index: index.clone(),
         rebuild: false,
         max_words: passage::DEFAULT_MAX_WORDS,
+        globs: Vec::new(),
     };
     update(&opts, |_, _| {}).unwrap();
     let ci = CitedexIndex::open(&index).unwrap();
