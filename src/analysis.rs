@@ -339,11 +339,95 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str
     // A CJK character carries a word's worth of meaning: weigh it like several letters.
     let scores = [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" })];
     match scores.iter().max_by_key(|(n, _)| *n) {
-        Some(&(n, "en")) if n > 0 => latin_language(&texts),
+        Some(&(n, lang @ ("en" | "ru"))) if n > 0 => trigram_language(&texts)
+            .unwrap_or_else(|| if lang == "ru" { "ru" } else { latin_language(&texts) }),
         Some(&(n, lang)) if n > 0 => lang,
         _ => "und",
     }
 }
+
+/// How much of a document the trigram model reads: enough to be sure, little enough to cost
+/// nothing next to indexing it.
+const SAMPLE_BYTES: usize = 2048;
+
+/// The language of Latin or Cyrillic text by letter trigrams (`whatlang`: 69 languages, so
+/// Polish is `pl` and Ukrainian `uk`), as an ISO 639-1 code where there is one, else ISO
+/// 639-3; None when the model is not sure.
+fn trigram_language(texts: &[&str]) -> Option<&'static str> {
+    let mut sample = String::with_capacity(SAMPLE_BYTES + 64);
+    for t in texts {
+        if sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+        let mut end = t.len().min(SAMPLE_BYTES - sample.len() + 1);
+        while !t.is_char_boundary(end) {
+            end -= 1;
+        }
+        sample.push_str(&t[..end]);
+        sample.push('\n');
+    }
+    let info = whatlang::detect(&sample).filter(|i| i.is_reliable())?;
+    let code = info.lang().code();
+    Some(ISO_639_1.iter().find(|(three, _)| *three == code).map_or(code, |(_, two)| two))
+}
+
+/// ISO 639-3 codes (whatlang's) with their ISO 639-1 codes.
+const ISO_639_1: &[(&str, &str)] = &[
+    ("eng", "en"),
+    ("rus", "ru"),
+    ("ukr", "uk"),
+    ("bel", "be"),
+    ("bul", "bg"),
+    ("srp", "sr"),
+    ("mkd", "mk"),
+    ("pol", "pl"),
+    ("ces", "cs"),
+    ("slk", "sk"),
+    ("slv", "sl"),
+    ("hrv", "hr"),
+    ("deu", "de"),
+    ("fra", "fr"),
+    ("spa", "es"),
+    ("ita", "it"),
+    ("por", "pt"),
+    ("nld", "nl"),
+    ("swe", "sv"),
+    ("dan", "da"),
+    ("nob", "nb"),
+    ("fin", "fi"),
+    ("est", "et"),
+    ("lav", "lv"),
+    ("lit", "lt"),
+    ("hun", "hu"),
+    ("ron", "ro"),
+    ("tur", "tr"),
+    ("ell", "el"),
+    ("cat", "ca"),
+    ("epo", "eo"),
+    ("lat", "la"),
+    ("afr", "af"),
+    ("ind", "id"),
+    ("vie", "vi"),
+    ("aze", "az"),
+    ("uzb", "uz"),
+    ("kat", "ka"),
+    ("hye", "hy"),
+    ("heb", "he"),
+    ("ara", "ar"),
+    ("pes", "fa"),
+    ("hin", "hi"),
+    ("ben", "bn"),
+    ("tha", "th"),
+    ("kor", "ko"),
+    ("jpn", "ja"),
+    ("cmn", "zh"),
+    ("tgl", "tl"),
+    ("yid", "yi"),
+    ("zul", "zu"),
+    ("aka", "ak"),
+    ("sna", "sn"),
+    ("jav", "jv"),
+];
 
 /// Function words frequent in one language and rare in the others.
 const FUNCTION_WORDS: &[(&str, &[&str])] = &[
@@ -556,6 +640,12 @@ mod tests {
         let es =
             "El tratado se firmó en Portsmouth y los delegados discutieron por semanas con el presidente.";
         assert_eq!(detect_language([es].into_iter()), "es");
+        let pl = "Traktat pokojowy został podpisany w Portsmouth po długich rozmowach obu delegacji, \
+                  które trwały prawie cały miesiąc.";
+        assert_eq!(detect_language([pl].into_iter()), "pl");
+        let uk = "Мирний договір було підписано в Портсмуті після довгих переговорів між делегаціями \
+                  обох країн, які тривали майже місяць.";
+        assert_eq!(detect_language([uk].into_iter()), "uk");
     }
 
     /// The segments of the UAX #29 rules, as unicode-segmentation gives them. (`segments` of
