@@ -188,7 +188,9 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     let feed = Feed { writer: &writer, queue: &queue };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(workers);
-    let inbox = std::sync::Mutex::new(inbox);
+    // Shared by the workers only: once all have stopped (on an error), sending fails instead
+    // of waiting for them forever.
+    let inbox = std::sync::Arc::new(std::sync::Mutex::new(inbox));
     summary.stages.push(("scan and plan", started.elapsed()));
     let indexing = Instant::now();
     let mut reading = Duration::ZERO;
@@ -196,7 +198,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     let (built, failed) = std::thread::scope(|scope| -> Result<(Vec<Built>, Option<anyhow::Error>)> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                let (inbox, feed, fields) = (&inbox, &feed, &fields);
+                let (inbox, feed, fields) = (std::sync::Arc::clone(&inbox), &feed, &fields);
                 scope.spawn(move || -> Result<(Vec<Built>, Duration)> {
                     let mut out = Vec::new();
                     let mut busy = Duration::ZERO;
@@ -206,13 +208,30 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                         let slot = job.slot;
                         let had_previous = job.had_previous;
                         let t = Instant::now();
-                        let entry = build(feed, fields, job, opts.max_words)?;
+                        let (path, size, mtime) = (job.file.path.clone(), job.file.size, job.file.mtime);
+                        // A bug on one file costs that file, not the run (nor a hang).
+                        let entry = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            build(feed, fields, job, opts.max_words)
+                        })) {
+                            Ok(entry) => entry?,
+                            Err(_) => {
+                                feed.writer.delete_term(Term::from_field_text(fields.path, &path));
+                                FileEntry {
+                                    path,
+                                    size,
+                                    mtime,
+                                    skipped: Some(INTERNAL_ERROR.to_string()),
+                                    ..FileEntry::default()
+                                }
+                            }
+                        };
                         busy += t.elapsed();
                         out.push(Built { slot, entry, had_previous });
                     }
                 })
             })
             .collect();
+        drop(inbox);
         for plan in plans {
             match plan {
                 Plan::Unchanged(e) => {
@@ -264,15 +283,30 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                             .warnings
                             .push((file.path.clone(), format!("not UTF-8: decoded as {encoding}")));
                     }
-                    let job = Job::read(
-                        entries.len(),
-                        file,
-                        loaded,
-                        hash,
-                        previous.is_some(),
-                        &mut slugs,
-                        &mut next_key,
-                    );
+                    let (path, size, mtime) = (file.path.clone(), file.size, file.mtime);
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        Job::read(
+                            entries.len(),
+                            file,
+                            loaded,
+                            hash,
+                            previous.is_some(),
+                            &mut slugs,
+                            &mut next_key,
+                        )
+                    }));
+                    let Ok(job) = read else {
+                        summary.skipped.push((path.clone(), INTERNAL_ERROR.to_string()));
+                        entries.push(FileEntry {
+                            path,
+                            size,
+                            mtime,
+                            skipped: Some(INTERNAL_ERROR.to_string()),
+                            ..FileEntry::default()
+                        });
+                        changed = true;
+                        continue;
+                    };
                     reading += read_started.elapsed();
                     entries.push(FileEntry::default());
                     changed = true;
@@ -304,7 +338,9 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     summary.stages.push(("splitting, parsing, adding (summed over workers)", working));
     summary.stages.push(("reading and indexing, wall", indexing.elapsed()));
     for Built { slot, mut entry, had_previous } in built {
-        if entry.passages == 0 {
+        if let Some(reason) = &entry.skipped {
+            summary.skipped.push((entry.path.clone(), reason.clone()));
+        } else if entry.passages == 0 {
             let reason = "no text to index (only markup)".to_string();
             summary.skipped.push((entry.path.clone(), reason.clone()));
             entry.skipped = Some(reason);
@@ -535,6 +571,10 @@ struct Feed<'a> {
     queue: &'a Queue,
 }
 
+/// Why a file that hit a bug in citedex was skipped (the panic message is printed above it).
+const INTERNAL_ERROR: &str =
+    "internal error while reading it (a bug in citedex: please report it); the rest of the corpus is indexed";
+
 /// A file read, its documents found and given their slugs: what a worker splits and adds.
 struct Job {
     /// Its place in the manifest.
@@ -596,6 +636,10 @@ impl Job {
 /// Splits and adds one file; returns its manifest entry.
 fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result<FileEntry> {
     let Job { file, text, hash, format, decoded_from, docs, slugs, keys, .. } = job;
+    // For the tests: a bug on the files whose path ends so (`tests/cli/corpus.rs`).
+    if std::env::var("CITEDEX_TEST_PANIC_ON").is_ok_and(|end| !end.is_empty() && file.path.ends_with(&end)) {
+        panic!("injected failure on {}", file.path);
+    }
     let mut passages = passage::split_with_slugs(&text, &file.path, &docs, &slugs, max_words);
     drop(docs);
     crate::cite::link::link(&mut passages);

@@ -670,3 +670,56 @@ fn the_corpus_is_found_from_any_folder_and_cited_the_same_way() {
     let r = env.run(&["index", "--glob", "[unclosed"]).expect(2);
     assert!(r.stderr.contains("--glob [unclosed"), "{}", r.stderr);
 }
+
+#[test]
+fn languages_are_detected_per_document_beyond_the_script() {
+    let env = TestEnv::seed();
+    env.write(
+        "corpus/pl.txt",
+        "Traktat portsmuncki\n\nTraktat pokojowy został podpisany w Portsmouth po długich rozmowach obu \
+         delegacji, które trwały prawie cały miesiąc. Rosja oddała Japonii południową część Sachalinu.\n",
+    );
+    env.write(
+        "corpus/uk.txt",
+        "Портсмутський мир\n\nМирний договір було підписано в Портсмуті після довгих переговорів між \
+         делегаціями обох країн, які тривали майже місяць. Росія віддала Японії південну частину Сахаліну.\n",
+    );
+    env.write(
+        "corpus/sv.md",
+        "# Freden i Portsmouth\n\nFredsavtalet undertecknades i Portsmouth efter långa förhandlingar mellan \
+         delegationerna, som pågick nästan en hel månad. Ryssland avträdde södra Sachalin till Japan.\n",
+    );
+    env.run(&["index"]).expect(0);
+    let r = env.run(&["list", "--json"]).expect(0);
+    let list: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let lang = |path: &str| {
+        let docs = list["documents"].as_array().unwrap();
+        docs.iter().find(|d| d["path"] == path).map(|d| d["language"].as_str().unwrap().to_string())
+    };
+    assert_eq!(lang("corpus/pl.txt").as_deref(), Some("pl"));
+    assert_eq!(lang("corpus/uk.txt").as_deref(), Some("uk"));
+    assert_eq!(lang("corpus/sv.md").as_deref(), Some("sv"));
+    assert_eq!(lang("corpus/treaty-of-portsmouth.txt").as_deref(), Some("en"));
+}
+
+#[test]
+fn a_bug_on_one_file_costs_that_file_not_the_run() {
+    let env = TestEnv::seed();
+    for i in 0..6 {
+        env.write(
+            &format!("corpus/extra-{i}.txt"),
+            format!("Extra {i}\n\nAn extra text about Sakhalin, number {i}.\n"),
+        );
+    }
+    let r = env.command(&["index"]).env("CITEDEX_TEST_PANIC_ON", "extra-3.txt").output().unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("corpus/extra-3.txt: skipped: internal error while reading it"), "{stderr}");
+    assert_eq!(env.search_json("\"an extra text\"", &["--no-update"])["total_hits"], 5);
+    // Every file failing ends the run too, rather than leaving it waiting for the workers.
+    env.write("corpus/extra-3.txt", "Extra three\n\nChanged.\n");
+    let r = env.command(&["index", "--rebuild"]).env("CITEDEX_TEST_PANIC_ON", ".txt").output().unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
+    assert!(summary(&stderr).contains("; 7 files skipped)"), "{stderr}");
+}

@@ -72,7 +72,10 @@ impl Scan<'_> {
         };
         let sentence =
             starts_before(&self.sentences, comma, usize::MAX).find(|&s| !abbreviation(s)).unwrap_or(0);
-        let lowest = comma.saturating_sub(MAX_TITLE).max(sentence);
+        let mut lowest = comma.saturating_sub(MAX_TITLE).max(sentence);
+        while !t.is_char_boundary(lowest) {
+            lowest += 1;
+        }
         let window = &t[lowest..comma];
         let mut starts = Vec::new();
         let mut previous: Option<char> = None;

@@ -625,7 +625,7 @@ mod tests {
         assert_eq!(c.author.as_deref(), Some("Reis & Gosling"));
     }
 
-    fn check_invariants(text: &str) {
+    pub(super) fn check_invariants(text: &str) {
         let found = find(text);
         let mut last = 0;
         for c in &found {
@@ -706,5 +706,25 @@ mod tests {
         assert_eq!(find(&long_word), vec![]);
         let cited = "Prose goes on. Kowner, Title, p. 5. ".repeat(1 << 14);
         assert_eq!(find(&cited).len(), 1 << 14);
+    }
+}
+
+#[cfg(test)]
+mod regressions {
+    /// A comma far into a run of three-byte characters: the window looked back from it for a
+    /// run-on citation began inside a character (found on the bench corpus's Chinese pages).
+    #[test]
+    fn a_long_run_of_wide_characters_before_a_comma() {
+        for shift in 0..3 {
+            let text = format!(
+                "{}the 变更日志{} was read by Jukes, The War, p. 86.",
+                "a".repeat(shift),
+                "变更日志".repeat(40)
+            );
+            super::tests::check_invariants(&text);
+            let text =
+                format!("{}开始{}，see the Notes, The War, p. 86.", "b".repeat(shift), "字".repeat(130));
+            super::tests::check_invariants(&text);
+        }
     }
 }
