@@ -27,17 +27,43 @@ struct Config {
     glob: Vec<String>,
 }
 
-/// A `citedex.toml` that cannot be used: one line naming the file and the cause.
+/// A `citedex.toml` or a `--glob` that cannot be used: one line naming it and the cause.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {cause}; fix or remove the file")]
-pub struct ConfigError {
-    path: String,
-    cause: String,
+pub enum ConfigError {
+    #[error("{path}: {cause}; fix or remove the file")]
+    File { path: String, cause: String },
+    #[error("--glob {glob}: {cause}; fix the pattern (ripgrep's glob syntax: `*.md`, `!drafts/**`)")]
+    Glob { glob: String, cause: String },
+}
+
+/// Checks each glob's syntax, so a bad one is refused before any work.
+fn check_globs(globs: &[String]) -> Result<(), ConfigError> {
+    for g in globs {
+        if let Err(e) = ignore::overrides::OverrideBuilder::new(".").add(g) {
+            let cause = match e {
+                ignore::Error::Glob { err, .. } => err,
+                other => other.to_string(),
+            };
+            return Err(ConfigError::Glob { glob: g.clone(), cause });
+        }
+    }
+    Ok(())
 }
 
 /// Resolves the folders from what was given (`corpus`, `index`, `globs`) and the current
 /// folder `cwd`.
 pub fn resolve(
+    corpus: Option<&Path>,
+    index: Option<&Path>,
+    globs: &[String],
+    cwd: &Path,
+) -> Result<Paths, ConfigError> {
+    let paths = find(corpus, index, globs, cwd)?;
+    check_globs(&paths.globs)?;
+    Ok(paths)
+}
+
+fn find(
     corpus: Option<&Path>,
     index: Option<&Path>,
     globs: &[String],
@@ -81,7 +107,7 @@ pub fn resolve(
 }
 
 fn read(file: &Path) -> Result<Config, ConfigError> {
-    let error = |cause: String| ConfigError { path: file.display().to_string(), cause };
+    let error = |cause: String| ConfigError::File { path: file.display().to_string(), cause };
     let text = std::fs::read_to_string(file).map_err(|e| error(format!("cannot read: {e}")))?;
     toml::from_str(&text).map_err(|e| error(e.message().to_string()))
 }
@@ -183,6 +209,14 @@ mod tests {
             e.contains("citedex.toml: unknown field `corpsu`") && e.ends_with("fix or remove the file"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_bad_glob_is_one_line_naming_it() {
+        let e =
+            resolve(Some(Path::new("c")), None, &["[x".to_string()], Path::new("/")).unwrap_err().to_string();
+        assert!(e.starts_with("--glob [x: ") && e.contains("unclosed character class"), "{e}");
+        assert!(!e.contains("error parsing glob"), "{e}");
     }
 
     #[test]

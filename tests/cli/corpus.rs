@@ -668,7 +668,8 @@ fn the_corpus_is_found_from_any_folder_and_cited_the_same_way() {
     );
     std::fs::remove_file(env.path("citedex.toml")).unwrap();
     let r = env.run(&["index", "--glob", "[unclosed"]).expect(2);
-    assert!(r.stderr.contains("--glob [unclosed"), "{}", r.stderr);
+    assert!(r.stderr.contains("--glob [unclosed: ") && r.stderr.contains("fix the pattern"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
 }
 
 #[test]
