@@ -445,6 +445,24 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
 
 pub use crate::analysis::word_count;
 
+/// Reads `text` as the file `path` with `format` (named after the file), splits and links it,
+/// and checks that every passage maps back to the text ([`assert_maps_back`]).
+#[cfg(test)]
+pub(crate) fn read_checked(
+    format: &dyn crate::source::SourceFormat,
+    text: &str,
+    path: &str,
+    max_words: usize,
+) -> Vec<Passage> {
+    let stem =
+        std::path::Path::new(path).file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
+    let docs = format.read(text, &stem);
+    let mut ps = split(text, path, &docs, max_words, &mut std::collections::HashSet::new());
+    crate::cite::link::link(&mut ps);
+    assert_maps_back(text, &ps);
+    ps
+}
+
 #[cfg(test)]
 /// Every passage maps back to the file exactly: its text is its byte range with the
 /// citations removed and the markup read as its replacement; markup and citations lie

@@ -13,7 +13,7 @@
 //! `@` entry is then read on its own. The whole entry is the passage's markup, read as the
 //! rendered entry, so `source[byte_start..byte_end]` is the entry as written.
 
-use super::{Block, Document, Kind, Markup, Section, SourceFormat, lines};
+use super::{Block, Document, Kind, LineStarts, Markup, Section, SourceFormat};
 use crate::cite::bibliography;
 use biblatex::{Bibliography, ChunksExt, RawBibliography};
 use std::collections::HashMap;
@@ -40,8 +40,7 @@ impl SourceFormat for BibTeX {
     fn read(&self, text: &str, fallback_title: &str) -> Vec<Document> {
         let mut doc = Document::new(fallback_title.to_string(), 0);
         doc.marked_citations = true;
-        let line_starts: Vec<usize> = lines(text).map(|(_, s, _)| s).collect();
-        let line_of = |at: usize| line_starts.partition_point(|&s| s <= at).max(1) as u32;
+        let lines = LineStarts::new(text);
         let mut used: HashMap<String, usize> = HashMap::new();
         for (span, entry) in entries(text) {
             let reference = reference_of(&entry);
@@ -53,12 +52,13 @@ impl SourceFormat for BibTeX {
             *n += 1;
             let name = if *n == 1 { entry.key.clone() } else { format!("{} ({n})", entry.key) };
             doc.sections.push(Section { path: vec![name] });
+            let (line_start, line_end) = lines.span(span.start, span.end);
             doc.blocks.push(Block {
                 kind: Kind::Reference,
                 section: doc.sections.len() - 1,
                 paragraph: 1,
-                line_start: line_of(span.start),
-                line_end: line_of(span.end.saturating_sub(1).max(span.start)),
+                line_start,
+                line_end,
                 byte_start: span.start,
                 byte_end: span.end,
                 markup: vec![Markup { start: span.start, end: span.end, with: reference.raw.clone() }],
@@ -159,11 +159,7 @@ mod tests {
     use crate::passage::{self, Passage};
 
     fn passages(text: &str) -> Vec<Passage> {
-        let docs = BibTeX.read(text, "refs");
-        let mut ps = passage::split(text, "refs.bib", &docs, 100, &mut std::collections::HashSet::new());
-        crate::cite::link::link(&mut ps);
-        passage::assert_maps_back(text, &ps);
-        ps
+        passage::read_checked(&BibTeX, text, "refs.bib", 100)
     }
 
     const BIB: &str = "% Works on the treaty\n\

@@ -30,7 +30,7 @@
 //! maps back to the file exactly. Author–date citations in the prose (`(Jukes 2002, p. 86)`) are
 //! found in the text as it reads, as in the other formats.
 
-use super::{Block, Document, Kind, Markup, Section, SourceFormat, footnote, lines};
+use super::{Block, Document, Kind, LineStarts, Markup, Section, SourceFormat, footnote};
 use crate::cite::inline::{self, Citation};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
@@ -103,7 +103,7 @@ type Pending = (usize, usize, String);
 
 struct Reader<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    lines: LineStarts,
     doc: Document,
     titled: bool,
     stack: Vec<(usize, String)>,
@@ -129,7 +129,7 @@ impl<'a> Reader<'a> {
         doc.marked_citations = true;
         Reader {
             text,
-            line_starts: lines(text).map(|(_, s, _)| s).collect(),
+            lines: LineStarts::new(text),
             doc,
             titled: false,
             stack: Vec::new(),
@@ -143,11 +143,6 @@ impl<'a> Reader<'a> {
             in_html: 0,
             in_item: 0,
         }
-    }
-
-    /// 1-based line of byte `at`.
-    fn line_of(&self, at: usize) -> u32 {
-        self.line_starts.partition_point(|&s| s <= at).max(1) as u32
     }
 
     fn read(mut self) -> Document {
@@ -253,7 +248,7 @@ impl<'a> Reader<'a> {
                 let v = v.trim().trim_matches(|c| c == '"' || c == '\'').trim();
                 if !v.is_empty() {
                     self.doc.title = v.to_string();
-                    self.doc.title_line = self.line_of(at);
+                    self.doc.title_line = self.lines.line_of(at);
                     self.titled = true;
                 }
             }
@@ -313,7 +308,7 @@ impl<'a> Reader<'a> {
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
             let at = leaf.pieces.first().map_or(0, |p| p.start);
             if !name.is_empty() {
-                self.heading(level, &name, self.line_of(at));
+                self.heading(level, &name, self.lines.line_of(at));
             }
             return;
         }
@@ -351,12 +346,13 @@ impl<'a> Reader<'a> {
         let section = self.doc.sections.len() - 1;
         let paragraph =
             self.doc.blocks.last().filter(|b| b.section == section).map_or(1, |b| b.paragraph + 1);
+        let (line_start, line_end) = self.lines.span(start, end);
         self.doc.blocks.push(Block {
             kind,
             section,
             paragraph,
-            line_start: self.line_of(start),
-            line_end: self.line_of(end.saturating_sub(1).max(start)),
+            line_start,
+            line_end,
             byte_start: start,
             byte_end: end,
             file: leaf.image.filter(|_| kind == Kind::Caption),
@@ -617,11 +613,7 @@ mod tests {
     }
 
     fn passages(text: &str) -> Vec<Passage> {
-        let docs = Markdown.read(text, "f");
-        let mut ps = passage::split(text, "f.md", &docs, 100, &mut std::collections::HashSet::new());
-        crate::cite::link::link(&mut ps);
-        passage::assert_maps_back(text, &ps);
-        ps
+        passage::read_checked(&Markdown, text, "f.md", 100)
     }
 
     fn texts(ps: &[Passage]) -> Vec<(Kind, &str)> {
@@ -768,10 +760,7 @@ mod tests {
         #[test]
         fn random_markdown_maps_back_exactly(parts in proptest::collection::vec(fragment(), 0..40), words in 1usize..30) {
             let text: String = parts.concat();
-            let docs = Markdown.read(&text, "f");
-            let mut ps = passage::split(&text, "f.md", &docs, words, &mut std::collections::HashSet::new());
-            crate::cite::link::link(&mut ps);
-            passage::assert_maps_back(&text, &ps);
+            passage::read_checked(&Markdown, &text, "f.md", words);
         }
     }
 

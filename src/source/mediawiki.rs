@@ -33,7 +33,7 @@
 //! Portsmouth), or by a `[[Title]]` line before anything else, as in the flattened format.
 
 use super::wiki::{SectionRole, role_of};
-use super::{Block, Document, Kind, Markup, Section, SourceFormat, footnote, lines};
+use super::{Block, Document, Kind, LineStarts, Markup, Section, SourceFormat, footnote, lines};
 use crate::cite::bibliography::{self, Reference};
 use crate::cite::inline::{Citation, Shape};
 use std::collections::HashMap;
@@ -1000,7 +1000,7 @@ struct Reader<'a> {
     text: &'a str,
     marks: Marks,
     /// Start offsets of the lines, for line numbers.
-    line_starts: Vec<usize>,
+    lines: LineStarts,
     doc: Document,
     stack: Vec<(usize, String)>,
     role: SectionRole,
@@ -1057,7 +1057,7 @@ impl<'a> Reader<'a> {
         Reader {
             text,
             marks,
-            line_starts: lines(text).map(|(_, s, _)| s).collect(),
+            lines: LineStarts::new(text),
             doc,
             stack: Vec::new(),
             role: SectionRole::Prose,
@@ -1069,11 +1069,6 @@ impl<'a> Reader<'a> {
             pointers: Vec::new(),
             open: None,
         }
-    }
-
-    /// 1-based line of byte `at`.
-    fn line_of(&self, at: usize) -> u32 {
-        self.line_starts.partition_point(|&s| s <= at).max(1) as u32
     }
 
     fn read(mut self) -> Document {
@@ -1136,7 +1131,7 @@ impl<'a> Reader<'a> {
             && !title.trim().is_empty()
         {
             self.doc.title = title.trim().to_string();
-            self.doc.title_line = self.line_of(start);
+            self.doc.title_line = self.lines.line_of(start);
             return;
         }
         if t.is_empty() {
@@ -1309,12 +1304,13 @@ impl<'a> Reader<'a> {
         }
         let (Some(byte_start), Some(byte_end)) = (first, last) else { return };
         let section = section.unwrap_or(self.doc.sections.len() - 1);
+        let (line_start, line_end) = self.lines.span(byte_start, byte_end);
         let mut block = Block {
             kind,
             section,
             paragraph: 0,
-            line_start: self.line_of(byte_start),
-            line_end: self.line_of(byte_end.saturating_sub(1).max(byte_start)),
+            line_start,
+            line_end,
             byte_start,
             byte_end,
             file,
@@ -1403,11 +1399,7 @@ mod tests {
     }
 
     fn passages(text: &str, max_words: usize) -> Vec<Passage> {
-        let docs = MediaWiki.read(text, "f");
-        let mut ps = passage::split(text, "f.wiki", &docs, max_words, &mut std::collections::HashSet::new());
-        crate::cite::link::link(&mut ps);
-        passage::assert_maps_back(text, &ps);
-        ps
+        passage::read_checked(&MediaWiki, text, "f.wiki", max_words)
     }
 
     const ARTICLE: &str = include_str!("../../tests/fixtures/formats/portsmouth-real.wiki");

@@ -211,6 +211,26 @@ pub fn lines(text: &str) -> impl Iterator<Item = (u32, usize, &str)> {
     })
 }
 
+/// Where each line of a text starts, to give byte offsets their 1-based line numbers, with
+/// lines as [`lines`] counts them.
+pub(crate) struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    pub(crate) fn new(text: &str) -> LineStarts {
+        LineStarts(lines(text).map(|(_, start, _)| start).collect())
+    }
+
+    /// The line of byte `at`.
+    pub(crate) fn line_of(&self, at: usize) -> u32 {
+        self.0.partition_point(|&s| s <= at).max(1) as u32
+    }
+
+    /// The first and last line of the bytes `start..end`.
+    pub(crate) fn span(&self, start: usize, end: usize) -> (u32, u32) {
+        (self.line_of(start), self.line_of(end.saturating_sub(1).max(start)))
+    }
+}
+
 /// Number of line ends in `s`, counted as [`lines`] does.
 pub fn line_breaks(s: &str) -> usize {
     s.matches('\n').count() + s.matches('\r').count() - s.matches("\r\n").count()
