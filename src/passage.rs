@@ -223,6 +223,7 @@ pub fn split_with_slugs(
                     ..m.clone()
                 })
                 .collect();
+            debug_assert!(markup.windows(2).all(|w| w[0].end <= w[1].start), "markup is sorted");
             // Neither citations nor markup are cut, and their words do not count.
             let mut kept: Vec<(usize, usize)> = citations
                 .iter()
@@ -237,9 +238,10 @@ pub fn split_with_slugs(
                 // citation's removal range starts or ends with.
                 let mut own: Vec<Citation> = Vec::new();
                 for (i, c) in citations.iter().enumerate().filter(|(_, c)| c.end > start && c.start < end) {
-                    // Nor may it take in markup before it.
-                    let markup_before =
-                        markup.iter().map(|m| m.end).filter(|&e| e <= c.start).max().unwrap_or(0);
+                    // Nor may it take in markup before it (markup is sorted and does not
+                    // overlap, so its ends are sorted too).
+                    let ended = markup.partition_point(|m| m.end <= c.start);
+                    let markup_before = ended.checked_sub(1).map_or(0, |i| markup[i].end);
                     let floor = own.last().map_or(start, |p: &Citation| p.end).max(markup_before);
                     own.push(fit(para, c, floor, end));
                     if let Some(to) = pointers[i] {

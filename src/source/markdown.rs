@@ -304,7 +304,7 @@ impl<'a> Reader<'a> {
             return;
         }
         if let What::Heading(level) = leaf.what {
-            let name = shown(self.text, &leaf.pieces);
+            let (name, _) = reading(self.text, &leaf.pieces);
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
             let at = leaf.pieces.first().map_or(0, |p| p.start);
             if !name.is_empty() {
@@ -316,7 +316,7 @@ impl<'a> Reader<'a> {
         let last = leaf.pieces.iter().map(|p| p.end).chain(leaf.marks.iter().map(|m| m.1)).max();
         let (Some(start), Some(end)) = (first, last) else { return };
         let note = self.footnote.as_ref().map(|(_, has_block)| *has_block);
-        let shown_text = shown(self.text, &leaf.pieces);
+        let (shown_text, runs) = reading(self.text, &leaf.pieces);
         let kind = match note {
             Some(false) if footnote::is_work(&shown_text) => Kind::Reference,
             Some(_) => Kind::Note,
@@ -326,15 +326,20 @@ impl<'a> Reader<'a> {
         let block_index = self.doc.blocks.len();
         let (markup, mut citations) = layout(self.text, start, end, &leaf);
         if kind == Kind::Body && leaf.what == What::Paragraph {
-            prose_citations(self.text, &leaf, &mut citations, &markup);
+            prose_citations(&shown_text, &runs, &mut citations, &markup);
         }
+        // Markup inside a citation goes with it. Both are sorted and do not overlap.
         let markup = markup
             .into_iter()
-            .filter(|m| !citations.iter().any(|c| c.start <= m.start && m.end <= c.end))
+            .filter(|m| {
+                let before = citations.partition_point(|c| c.start <= m.start);
+                before == 0 || m.end > citations[before - 1].end
+            })
             .collect();
+        let marks: HashMap<(usize, usize), &String> = leaf.marks.iter().map(|m| ((m.0, m.1), &m.2)).collect();
         for (i, c) in citations.iter().enumerate() {
-            if let Some((_, _, label)) = leaf.marks.iter().find(|m| (m.0, m.1) == (c.start, c.end)) {
-                self.pending.push((block_index, i, label.clone()));
+            if let Some(label) = marks.get(&(c.start, c.end)) {
+                self.pending.push((block_index, i, (*label).clone()));
             }
         }
         if let Some((label, has_block)) = &mut self.footnote
@@ -422,16 +427,23 @@ fn trim(text: &str, pieces: &mut Vec<Piece>) {
     }
 }
 
-/// The text the pieces read as.
-fn shown(text: &str, pieces: &[Piece]) -> String {
-    let mut out = String::new();
+/// Where a run of the text as it reads comes from: (read at, read length, source range,
+/// whether it reads as written).
+type Run = (usize, usize, usize, usize, bool);
+
+/// The text the pieces read as, and where each of its runs comes from.
+fn reading(text: &str, pieces: &[Piece]) -> (String, Vec<Run>) {
+    let mut read = String::new();
+    let mut runs = Vec::with_capacity(pieces.len());
     for (i, p) in pieces.iter().enumerate() {
         if i > 0 && p.start > pieces[i - 1].end {
-            out.push_str(p.gap.unwrap_or(""));
+            read.push_str(p.gap.unwrap_or(""));
         }
-        out.push_str(p.with.as_deref().unwrap_or(&text[p.start..p.end]));
+        let shown = p.with.as_deref().unwrap_or(&text[p.start..p.end]);
+        runs.push((read.len(), shown.len(), p.start, p.end, p.with.is_none()));
+        read.push_str(shown);
     }
-    out
+    (read, runs)
 }
 
 /// The markup of a leaf over `start..end` (what lies between its pieces, and pieces that read
@@ -478,19 +490,7 @@ fn layout(text: &str, start: usize, end: usize, leaf: &Leaf) -> (Vec<Markup>, Ve
 /// Author–date citations in a paragraph's prose, found in the text as it reads (markup left
 /// out) and placed at their bytes in the file. Those that would cut a footnote mark or a
 /// piece of markup in two are left in the text.
-fn prose_citations(text: &str, leaf: &Leaf, citations: &mut Vec<Citation>, markup: &[Markup]) {
-    // The text as it reads, and where each run of it comes from:
-    // (read at, read length, source range, verbatim).
-    let mut read = String::new();
-    let mut map: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
-    for (i, p) in leaf.pieces.iter().enumerate() {
-        if i > 0 && p.start > leaf.pieces[i - 1].end {
-            read.push_str(p.gap.unwrap_or(""));
-        }
-        let shown = p.with.as_deref().unwrap_or(&text[p.start..p.end]);
-        map.push((read.len(), shown.len(), p.start, p.end, p.with.is_none()));
-        read.push_str(shown);
-    }
+fn prose_citations(read: &str, map: &[Run], citations: &mut Vec<Citation>, markup: &[Markup]) {
     // Where a citation starting (ending) at `at` in the text as it reads starts (ends) in the
     // file: inside a verbatim run at the same place, else at the edge of the run or gap.
     let start_at = |at: usize| -> Option<usize> {
@@ -509,7 +509,7 @@ fn prose_citations(text: &str, leaf: &Leaf, citations: &mut Vec<Citation>, marku
             _ => Some(e),
         }
     };
-    for c in inline::find(&read) {
+    for c in inline::find(read) {
         let (Some(s), Some(e)) = (start_at(c.start), end_at(c.end)) else { continue };
         let crosses = |a: usize, b: usize| (a < s && b > s) || (a < e && b > e);
         if s >= e
