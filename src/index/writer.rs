@@ -208,21 +208,15 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                         let slot = job.slot;
                         let had_previous = job.had_previous;
                         let t = Instant::now();
-                        let (path, size, mtime) = (job.file.path.clone(), job.file.size, job.file.mtime);
+                        let file = job.file.clone();
                         // A bug on one file costs that file, not the run (nor a hang).
                         let entry = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             build(feed, fields, job, opts.max_words)
                         })) {
                             Ok(entry) => entry?,
                             Err(_) => {
-                                feed.writer.delete_term(Term::from_field_text(fields.path, &path));
-                                FileEntry {
-                                    path,
-                                    size,
-                                    mtime,
-                                    skipped: Some(INTERNAL_ERROR.to_string()),
-                                    ..FileEntry::default()
-                                }
+                                feed.writer.delete_term(Term::from_field_text(fields.path, &file.path));
+                                skipped_entry(&file, INTERNAL_ERROR)
                             }
                         };
                         busy += t.elapsed();
@@ -253,13 +247,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                                 summary.removed += p.documents.len() as u64;
                             }
                             summary.skipped.push((file.path.clone(), skip.to_string()));
-                            entries.push(FileEntry {
-                                path: file.path.clone(),
-                                size: file.size,
-                                mtime: file.mtime,
-                                skipped: Some(skip.to_string()),
-                                ..FileEntry::default()
-                            });
+                            entries.push(skipped_entry(&file, &skip.to_string()));
                             changed = true;
                             continue;
                         }
@@ -283,7 +271,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                             .warnings
                             .push((file.path.clone(), format!("not UTF-8: decoded as {encoding}")));
                     }
-                    let (path, size, mtime) = (file.path.clone(), file.size, file.mtime);
+                    let copy = file.clone();
                     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         Job::read(
                             entries.len(),
@@ -296,14 +284,8 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
                         )
                     }));
                     let Ok(job) = read else {
-                        summary.skipped.push((path.clone(), INTERNAL_ERROR.to_string()));
-                        entries.push(FileEntry {
-                            path,
-                            size,
-                            mtime,
-                            skipped: Some(INTERNAL_ERROR.to_string()),
-                            ..FileEntry::default()
-                        });
+                        summary.skipped.push((copy.path.clone(), INTERNAL_ERROR.to_string()));
+                        entries.push(skipped_entry(&copy, INTERNAL_ERROR));
                         changed = true;
                         continue;
                     };
@@ -569,6 +551,17 @@ fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter<Queued>> {
 struct Feed<'a> {
     writer: &'a IndexWriter<Queued>,
     queue: &'a Queue,
+}
+
+/// The manifest entry of a file that was not indexed, and why.
+fn skipped_entry(file: &SourceFile, reason: &str) -> FileEntry {
+    FileEntry {
+        path: file.path.clone(),
+        size: file.size,
+        mtime: file.mtime,
+        skipped: Some(reason.to_string()),
+        ..FileEntry::default()
+    }
 }
 
 /// Why a file that hit a bug in citedex was skipped (the panic message is printed above it).
