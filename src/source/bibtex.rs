@@ -110,14 +110,14 @@ fn parse(text: &str, offset: usize) -> Option<Vec<(Range<usize>, biblatex::Entry
 
 /// An entry's fields, named as the citation templates name them, made into a reference.
 fn reference_of(entry: &biblatex::Entry) -> bibliography::Reference {
-    let field = |name: &str| entry.fields.get(name).map(|c| tidy(&c.format_verbatim()));
+    let field = |name: &str| entry.fields.get(name).map(|c| bibliography::collapse(&c.format_verbatim()));
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut people = |prefix: &str, list: Vec<biblatex::Person>| {
         for (i, p) in list.into_iter().enumerate() {
             let family = [p.prefix.as_str(), p.name.as_str()].join(" ").trim().to_string();
             let given = [p.given_name.as_str(), p.suffix.as_str()].join(" ").trim().to_string();
-            fields.push((format!("{prefix}last{}", i + 1), tidy(&family)));
-            fields.push((format!("{prefix}first{}", i + 1), tidy(&given)));
+            fields.push((format!("{prefix}last{}", i + 1), bibliography::collapse(&family)));
+            fields.push((format!("{prefix}first{}", i + 1), bibliography::collapse(&given)));
         }
     };
     people("", entry.author().unwrap_or_default());
@@ -146,11 +146,6 @@ fn reference_of(entry: &biblatex::Entry) -> bibliography::Reference {
     put("publisher", field("publisher").or_else(|| field("institution")).or_else(|| field("school")));
     put("location", field("location").or_else(|| field("address")));
     bibliography::from_fields(&fields)
-}
-
-/// Whitespace collapsed, as a field reads.
-fn tidy(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub(super) fn is_work(shown: &str) -> bool {
 /// text (whitespace collapsed), its parts from `fields` when the reader knows them exactly,
 /// else parsed from the text.
 pub(super) fn citation(shown: &str, start: usize, end: usize, fields: Option<&Reference>) -> Citation {
-    let raw = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    let raw = bibliography::collapse(shown);
     let parsed;
     let r = match fields {
         Some(r) => r,

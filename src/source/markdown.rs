@@ -305,7 +305,7 @@ impl<'a> Reader<'a> {
         }
         if let What::Heading(level) = leaf.what {
             let (name, _) = reading(self.text, &leaf.pieces);
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let name = crate::cite::bibliography::collapse(&name);
             let at = leaf.pieces.first().map_or(0, |p| p.start);
             if !name.is_empty() {
                 self.heading(level, &name, self.lines.line_of(at));

@@ -776,7 +776,7 @@ fn template_name(s: &str) -> String {
     let s = s.trim().trim_start_matches(':');
     let s = s.strip_prefix("Template:").or_else(|| s.strip_prefix("template:")).unwrap_or(s);
     let name: String = s.trim().replace('_', " ").to_lowercase();
-    name.split_whitespace().collect::<Vec<_>>().join(" ")
+    bibliography::collapse(&name)
 }
 
 /// The fields a template that stands for text keeps: `{{lang|ja|ポーツマス}}` its last
@@ -945,7 +945,7 @@ fn plain_text(s: &str) -> String {
         at = a.end;
     }
     out.push_str(&s[at..]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    bibliography::collapse(&out)
 }
 
 /// The atoms inside `start..end` that are not inside another one, in order (`atoms` sorted
@@ -1381,7 +1381,7 @@ impl<'a> Reader<'a> {
         });
         match (cite, short) {
             (None, Some(s)) => {
-                let raw = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+                let raw = bibliography::collapse(&shown);
                 Citation { start, end, raw, shape: Shape::Footnote, ..s.clone() }
             }
             (cite, _) => footnote::citation(&shown, start, end, cite),

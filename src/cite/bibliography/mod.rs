@@ -59,6 +59,7 @@ mod volume;
 pub(crate) use head::{year_of, year_suffix};
 pub use identifiers::{identifier_digits, normalize_isbn};
 pub use template::from_fields;
+pub(crate) use text::collapse;
 
 use description::describe;
 use head::{is_ditto, split_head};

@@ -37,7 +37,7 @@ pub(super) fn word_spans(s: &str) -> Vec<(usize, &str)> {
 }
 
 /// Whitespace collapsed to single spaces, trimmed.
-pub(super) fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
