@@ -34,7 +34,7 @@
 
 use super::wiki::{SectionRole, role_of};
 use super::{Block, Document, Kind, LineStarts, Markup, Section, SourceFormat, footnote, lines};
-use crate::cite::bibliography::{self, Reference};
+use crate::cite::bibliography::{self, Reference, prefix};
 use crate::cite::inline::{Citation, Shape};
 use std::collections::HashMap;
 use std::path::Path;
@@ -50,15 +50,6 @@ const MAX_TAG: usize = 500;
 const SNIFF: usize = 64 * 1024;
 /// How far an external link (`[https://… label]`) may reach for its `]`.
 const MAX_URL_LINK: usize = 2000;
-
-/// The first `n` bytes of `s` at most, cut at a character boundary.
-fn prefix(s: &str, n: usize) -> &str {
-    let mut end = s.len().min(n);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
 
 impl SourceFormat for MediaWiki {
     fn name(&self) -> &'static str {

@@ -59,7 +59,7 @@ mod volume;
 pub(crate) use head::{year_of, year_suffix};
 pub use identifiers::{identifier_digits, normalize_isbn};
 pub use template::from_fields;
-pub(crate) use text::collapse;
+pub(crate) use text::{collapse, prefix};
 
 use description::describe;
 use head::{is_ditto, split_head};
@@ -67,7 +67,7 @@ use identifiers::extract_identifiers;
 use names::parse_names;
 use roles::extract_roles;
 use serde::{Deserialize, Serialize};
-use text::{is_marker, prefix};
+use text::is_marker;
 
 /// A person's name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

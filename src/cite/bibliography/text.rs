@@ -4,7 +4,7 @@
 use super::{BREAK, IDENT};
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
-pub(super) fn prefix(s: &str, max: usize) -> &str {
+pub(crate) fn prefix(s: &str, max: usize) -> &str {
     let mut end = max.min(s.len());
     while !s.is_char_boundary(end) {
         end -= 1;
