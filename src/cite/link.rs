@@ -11,7 +11,7 @@ use crate::analysis::fold;
 use crate::passage::{Passage, slug};
 use crate::source::Kind;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What a search hit shows of the entry a citation is linked to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,13 +74,14 @@ fn link_document(doc: &mut [Passage]) {
     }
     let refs: Vec<(String, Reference)> =
         doc.iter().filter_map(|p| p.reference.clone().map(|r| (p.id.clone(), r))).collect();
+    let by_id: HashMap<&str, &(String, Reference)> = refs.iter().map(|r| (r.0.as_str(), r)).collect();
     // The work the last linked citation points to, for `Ibid.`.
     let mut last: Option<&(String, Reference)> = None;
     for p in doc.iter_mut() {
         for c in &mut p.citations {
             let found = match &c.reference {
                 // The markup said which entry (a named `<ref>`).
-                Some(id) => refs.iter().find(|(r, _)| r == id),
+                Some(id) => by_id.get(id.as_str()).copied(),
                 None if c.shape == Shape::Ibid => last,
                 None => best_match(c, &refs),
             };
