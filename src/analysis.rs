@@ -5,8 +5,13 @@
 //! - every term is lowercased; compatibility forms are folded (NFKC: full-width `ＧＨＱ` is
 //!   `ghq`, `１９４５` is `1945`); Latin letters lose their diacritics (`Jutarō` → `jutaro`),
 //!   and Cyrillic `ё` becomes `е`;
-//! - words are stemmed by script: Snowball English for Latin text, Snowball Russian for
-//!   Cyrillic;
+//! - words are stemmed by their document's language, with its Snowball stemmer (German,
+//!   French, Spanish, Swedish, Greek, … see [`Lang`]) for the words written in its script;
+//!   the other words, and those of documents in English, Russian or a language of unknown
+//!   stemming, by their script: Snowball English for Latin, Snowball Russian for Cyrillic.
+//!   Languages Snowball has no stemmer for (Polish, Ukrainian, Czech, …) keep their words
+//!   whole. The index is told a passage's language by [`tagged`]; a query, whose language is
+//!   unknown, looks for the stems of every language the index holds ([`variants`]);
 //! - Han, Hiragana and Katakana, written without spaces, give overlapping bigrams (a lone
 //!   character gives itself), so a query of several characters matches exactly that run as a
 //!   phrase; a one-character query looks for the bigrams that hold the character.
@@ -32,6 +37,134 @@ const MAX_WORD_BYTES: usize = 80;
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
+
+/// The scripts a stemmer is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Arabic,
+    Tamil,
+}
+
+/// The script of a folded word: that of its first letter of a known script.
+fn script_of(word: &str) -> Option<Script> {
+    word.chars().find_map(|c| match c as u32 {
+        _ if c.is_ascii_alphabetic() || is_latin(c) => Some(Script::Latin),
+        0x0400..=0x052F => Some(Script::Cyrillic),
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Some(Script::Greek),
+        0x0600..=0x06FF | 0x0750..=0x077F => Some(Script::Arabic),
+        0x0B80..=0x0BFF => Some(Script::Tamil),
+        _ => None,
+    })
+}
+
+/// A language with its own stemming: its ISO 639-1 code, its script, and its Snowball
+/// stemmer (None: Snowball has none, and its words are kept whole).
+struct Language {
+    code: &'static str,
+    script: Script,
+    stemmer: Option<Algorithm>,
+}
+
+const fn language(code: &'static str, script: Script, stemmer: Option<Algorithm>) -> Language {
+    Language { code, script, stemmer }
+}
+
+/// The languages stemmed otherwise than by script. Entry 0 is stemming by script (English,
+/// Russian, the languages written without spaces, unknown ones); the order is part of the
+/// index format (a passage's language is written as its place here, see [`tagged`]).
+const LANGUAGES: &[Language] = &[
+    language("", Script::Latin, Some(Algorithm::English)),
+    language("de", Script::Latin, Some(Algorithm::German)),
+    language("fr", Script::Latin, Some(Algorithm::French)),
+    language("es", Script::Latin, Some(Algorithm::Spanish)),
+    language("it", Script::Latin, Some(Algorithm::Italian)),
+    language("pt", Script::Latin, Some(Algorithm::Portuguese)),
+    language("nl", Script::Latin, Some(Algorithm::Dutch)),
+    language("sv", Script::Latin, Some(Algorithm::Swedish)),
+    language("da", Script::Latin, Some(Algorithm::Danish)),
+    language("nb", Script::Latin, Some(Algorithm::Norwegian)),
+    language("fi", Script::Latin, Some(Algorithm::Finnish)),
+    language("hu", Script::Latin, Some(Algorithm::Hungarian)),
+    language("ro", Script::Latin, Some(Algorithm::Romanian)),
+    language("tr", Script::Latin, Some(Algorithm::Turkish)),
+    language("el", Script::Greek, Some(Algorithm::Greek)),
+    language("ar", Script::Arabic, Some(Algorithm::Arabic)),
+    language("ta", Script::Tamil, Some(Algorithm::Tamil)),
+    language("pl", Script::Latin, None),
+    language("cs", Script::Latin, None),
+    language("sk", Script::Latin, None),
+    language("sl", Script::Latin, None),
+    language("hr", Script::Latin, None),
+    language("lt", Script::Latin, None),
+    language("lv", Script::Latin, None),
+    language("et", Script::Latin, None),
+    language("uk", Script::Cyrillic, None),
+    language("be", Script::Cyrillic, None),
+    language("bg", Script::Cyrillic, None),
+    language("sr", Script::Cyrillic, None),
+    language("mk", Script::Cyrillic, None),
+];
+
+/// How a document's words are stemmed: by its language where that differs from stemming by
+/// script (see the module's documentation). `Lang::default()` is stemming by script.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(u8);
+
+impl Lang {
+    /// The stemming of a document in the language of ISO 639 code `code` (as
+    /// [`detect_language`] gives it; `no`, `nn` and `nb` are Norwegian).
+    pub fn of(code: &str) -> Lang {
+        let code = if matches!(code, "no" | "nn") { "nb" } else { code };
+        Lang(LANGUAGES.iter().position(|l| !l.code.is_empty() && l.code == code).unwrap_or(0) as u8)
+    }
+
+    /// The language's code; empty for stemming by script.
+    pub fn code(self) -> &'static str {
+        LANGUAGES[usize::from(self.0)].code
+    }
+
+    /// Whether this is stemming by script.
+    pub fn by_script(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// Marks the start of a field value that says its language (see [`tagged`]): a Unicode
+/// noncharacter, reserved for a program's internal use, so no text holds it.
+const TAG: char = '\u{FDD0}';
+/// The language's place in [`LANGUAGES`] follows the tag as this code point plus it.
+const TAG_BASE: u32 = 0xE000;
+/// Bytes of a tag: two three-byte characters.
+const TAG_BYTES: usize = 6;
+
+/// A field value as the index's analyzer reads it in language `lang`: the text itself for
+/// stemming by script, else the text after a tag naming the language (the tokenizer reads the
+/// tag and gives offsets in the text after it). Tantivy hands a tokenizer the value alone.
+pub fn tagged(text: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
+    if lang.by_script() && !text.starts_with(TAG) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + TAG_BYTES);
+    out.push(TAG);
+    out.push(char::from_u32(TAG_BASE + u32::from(lang.0)).expect("a private-use code point"));
+    out.push_str(text);
+    out.into()
+}
+
+/// The language and the text of a field value written by [`tagged`].
+fn untagged(value: &str) -> (Lang, &str) {
+    let mut chars = value.chars();
+    if chars.next() == Some(TAG)
+        && let Some(c) = chars.next()
+        && let Some(i) = (c as u32).checked_sub(TAG_BASE).filter(|&i| (i as usize) < LANGUAGES.len())
+    {
+        return (Lang(i as u8), &value[TAG_BYTES..]);
+    }
+    (Lang::default(), value)
+}
 
 /// One analyzed term with its byte range in the input and its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +228,35 @@ pub fn fold(word: &str) -> String {
     out
 }
 
+/// The term of one word in a document of language `lang`.
+pub fn term(word: &str, lang: Lang) -> String {
+    let language = &LANGUAGES[usize::from(lang.0)];
+    match script_of(word) {
+        Some(script) if !lang.by_script() && script == language.script => match stemmer(lang) {
+            // Stemmed before the diacritics go: Snowball's rules for French, German, Spanish …
+            // read them (`-ité`, `-ación`); folded after, as every term is.
+            Some(stemmer) => fold(&stemmer.stem(&lowercase(word))),
+            None => fold(word),
+        },
+        _ => stem(&fold(word)),
+    }
+}
+
+/// The word in lowercase and compatibility forms, its diacritics kept.
+fn lowercase(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    word.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// The Snowball stemmer of a language, made once.
+fn stemmer(lang: Lang) -> Option<&'static Stemmer> {
+    static STEMMERS: LazyLock<Vec<Option<Stemmer>>> =
+        LazyLock::new(|| LANGUAGES.iter().map(|l| l.stemmer.map(Stemmer::create)).collect());
+    STEMMERS[usize::from(lang.0)].as_ref()
+}
+
 /// Stems a folded word by its script.
 pub fn stem(folded: &str) -> String {
     if folded.chars().any(is_cyrillic) {
@@ -107,15 +269,42 @@ pub fn stem(folded: &str) -> String {
     }
 }
 
-/// Analyzes `text` into terms.
+/// Analyzes `text` into terms, stemming by script (a query's words, text of no language).
 pub fn analyze(text: &str) -> Vec<Term> {
+    analyze_in(text, Lang::default())
+}
+
+/// Analyzes `text` of a document in language `lang` into terms.
+pub fn analyze_in(text: &str, lang: Lang) -> Vec<Term> {
     let mut out = Vec::new();
-    TERMS.with_borrow_mut(|cache| {
+    TERMS.with_borrow_mut(|caches| {
+        let cache = caches.of(lang);
         each_word(text, |from, to, word| {
             let position = out.len();
-            out.push(Term { text: cache.term(word).to_string(), from, to, position });
+            out.push(Term { text: cache.term(word, lang).to_string(), from, to, position });
         });
     });
+    out
+}
+
+/// The terms a query's `text` may have in the index: one sequence for stemming by script,
+/// and one for each of `langs` whose stemming gives other terms (a query has no language, so
+/// it looks for the words as each language of the index stems them). The first is always
+/// stemming by script; none when the text holds no word.
+pub fn variants(text: &str, langs: &[Lang]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![terms(text)];
+    if out[0].is_empty() {
+        return Vec::new();
+    }
+    for &lang in langs {
+        if lang.by_script() {
+            continue;
+        }
+        let ts: Vec<String> = analyze_in(text, lang).into_iter().map(|t| t.text).collect();
+        if !out.contains(&ts) {
+            out.push(ts);
+        }
+    }
     out
 }
 
@@ -132,7 +321,7 @@ const TERM_CACHE_SIZE: usize = 200_000;
 
 impl TermCache {
     /// The term of `word`, computed once per thread while the cache holds it.
-    fn term(&mut self, word: &str) -> &str {
+    fn term(&mut self, word: &str, lang: Lang) -> &str {
         let i = match self.index.get(word) {
             Some(&i) => i as usize,
             None => {
@@ -140,7 +329,7 @@ impl TermCache {
                     self.index.clear();
                     self.terms.clear();
                 }
-                self.terms.push(stem(&fold(word)).into());
+                self.terms.push(term(word, lang).into());
                 self.index.insert(word.into(), (self.terms.len() - 1) as u32);
                 self.terms.len() - 1
             }
@@ -149,8 +338,22 @@ impl TermCache {
     }
 }
 
+/// One [`TermCache`] per language met on the thread.
+#[derive(Default)]
+struct TermCaches(Vec<TermCache>);
+
+impl TermCaches {
+    fn of(&mut self, lang: Lang) -> &mut TermCache {
+        let i = usize::from(lang.0);
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, TermCache::default);
+        }
+        &mut self.0[i]
+    }
+}
+
 thread_local! {
-    static TERMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
+    static TERMS: std::cell::RefCell<TermCaches> = std::cell::RefCell::new(TermCaches::default());
 }
 
 /// The terms of `text`, without offsets.
@@ -311,13 +514,14 @@ fn emit_run(segment: &str, base: usize, from: usize, to: usize, f: &mut dyn FnMu
     }
 }
 
-/// Guesses a document's language from the scripts of its letters: `ru` for mostly Cyrillic,
-/// `ja` for Japanese kana, `zh` for Han without kana; for Latin script, the language whose
-/// most common function words occur most (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`), `en` when
-/// none stands out; `und` when there are no letters.
+/// Guesses a document's language: `ja` for Japanese kana, `zh` for Han without kana; for
+/// other scripts, the language of the trigram model ([`trigram_language`]) when it is sure,
+/// else `ru` for Cyrillic and, for Latin script, the language whose most common function
+/// words occur most (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`), `en` when none stands out;
+/// `und` when there are no letters or the script is not known.
 pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str {
     let texts: Vec<&str> = texts.collect();
-    let (mut latin, mut cyrillic, mut kana, mut han) = (0usize, 0usize, 0usize, 0usize);
+    let (mut latin, mut cyrillic, mut kana, mut han, mut other) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for c in texts.iter().flat_map(|t| t.chars()) {
         // ASCII first: the Unicode letter tables cost more than the rest of the loop.
         if c.is_ascii() {
@@ -332,15 +536,18 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str
             _ if is_cjk(c) => han += 1,
             _ if is_cyrillic(c) => cyrillic += 1,
             _ if c.is_ascii_alphabetic() || is_latin(c) => latin += 1,
-            _ => {}
+            _ => other += 1,
         }
     }
     let cjk = kana + han;
     // A CJK character carries a word's worth of meaning: weigh it like several letters.
-    let scores = [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" })];
+    let scores =
+        [(latin, "en"), (cyrillic, "ru"), (cjk * 3, if kana > 0 { "ja" } else { "zh" }), (other, "und")];
     match scores.iter().max_by_key(|(n, _)| *n) {
         Some(&(n, lang @ ("en" | "ru"))) if n > 0 => trigram_language(&texts)
             .unwrap_or_else(|| if lang == "ru" { "ru" } else { latin_language(&texts) }),
+        // Greek, Arabic, Hebrew, Devanagari, …: the trigram model knows them.
+        Some(&(n, "und")) if n > 0 => trigram_language(&texts).unwrap_or("und"),
         Some(&(n, lang)) if n > 0 => lang,
         _ => "und",
     }
@@ -423,6 +630,22 @@ const ISO_639_1: &[(&str, &str)] = &[
     ("cmn", "zh"),
     ("tgl", "tl"),
     ("yid", "yi"),
+    ("tam", "ta"),
+    ("cym", "cy"),
+    ("urd", "ur"),
+    ("mar", "mr"),
+    ("nep", "ne"),
+    ("tel", "te"),
+    ("kan", "kn"),
+    ("mal", "ml"),
+    ("guj", "gu"),
+    ("pan", "pa"),
+    ("ori", "or"),
+    ("sin", "si"),
+    ("khm", "km"),
+    ("mya", "my"),
+    ("amh", "am"),
+    ("tuk", "tk"),
     ("zul", "zu"),
     ("aka", "ak"),
     ("sna", "sn"),
@@ -483,12 +706,17 @@ struct Analyzed {
 }
 
 impl Analyzed {
-    fn of(text: &str) -> Analyzed {
+    /// The terms of a field value, in the language its tag names (see [`tagged`]); offsets
+    /// are in the value, tag included.
+    fn of(value: &str) -> Analyzed {
+        let (lang, text) = untagged(value);
+        let shift = value.len() - text.len();
         let mut a = Analyzed { terms: String::with_capacity(text.len()), spans: Vec::new() };
-        TERMS.with_borrow_mut(|cache| {
+        TERMS.with_borrow_mut(|caches| {
+            let cache = caches.of(lang);
             each_word(text, |from, to, word| {
-                a.terms.push_str(cache.term(word));
-                a.spans.push((from, to, a.terms.len()));
+                a.terms.push_str(cache.term(word, lang));
+                a.spans.push((shift + from, shift + to, a.terms.len()));
             });
         });
         a
@@ -734,6 +962,79 @@ mod tests {
                 analyze(text).into_iter().map(|t| (t.text, t.from, t.to, t.position)).collect();
             assert_eq!(got, want, "{text}");
         }
+    }
+
+    fn terms_in(text: &str, code: &str) -> Vec<String> {
+        analyze_in(text, Lang::of(code)).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn each_language_snowball_has_is_stemmed_with_its_own_stemmer() {
+        // German inflections English stemming leaves apart.
+        assert_eq!(terms_in("Verhandlungen", "de"), terms_in("Verhandlung", "de"));
+        assert_ne!(terms("Verhandlungen"), terms("Verhandlung"));
+        // French is stemmed with its accents, then folded like every term.
+        assert_eq!(terms_in("signèrent", "fr"), terms_in("signer", "fr"));
+        assert_eq!(terms_in("négociations", "fr"), vec!["negoci"]);
+        assert_eq!(terms_in("förhandlingar", "sv"), terms_in("förhandling", "sv"));
+        assert_eq!(terms_in("διαπραγματεύσεις", "el"), terms_in("διαπραγματεύσεων", "el"));
+        // A language Snowball has no stemmer for keeps its words whole (not English-stemmed).
+        assert_eq!(terms_in("traktaty", "pl"), vec!["traktaty"]);
+        assert_eq!(terms("traktaty"), vec!["traktati"]);
+        assert_eq!(terms_in("Портсмуті", "uk"), vec!["портсмуті"]);
+        // Words of another script than the language's are stemmed by their script.
+        assert_eq!(terms_in("договоры", "de"), terms("договоры"));
+        assert_eq!(terms_in("negotiations", "el"), terms("negotiations"));
+        // English and Russian are stemming by script; unknown codes too.
+        for code in ["en", "ru", "ja", "und", "xx", ""] {
+            assert!(Lang::of(code).by_script(), "{code}");
+        }
+        assert_eq!(Lang::of("nn"), Lang::of("nb"));
+        assert_eq!(Lang::of("de").code(), "de");
+    }
+
+    #[test]
+    fn a_query_looks_for_the_stems_of_each_language_of_the_index() {
+        let langs = [Lang::of("de"), Lang::of("sv")];
+        let v = variants("Verhandlungen", &langs);
+        assert_eq!(v[0], terms("Verhandlungen"), "stemming by script first");
+        assert!(v.contains(&terms_in("Verhandlungen", "de")) && v.contains(&terms_in("Verhandlungen", "sv")));
+        // The same terms are listed once; no words, no variants.
+        assert_eq!(variants("Portsmouth", &langs), vec![vec!["portsmouth".to_string()]]);
+        assert!(variants("—", &langs).is_empty());
+        assert_eq!(variants("negotiations", &[]), vec![terms("negotiations")]);
+    }
+
+    #[test]
+    fn the_tokenizer_reads_a_value_in_the_language_its_tag_names() {
+        let mut tok = CitedexTokenizer::default();
+        for (text, code) in
+            [("Die Verhandlungen in Portsmouth", "de"), ("The negotiations", "en"), ("", "fr")]
+        {
+            let lang = Lang::of(code);
+            let value = tagged(text, lang);
+            assert_eq!(lang.by_script(), matches!(value, std::borrow::Cow::Borrowed(_)), "{code}");
+            let shift = value.len() - text.len();
+            let mut stream = tok.token_stream(&value);
+            let mut got = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                got.push((t.text.clone(), t.offset_from - shift, t.offset_to - shift, t.position));
+            }
+            let want: Vec<_> =
+                analyze_in(text, lang).into_iter().map(|t| (t.text, t.from, t.to, t.position)).collect();
+            assert_eq!(got, want, "{text}");
+        }
+        // A text that happens to start with the tag's character keeps it as text.
+        let odd = "\u{FDD0}\u{E001}Verhandlungen";
+        assert_eq!(untagged(&tagged(odd, Lang::default())), (Lang::default(), odd));
+    }
+
+    #[test]
+    fn languages_of_other_scripts_are_detected() {
+        let el = "Η συνθήκη υπογράφηκε στο Πόρτσμουθ μετά από μακρές διαπραγματεύσεις μεταξύ των \
+                  αντιπροσωπειών των δύο χωρών.";
+        assert_eq!(detect_language([el].into_iter()), "el");
     }
 
     #[test]

@@ -93,6 +93,17 @@ pub struct Meta {
     /// whether the corpus changed without reading the catalog.
     #[serde(default)]
     pub fingerprint: Option<String>,
+    /// The languages of the indexed documents stemmed otherwise than by script
+    /// ([`crate::analysis::Lang`]): a query looks for its words' stems in each.
+    #[serde(default)]
+    pub stemming: Vec<String>,
+}
+
+impl Meta {
+    /// [`Meta::stemming`] as the analyzer takes it.
+    pub fn stemming_langs(&self) -> Vec<crate::analysis::Lang> {
+        self.stemming.iter().map(|c| crate::analysis::Lang::of(c)).collect()
+    }
 }
 
 /// A digest of a list of files' paths, sizes and modification times, in the given order.

@@ -22,7 +22,11 @@ use tantivy::schema::{
 /// character (`analysis::each_word`).
 ///
 /// Version 5: words are folded to NFKC before lowercasing (full-width `ＧＨＱ` is `ghq`).
-pub const FORMAT_VERSION: u32 = 5;
+///
+/// Version 6: words are stemmed by their document's language where Snowball has a stemmer
+/// for it (`analysis::Lang`): analyzed values of other languages start with a language tag,
+/// and the commit's payload lists the languages (`Meta::stemming`).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.

@@ -11,6 +11,7 @@ use super::{
     CATALOG_PREFIX, CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta,
     PARSER_VERSION, exists, fingerprint, register,
 };
+use crate::analysis::{Lang, tagged};
 use crate::cite::link;
 use crate::corpus::{self, SourceFile};
 use crate::passage::{self, Passage};
@@ -360,6 +361,7 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
             documents: entries.iter().map(|e| e.documents.len() as u64).sum(),
             catalog: Some(catalog.clone()),
             fingerprint: Some(fingerprint(entries.iter().map(|e| (e.path.as_str(), e.size, e.mtime)))),
+            stemming: stemming_languages(&entries),
         };
         pause_for_tests();
         let mut prepared = writer.prepare_commit()?;
@@ -681,6 +683,16 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
     Ok(entry)
 }
 
+/// The languages of the indexed documents that are stemmed otherwise than by script (see
+/// [`Lang`]), by code, each once, in order.
+fn stemming_languages(entries: &[FileEntry]) -> Vec<String> {
+    let mut langs: Vec<Lang> =
+        entries.iter().flat_map(|e| &e.documents).map(|d| Lang::of(&d.language)).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    langs.into_iter().filter(|l| !l.by_script()).map(|l| l.code().to_string()).collect()
+}
+
 /// The tantivy document of a passage. Its stored record leaves out what the document's first
 /// passage already holds (`seq` 0: title, slug, language, path); the reader completes it from
 /// there (`search::load`), so `p` is left without those fields.
@@ -691,9 +703,11 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
     d.add_u64(f.seq, u64::from(p.seq));
     d.add_text(f.kind, p.kind.as_str());
     d.add_text(f.lang, &p.language);
-    d.add_text(f.title, &p.document);
-    d.add_text(f.section, p.section.join(" › "));
-    d.add_text(f.text, &p.text);
+    // Analyzed in the document's language; authors are names, stemmed by script.
+    let lang = Lang::of(&p.language);
+    d.add_text(f.title, tagged(&p.document, lang));
+    d.add_text(f.section, tagged(&p.section.join(" › "), lang));
+    d.add_text(f.text, tagged(&p.text, lang));
     if let Some(r) = &p.reference {
         for a in r.authors.iter().chain(r.roles.iter().map(|role| &role.name)) {
             d.add_text(f.author, format!("{} {}", a.given, a.family));
@@ -710,7 +724,7 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
         d.add_text(f.work, link::work_key(r));
     }
     for c in &p.citations {
-        d.add_text(f.citation, &c.raw);
+        d.add_text(f.citation, tagged(&c.raw, lang));
         match &c.reference {
             Some(id) => d.add_text(f.cites, id),
             None => d.add_text(f.cites, link::citation_key(c)),

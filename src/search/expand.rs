@@ -11,7 +11,7 @@
 
 use super::rank::Candidate;
 use super::{SearchError, is_stopword_text, record};
-use crate::analysis::{analyze, is_cjk};
+use crate::analysis::{Lang, analyze_in, is_cjk};
 use crate::index::Fields;
 use std::collections::{HashMap, HashSet};
 use tantivy::Searcher;
@@ -60,7 +60,9 @@ pub fn feedback(
             text.push_str(&record(searcher, f, a)?.text);
             text.push('\n');
         }
-        let terms = analyze(&text);
+        // Analyzed as indexed: in the document's language.
+        let lang = Lang::of(&super::load(searcher, f, c.address)?.language);
+        let terms = analyze_in(&text, lang);
         let len = terms.len().max(1) as f32;
         for t in terms {
             *relevance.entry(t.text).or_default() += 1.0 / len;

@@ -2,7 +2,7 @@
 //! basis of re-ranking (how many words, how close) and of snippets and highlights.
 
 use super::query::{Atom, Query};
-use crate::analysis::{Term, analyze, is_lone_cjk, terms};
+use crate::analysis::{Lang, Term, analyze_in, is_lone_cjk, variants};
 
 /// What one atom looks for among analyzed terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,13 +33,14 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// One unit per atom a hit may be found by.
-    pub fn new(query: &Query) -> Matcher {
-        Matcher::of_atoms(&query.atoms())
+    /// One unit per atom a hit may be found by; a word or phrase as each of `langs` stems it
+    /// (the languages the index stems otherwise than by script).
+    pub fn new(query: &Query, langs: &[Lang]) -> Matcher {
+        Matcher::of_atoms(&query.atoms(), langs)
     }
 
-    pub fn of_atoms(atoms: &[&Atom]) -> Matcher {
-        let units: Vec<Vec<Pattern>> = atoms.iter().map(|a| pattern(a).into_iter().collect()).collect();
+    pub fn of_atoms(atoms: &[&Atom], langs: &[Lang]) -> Matcher {
+        let units: Vec<Vec<Pattern>> = atoms.iter().map(|a| patterns(a, langs)).collect();
         let mut by_first: std::collections::HashMap<String, Vec<usize>> = Default::default();
         let mut prefixed = Vec::new();
         for (unit, patterns) in units.iter().enumerate() {
@@ -76,27 +77,27 @@ impl Matcher {
         out
     }
 
-    /// Occurrences in a text, analyzing it first.
-    pub fn find_in(&self, text: &str) -> (Vec<Term>, Vec<Match>) {
-        let terms = analyze(text);
+    /// Occurrences in a text of a document in language `lang`, analyzing it first.
+    pub fn find_in(&self, text: &str, lang: Lang) -> (Vec<Term>, Vec<Match>) {
+        let terms = analyze_in(text, lang);
         let matches = self.find(&terms);
         (terms, matches)
     }
 }
 
-fn pattern(atom: &Atom) -> Option<Pattern> {
+fn patterns(atom: &Atom, langs: &[Lang]) -> Vec<Pattern> {
     match atom {
-        Atom::Word(w) | Atom::Phrase(w) => {
-            let mut seq = terms(w);
-            match seq.len() {
-                0 => None,
-                1 if is_lone_cjk(&seq[0]) => seq.pop().map(Pattern::Within),
-                _ => Some(Pattern::Seq(seq)),
-            }
-        }
-        Atom::Prefix(p) => Some(Pattern::Prefix(p.clone())),
-        Atom::Term(t) => Some(Pattern::Seq(vec![t.clone()])),
-        Atom::Terms(ts) => (!ts.is_empty()).then(|| Pattern::Seq(ts.clone())),
+        Atom::Word(w) | Atom::Phrase(w) => variants(w, langs)
+            .into_iter()
+            .map(|mut seq| match seq.len() {
+                1 if is_lone_cjk(&seq[0]) => Pattern::Within(seq.pop().expect("one term")),
+                _ => Pattern::Seq(seq),
+            })
+            .collect(),
+        Atom::Prefix(p) => vec![Pattern::Prefix(p.clone())],
+        Atom::Term(t) => vec![Pattern::Seq(vec![t.clone()])],
+        Atom::Terms(ts) if ts.is_empty() => Vec::new(),
+        Atom::Terms(ts) => vec![Pattern::Seq(ts.clone())],
     }
 }
 
@@ -162,8 +163,9 @@ mod tests {
 
     #[test]
     fn finds_words_phrases_and_prefixes() {
-        let m = Matcher::new(&parse(r#"Sakhalin "Building 86" negoti*"#).unwrap());
-        let (_, found) = m.find_in("The negotiations at Building 86 on Sakhalin, building 87.");
+        let m = Matcher::new(&parse(r#"Sakhalin "Building 86" negoti*"#).unwrap(), &[]);
+        let (_, found) =
+            m.find_in("The negotiations at Building 86 on Sakhalin, building 87.", Lang::default());
         let got: Vec<(usize, usize, usize)> = found.iter().map(|m| (m.unit, m.first, m.last)).collect();
         assert_eq!(got, vec![(2, 1, 1), (1, 3, 4), (0, 6, 6)]);
         assert_eq!(distinct_units(&found), 3);
@@ -172,8 +174,8 @@ mod tests {
 
     #[test]
     fn one_cjk_character_is_found_inside_bigrams() {
-        let m = Matcher::new(&parse("港").unwrap());
-        let (terms, found) = m.find_in("ポーツマス港で、港。");
+        let m = Matcher::new(&parse("港").unwrap(), &[]);
+        let (terms, found) = m.find_in("ポーツマス港で、港。", Lang::default());
         let hit: Vec<&str> = found.iter().map(|m| terms[m.first].text.as_str()).collect();
         // Each 港 once: in the bigram it starts, and alone after the comma.
         assert_eq!(hit, vec!["港で", "港"]);
@@ -181,8 +183,8 @@ mod tests {
 
     #[test]
     fn span_of_close_words_is_small() {
-        let m = Matcher::new(&parse("hibiya riots").unwrap());
-        let (_, found) = m.find_in("riots far far far away and then the Hibiya riots");
+        let m = Matcher::new(&parse("hibiya riots").unwrap(), &[]);
+        let (_, found) = m.find_in("riots far far far away and then the Hibiya riots", Lang::default());
         assert_eq!(min_span(&found), Some(2));
     }
 }

@@ -16,7 +16,7 @@ pub mod snippet;
 pub mod spell;
 pub mod works;
 
-use crate::analysis::{is_lone_cjk, terms};
+use crate::analysis::{Lang, is_lone_cjk, terms, variants};
 use crate::index::documents::DocumentTable;
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::{DocumentPart, Passage, slug};
@@ -130,6 +130,8 @@ pub enum SearchError {
 /// `exact`), and made a tantivy query, with the searcher it was checked against.
 struct Prepared {
     parsed: Query,
+    /// The languages the index stems otherwise than by script: a word is looked for as each stems it.
+    langs: Vec<Lang>,
     searcher: Searcher,
     corrections: Vec<Correction>,
     tq: Box<dyn TQuery>,
@@ -138,19 +140,21 @@ struct Prepared {
 fn prepare(ci: &CitedexIndex, input: &str, exact: bool) -> Result<Prepared, SearchError> {
     let mut parsed = query::parse(input)?;
     let searcher = ci.searcher();
-    let corrections = if exact { Vec::new() } else { spell::correct(&searcher, &ci.fields, &mut parsed)? };
-    let tq = to_tantivy(&ci.fields, &parsed, &scored_atoms(&parsed));
-    Ok(Prepared { parsed, searcher, corrections, tq })
+    let langs = ci.meta.stemming_langs();
+    let corrections =
+        if exact { Vec::new() } else { spell::correct(&searcher, &ci.fields, &langs, &mut parsed)? };
+    let tq = to_tantivy(&ci.fields, &langs, &parsed, &scored_atoms(&parsed));
+    Ok(Prepared { parsed, langs, searcher, corrections, tq })
 }
 
 /// Runs a query.
 pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, SearchError> {
     let mut clock = Clock::default();
-    let Prepared { parsed, searcher, corrections, tq } = prepare(ci, input, opts.exact)?;
+    let Prepared { parsed, langs, searcher, corrections, tq } = prepare(ci, input, opts.exact)?;
     let f = &ci.fields;
     clock.lap("spelling");
     let wanted = opts.offset.saturating_add(opts.limit);
-    let words: Vec<(String, f32)> = document_terms(&parsed).into_iter().map(|t| (t, 1.0)).collect();
+    let words: Vec<(String, f32)> = document_terms(&parsed, &langs).into_iter().map(|t| (t, 1.0)).collect();
     let (mut ordered, mut total) = ranked(ci, &searcher, &*tq, &words, wanted, &mut clock)?;
     let mut expansion = Vec::new();
     if opts.expand && !words.is_empty() {
@@ -166,7 +170,7 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         let fields = scored_fields(f);
         let mut all: Vec<(String, f32)> = words.iter().map(|(t, _)| (t.clone(), share)).collect();
         for w in &expansion {
-            let q = atom_query(&Atom::Term(w.term.clone()), &fields);
+            let q = atom_query(&Atom::Term(w.term.clone()), &fields, &langs);
             clauses.push((Occur::Should, Box::new(BoostQuery::new(q, w.weight))));
             match all.iter_mut().find(|(t, _)| *t == w.term) {
                 Some(e) => e.1 += w.weight,
@@ -176,11 +180,12 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         let expanded = BooleanQuery::new(clauses);
         (ordered, total) = ranked(ci, &searcher, &expanded, &all, wanted, &mut clock)?;
     }
-    let matcher = Matcher::new(&parsed);
+    let matcher = Matcher::new(&parsed, &langs);
     let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, opts)?;
     clock.lap("reading the hits");
     for h in &mut hits {
-        h.snippet = snippet::make(&h.passage.text, &matcher, opts.snippet_words);
+        let lang = Lang::of(&h.passage.language);
+        h.snippet = snippet::make(&h.passage.text, lang, &matcher, opts.snippet_words);
     }
     clock.lap("snippets");
     Ok(Results {
@@ -531,7 +536,7 @@ pub fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Pa
 }
 
 /// The tantivy query of a parsed query; `scored` lists the top-level atom clauses to keep.
-fn to_tantivy(f: &Fields, q: &Query, scored: &[usize]) -> Box<dyn TQuery> {
+fn to_tantivy(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize]) -> Box<dyn TQuery> {
     let kept: Vec<&Clause> = q
         .clauses
         .iter()
@@ -543,19 +548,19 @@ fn to_tantivy(f: &Fields, q: &Query, scored: &[usize]) -> Box<dyn TQuery> {
         // Only exclusions left (every word was a function word): nothing to find.
         return Box::new(EmptyQuery);
     }
-    group_query(f, &kept)
+    group_query(f, langs, &kept)
 }
 
 /// A group of clauses. Filters restrict without making the words optional: in
 /// `kind:reference Harcave` a hit must still hold Harcave. Optional words become optional
 /// only beside a required word or group, as in Lucene (`+Sakhalin Korea`).
-fn group_query(f: &Fields, clauses: &[&Clause]) -> Box<dyn TQuery> {
+fn group_query(f: &Fields, langs: &[Lang], clauses: &[&Clause]) -> Box<dyn TQuery> {
     let is_filter = |c: &Clause| matches!(c.node, Node::Filter(_));
     let required_words = clauses.iter().any(|c| c.occur == QOccur::Must && !is_filter(c));
     let mut out: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut optional: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     for c in clauses {
-        let q = clause_query(f, c);
+        let q = clause_query(f, langs, c);
         match c.occur {
             QOccur::Should if !required_words => optional.push((Occur::Should, q)),
             o => out.push((occur(o), q)),
@@ -611,24 +616,24 @@ fn scored_fields(f: &Fields) -> [(Field, f32); 4] {
 
 /// One clause: atoms are scored in every field; filters only restrict (they score 0);
 /// exclusions look at the text alone.
-fn clause_query(f: &Fields, c: &Clause) -> Box<dyn TQuery> {
+fn clause_query(f: &Fields, langs: &[Lang], c: &Clause) -> Box<dyn TQuery> {
     let fields = scored_fields(f);
     match (&c.node, c.occur) {
-        (Node::Atom(a), QOccur::MustNot) => atom_query(a, &[(f.text, 1.0)]),
+        (Node::Atom(a), QOccur::MustNot) => atom_query(a, &[(f.text, 1.0)], langs),
         (Node::Atom(a), _) => {
-            let mut alternatives = vec![atom_query(a, &fields)];
+            let mut alternatives = vec![atom_query(a, &fields, langs)];
             alternatives.extend(id_query(f, a));
             union(alternatives)
         }
-        (Node::Filter(filter), _) => Box::new(ConstScoreQuery::new(filter_query(f, filter), 0.0)),
-        (Node::Group(g), _) => group_query(f, &g.iter().collect::<Vec<_>>()),
+        (Node::Filter(filter), _) => Box::new(ConstScoreQuery::new(filter_query(f, langs, filter), 0.0)),
+        (Node::Group(g), _) => group_query(f, langs, &g.iter().collect::<Vec<_>>()),
     }
 }
 
 /// The terms whose BM25 over the whole document is document-level evidence: those of every
 /// atom a hit may be found by, function words left out when there are others, each term once
-/// (a phrase counts as its words; prefixes are left out).
-fn document_terms(q: &Query) -> Vec<String> {
+/// (a phrase counts as its words, in each language's stemming; prefixes are left out).
+fn document_terms(q: &Query, langs: &[Lang]) -> Vec<String> {
     let atoms = q.atoms();
     let content = atoms.iter().any(|a| !is_stopword(a));
     let mut out: Vec<String> = Vec::new();
@@ -637,7 +642,7 @@ fn document_terms(q: &Query) -> Vec<String> {
             continue;
         }
         let ts = match a {
-            Atom::Word(w) | Atom::Phrase(w) => terms(w),
+            Atom::Word(w) | Atom::Phrase(w) => variants(w, langs).into_iter().flatten().collect(),
             Atom::Term(t) => vec![t.clone()],
             Atom::Terms(ts) => ts.clone(),
             Atom::Prefix(_) => continue,
@@ -661,34 +666,39 @@ fn id_query(f: &Fields, atom: &Atom) -> Option<Box<dyn TQuery>> {
 }
 
 fn union(mut qs: Vec<Box<dyn TQuery>>) -> Box<dyn TQuery> {
-    if qs.len() == 1 {
-        return qs.pop().expect("one query");
+    match qs.len() {
+        0 => return Box::new(EmptyQuery),
+        1 => return qs.pop().expect("one query"),
+        _ => {}
     }
     Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
 }
 
 /// An atom searched in several fields, each with its boost.
-fn atom_query(atom: &Atom, fields: &[(Field, f32)]) -> Box<dyn TQuery> {
+fn atom_query(atom: &Atom, fields: &[(Field, f32)], langs: &[Lang]) -> Box<dyn TQuery> {
     union(
         fields
             .iter()
             .map(|&(field, boost)| {
-                let q = atom_in(atom, field);
+                let q = atom_in(atom, field, langs);
                 if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) as Box<dyn TQuery> }
             })
             .collect(),
     )
 }
 
-fn atom_in(atom: &Atom, field: Field) -> Box<dyn TQuery> {
+/// A word or phrase is looked for as each of `langs` stems it (the same terms once).
+fn atom_in(atom: &Atom, field: Field, langs: &[Lang]) -> Box<dyn TQuery> {
     match atom {
-        Atom::Word(w) | Atom::Phrase(w) => {
-            let ts = terms(w);
-            match ts.as_slice() {
-                [one] if is_lone_cjk(one) => lone_cjk_query(field, one),
-                _ => terms_query(field, &ts, true),
-            }
-        }
+        Atom::Word(w) | Atom::Phrase(w) => union(
+            variants(w, langs)
+                .into_iter()
+                .map(|ts| match ts.as_slice() {
+                    [one] if is_lone_cjk(one) => lone_cjk_query(field, one),
+                    _ => terms_query(field, &ts, true),
+                })
+                .collect(),
+        ),
         Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
         Atom::Terms(ts) => terms_query(field, ts, true),
         Atom::Prefix(p) => {
@@ -734,16 +744,20 @@ fn terms_query(field: Field, terms: &[String], phrase: bool) -> Box<dyn TQuery> 
     }
 }
 
-fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn TQuery> {
+fn filter_query(f: &Fields, langs: &[Lang], filter: &Filter) -> Box<dyn TQuery> {
+    // All the words of a filter's value, as each language stems them.
+    let all_of = |field: Field, value: &str| {
+        union(variants(value, langs).iter().map(|ts| terms_query(field, ts, false)).collect())
+    };
     match filter {
         Filter::Doc(v) => Box::new(BooleanQuery::new(vec![
             (
                 Occur::Should,
                 Box::new(TermQuery::new(Term::from_field_text(f.doc, &slug(v)), IndexRecordOption::Basic)),
             ),
-            (Occur::Should, terms_query(f.title, &terms(v), false)),
+            (Occur::Should, all_of(f.title, v)),
         ])),
-        Filter::Section(v) => terms_query(f.section, &terms(v), false),
+        Filter::Section(v) => all_of(f.section, v),
         Filter::Kind(k) => {
             Box::new(TermQuery::new(Term::from_field_text(f.kind, k.as_str()), IndexRecordOption::Basic))
         }

@@ -6,7 +6,7 @@
 //! boundaries; punctuation attached to the words at either end is kept.
 
 use super::matcher::{Match, Matcher};
-use crate::analysis::Term;
+use crate::analysis::{Lang, Term};
 use serde::Serialize;
 
 /// Separator between fragments, also marking text left out at either end.
@@ -45,9 +45,10 @@ impl Window {
     }
 }
 
-/// Builds the snippet of `text` for `matcher`, about `words` words long.
-pub fn make(text: &str, matcher: &Matcher, words: usize) -> Snippet {
-    let (terms, matches) = matcher.find_in(text);
+/// Builds the snippet of `text` (of a document in language `lang`) for `matcher`, about
+/// `words` words long.
+pub fn make(text: &str, lang: Lang, matcher: &Matcher, words: usize) -> Snippet {
+    let (terms, matches) = matcher.find_in(text, lang);
     make_from(text, &terms, &matches, window_terms(&terms, words.max(1)))
 }
 
@@ -251,7 +252,7 @@ mod tests {
     use crate::search::query::parse;
 
     fn snip(text: &str, q: &str, words: usize) -> Snippet {
-        make(text, &Matcher::new(&parse(q).unwrap()), words)
+        make(text, Lang::default(), &Matcher::new(&parse(q).unwrap(), &[]), words)
     }
 
     fn marked(s: &Snippet) -> String {
@@ -321,7 +322,7 @@ mod tests {
         fn highlights_are_well_formed(text in "(\\PC{1,8}[ .,\n]){0,80}", words in 1usize..40) {
             let first = text.split_whitespace().next().unwrap_or("x").to_string();
             let Ok(q) = parse(&first) else { return Ok(()) };
-            let s = make(&text, &Matcher::new(&q), words);
+            let s = make(&text, Lang::default(), &Matcher::new(&q, &[]), words);
             let mut last = 0;
             for &(a, b) in &s.highlights {
                 proptest::prop_assert!(a >= last && a < b && b <= s.text.len());

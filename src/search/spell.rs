@@ -15,7 +15,7 @@
 
 use super::query::{Atom, Query};
 use super::{SearchError, is_stopword_text, load};
-use crate::analysis::{analyze, fold};
+use crate::analysis::{Lang, analyze, analyze_in, fold};
 use crate::index::Fields;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -47,7 +47,14 @@ struct Word {
 
 /// Corrects the typos of `q` in place (an atom's word becomes the indexed term) and returns
 /// what was changed.
-pub fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Correction>, SearchError> {
+/// A word is known when any of `langs` (the languages the index stems otherwise than by
+/// script) or stemming by script gives a term the index holds.
+pub fn correct(
+    searcher: &Searcher,
+    f: &Fields,
+    langs: &[Lang],
+    q: &mut Query,
+) -> Result<Vec<Correction>, SearchError> {
     let mut atoms = q.atoms_mut();
     let mut words = Vec::new();
     let mut known_content = 0;
@@ -57,8 +64,15 @@ pub fn correct(searcher: &Searcher, f: &Fields, q: &mut Query) -> Result<Vec<Cor
             _ => continue,
         };
         for t in analyze(text) {
-            let known = is_known(searcher, f, &t.text)?;
             let surface = text[t.from..t.to].to_string();
+            let mut known = is_known(searcher, f, &t.text)?;
+            for &lang in langs.iter().filter(|l| !l.by_script()) {
+                if known {
+                    break;
+                }
+                let other = crate::analysis::term(&surface, lang);
+                known = other != t.text && is_known(searcher, f, &other)?;
+            }
             known_content += usize::from(known && !is_stopword_text(&surface.to_lowercase()));
             // Enough known words: nothing will be corrected, so the rest need no look-up.
             if known_content >= ENOUGH_KNOWN {
@@ -163,7 +177,7 @@ fn surface_of(searcher: &Searcher, f: &Fields, term: &str) -> Result<Option<Stri
     let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
     let Some((_, address)) = top.first() else { return Ok(None) };
     let passage = load(searcher, f, *address)?;
-    let word = analyze(&passage.text)
+    let word = analyze_in(&passage.text, Lang::of(&passage.language))
         .into_iter()
         .find(|t| t.text == term)
         .map(|t| passage.text[t.from..t.to].to_lowercase());

@@ -704,6 +704,51 @@ fn languages_are_detected_per_document_beyond_the_script() {
 }
 
 #[test]
+fn each_document_is_stemmed_in_its_own_language() {
+    let env = TestEnv::seed();
+    env.write(
+        "corpus/de.md",
+        "# Der Frieden von Portsmouth\n\nDie Verhandlungen zwischen den Delegationen dauerten fast einen \
+         ganzen Monat, bis der Vertrag in Portsmouth unterzeichnet wurde und der Krieg endete.\n",
+    );
+    env.write(
+        "corpus/sv.md",
+        "# Freden i Portsmouth\n\nFredsavtalet undertecknades i Portsmouth efter långa förhandlingar mellan \
+         delegationerna, som pågick nästan en hel månad. Ryssland avträdde södra Sachalin till Japan.\n",
+    );
+    env.write(
+        "corpus/pl.txt",
+        "Traktat portsmuncki\n\nTraktaty pokojowe zostały podpisane w Portsmouth po długich rozmowach obu \
+         delegacji, które trwały prawie cały miesiąc. Rosja oddała Japonii południową część Sachalinu.\n",
+    );
+    env.run(&["index"]).expect(0);
+    let first = |q: &str| {
+        let v = env.search_json(q, &["--no-update", "--exact"]);
+        let hit = &v["hits"][0];
+        (hit["source"]["path"].as_str().unwrap_or("").to_string(), hit["snippet"].clone(), v)
+    };
+    // German and Swedish inflections meet under their own stemmers (English stemming leaves
+    // `verhandlungen` and `verhandlung`, `forhandlingar` and `forhandling` apart).
+    let (path, snippet, v) = first("Verhandlung");
+    assert_eq!(path, "corpus/de.md", "{v}");
+    assert_eq!(v["hits"][0]["language"], "de");
+    assert!(snippet.as_str().unwrap().contains("Verhandlungen"), "{v}");
+    assert_eq!(v["hits"][0]["highlights"], serde_json::json!([[4, 17]]), "{v}");
+    let (path, _, v) = first("förhandling");
+    assert_eq!(path, "corpus/sv.md", "{v}");
+    // Polish has no Snowball stemmer: its words are kept whole, not cut as English.
+    assert_eq!(first("traktaty").0, "corpus/pl.txt");
+    let v = env.search_json("traktati", &["--no-update", "--exact"]);
+    assert_eq!(v["total_hits"], 0, "{v}");
+    // English is stemmed as before, beside them.
+    let (path, _, v) = first("negotiation delegates");
+    assert_eq!(path, "corpus/treaty-of-portsmouth.txt", "{v}");
+    // A phrase is matched in the stemming of the document that holds it.
+    let v = env.search_json("\"die Verhandlung zwischen\"", &["--no-update", "--exact"]);
+    assert_eq!(v["total_hits"], 1, "{v}");
+}
+
+#[test]
 fn a_bug_on_one_file_costs_that_file_not_the_run() {
     let env = TestEnv::seed();
     for i in 0..6 {
