@@ -186,6 +186,18 @@ pub enum Command {
         #[arg(long)]
         no_update: bool,
     },
+    /// Serve the search, reading and citing pages and a JSON API over HTTP (read-only).
+    #[command(
+        after_help = "Examples:\n  citedex serve\n  citedex serve --addr 127.0.0.1:8080\n  curl 'http://127.0.0.1:7700/api/search?q=Witte'"
+    )]
+    Serve {
+        /// Address to listen on (loopback by default: give 0.0.0.0:PORT to serve other machines).
+        #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+        addr: std::net::SocketAddr,
+        /// Let pages of this origin call the API (sends Access-Control-Allow-Origin); none by default.
+        #[arg(long, value_name = "ORIGIN")]
+        cors: Option<String>,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  citedex completions bash > ~/.local/share/bash-completion/completions/citedex\n  citedex completions zsh > ~/.zfunc/_citedex\n  citedex completions fish > ~/.config/fish/completions/citedex.fish"

@@ -30,7 +30,7 @@ pub struct Output {
     pub lines: bool,
 }
 
-fn write_options(paths: &Paths, rebuild: bool) -> WriteOptions {
+pub(crate) fn write_options(paths: &Paths, rebuild: bool) -> WriteOptions {
     WriteOptions {
         corpus: paths.corpus.clone(),
         index: paths.index.clone(),
@@ -223,19 +223,7 @@ pub fn show(
         );
     };
     if output.json {
-        let mut v = render::json::passage(&found.passage);
-        if let Some(r) = &found.passage.reference {
-            v.insert("reference".into(), serde_json::to_value(r)?);
-        }
-        v.insert(
-            "before".into(),
-            found.before.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()),
-        );
-        v.insert(
-            "after".into(),
-            found.after.as_ref().map_or(serde_json::Value::Null, |p| p.id.clone().into()),
-        );
-        render::json::value(&mut &mut *out, &serde_json::Value::Object(v))?;
+        render::json::value(&mut &mut *out, &render::json::shown(&found))?;
     } else {
         let mut w = std::io::BufWriter::new(out);
         render::text::show(
@@ -464,26 +452,7 @@ pub fn list(
     ci.load_catalog()?;
     let mut w = std::io::BufWriter::new(out);
     if output.json {
-        let docs: Vec<serde_json::Value> = ci
-            .meta
-            .files
-            .iter()
-            .flat_map(|f| {
-                f.documents.iter().map(move |d| {
-                    serde_json::json!({
-                        "document": d.title, "slug": d.slug, "path": f.path, "format": f.format,
-                        "language": d.language, "passages": d.passages, "references": d.references,
-                    })
-                })
-            })
-            .collect();
-        let skipped: Vec<serde_json::Value> = ci
-            .meta
-            .files
-            .iter()
-            .filter_map(|f| f.skipped.as_ref().map(|r| serde_json::json!({"path": f.path, "reason": r})))
-            .collect();
-        render::json::value(&mut w, &serde_json::json!({"documents": docs, "skipped": skipped}))?;
+        render::json::value(&mut w, &render::json::listing(&ci.meta.files))?;
     } else {
         render::text::list(&mut w, &ci.meta, output.style)?;
     }

@@ -28,6 +28,7 @@ pub mod location;
 pub mod passage;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod source;
 
 /// How a successful command ended, for the exit code (0 and 1, like grep).

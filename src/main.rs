@@ -89,6 +89,11 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
             &mut err,
         )?,
         Command::Add { files, force } => commands::add(&paths, files, *force, &mut err)?,
+        Command::Serve { addr, cors } => {
+            let opts = citedex::serve::Options { paths: paths.clone(), addr: *addr, cors: cors.clone() };
+            citedex::serve::run(&opts, &mut out, &mut err)?;
+            Outcome::Success
+        }
         Command::Completions { shell } => {
             citedex::cli::completions(*shell, &mut out);
             Outcome::Success

@@ -84,6 +84,11 @@ fn char_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 /// A search's results as one JSON object.
 pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
+    value(w, &results_value(r))
+}
+
+/// The object of [`results`] (also the answer of `GET /api/search`).
+pub fn results_value(r: &Results) -> Value {
     let mut v = json!({
         "query": r.query,
         "total_hits": r.total_hits,
@@ -94,7 +99,19 @@ pub fn results(w: &mut impl Write, r: &Results) -> io::Result<()> {
     if !r.expansion.is_empty() {
         v["expansion"] = json!(r.expansion);
     }
-    value(w, &v)
+    v
+}
+
+/// `citedex show --json` (also `GET /api/passages/{id}`): the passage, its reference when it
+/// is one, and the ids of the passages before and after it.
+pub fn shown(found: &crate::index::reader::InContext) -> Value {
+    let mut v = passage(&found.passage);
+    if let Some(r) = &found.passage.reference {
+        v.insert("reference".into(), json!(r));
+    }
+    v.insert("before".into(), found.before.as_ref().map_or(Value::Null, |p| p.id.clone().into()));
+    v.insert("after".into(), found.after.as_ref().map_or(Value::Null, |p| p.id.clone().into()));
+    Value::Object(v)
 }
 
 /// `search --json-lines`: each hit as one line of JSON (the objects of `hits`, with the query
@@ -135,41 +152,62 @@ pub fn works(
     query: Option<&str>,
     works: &[crate::search::works::Work],
 ) -> io::Result<()> {
-    let items: Vec<Value> = works
+    let items: Vec<Value> = works.iter().map(work).collect();
+    value(w, &json!({"query": query, "references": items}))
+}
+
+/// One work of [`works`] (also `GET /api/works/{key}`).
+pub fn work(work: &crate::search::works::Work) -> Value {
+    let r = &work.reference;
+    json!({
+        "id": work.id,
+        "documents": work.documents(),
+        "raw": r.raw,
+        "authors": r.authors,
+        "year": r.year,
+        "years": r.years,
+        "date": r.iso_date(),
+        "type": r.genre().name(),
+        "title": r.title,
+        "container": r.container,
+        "volume": r.volume,
+        "issue": r.issue,
+        "pages": r.pages,
+        "publisher": r.publisher,
+        "place": r.place,
+        "edition": r.edition,
+        "series": r.series,
+        "isbn": r.isbn13(),
+        "isbn_invalid": r.isbns.iter().filter(|i| i.isbn13.is_none()).map(|i| &i.raw).collect::<Vec<_>>(),
+        "oclc": r.oclc,
+        "issn": r.issn,
+        "doi": r.doi,
+        "url": r.url,
+        "roles": r.roles,
+        "ditto": r.ditto,
+        "listed": work.listed.iter().map(|l| json!({"id": l.id, "document": l.document, "path": l.path, "line": l.line})).collect::<Vec<_>>(),
+        "cited_by": work.cited_by.iter().map(|c| &c.id).collect::<Vec<_>>(),
+        "citations": work.cited_by.iter().map(|c| json!({"id": c.id, "cite_as": c.cite_as, "text": c.citation})).collect::<Vec<_>>(),
+    })
+}
+
+/// `citedex list --json` (also `GET /api/documents`): every document with its file, and the
+/// files skipped with the reason.
+pub fn listing(files: &[crate::index::FileEntry]) -> Value {
+    let docs: Vec<Value> = files
         .iter()
-        .map(|work| {
-            let r = &work.reference;
-            json!({
-                "id": work.id,
-                "documents": work.documents(),
-                "raw": r.raw,
-                "authors": r.authors,
-                "year": r.year,
-                "years": r.years,
-                "date": r.iso_date(),
-                "type": r.genre().name(),
-                "title": r.title,
-                "container": r.container,
-                "volume": r.volume,
-                "issue": r.issue,
-                "pages": r.pages,
-                "publisher": r.publisher,
-                "place": r.place,
-                "edition": r.edition,
-                "series": r.series,
-                "isbn": r.isbn13(),
-                "isbn_invalid": r.isbns.iter().filter(|i| i.isbn13.is_none()).map(|i| &i.raw).collect::<Vec<_>>(),
-                "oclc": r.oclc,
-                "issn": r.issn,
-                "doi": r.doi,
-                "url": r.url,
-                "roles": r.roles,
-                "ditto": r.ditto,
-                "listed": work.listed.iter().map(|l| json!({"id": l.id, "document": l.document, "path": l.path, "line": l.line})).collect::<Vec<_>>(),
-                "cited_by": work.cited_by.iter().map(|c| &c.id).collect::<Vec<_>>(),
-                "citations": work.cited_by.iter().map(|c| json!({"id": c.id, "cite_as": c.cite_as, "text": c.citation})).collect::<Vec<_>>(),
+        .flat_map(|f| {
+            f.documents.iter().map(move |d| {
+                json!({
+                    "document": d.title, "slug": d.slug, "path": f.path, "format": f.format,
+                    "language": d.language, "passages": d.passages, "references": d.references,
+                })
             })
         })
         .collect();
-    value(w, &json!({"query": query, "references": items}))
+    let skipped: Vec<Value> = files
+        .iter()
+        .filter_map(|f| f.skipped.as_ref().map(|r| json!({"path": f.path, "reason": r})))
+        .collect();
+    json!({"documents": docs, "skipped": skipped})
 }

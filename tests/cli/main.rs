@@ -8,5 +8,6 @@ mod eval;
 mod index;
 mod json;
 mod search;
+mod serve;
 mod shell;
 mod show;
