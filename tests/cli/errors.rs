@@ -78,7 +78,8 @@ fn usage_errors_exit_2_with_clap_s_own_help() {
     );
     // A mistyped subcommand, option or value: the similar one is suggested, choices listed.
     let r = env.run(&["serch", "x"]).expect(2);
-    assert!(r.stderr.contains("a similar subcommand exists: 'search'"), "{}", r.stderr);
+    // (`serve` is as close to `serch` as `search` is: clap lists both.)
+    assert!(r.stderr.contains("similar subcommand") && r.stderr.contains("'search'"), "{}", r.stderr);
     let r = env.run(&["cite", "--format", "bib"]).expect(2);
     assert!(r.stderr.contains("[possible values: text, bibtex, csl-json]"), "{}", r.stderr);
     let r = env.run(&["index", "--rebuld"]).expect(2);
