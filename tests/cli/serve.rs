@@ -6,6 +6,7 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `citedex serve`, stopped when dropped.
+#[allow(dead_code)]
 pub struct Server {
     pub child: Child,
     pub url: String,
