@@ -465,27 +465,44 @@ pub(crate) fn read_checked(
     ps
 }
 
-#[cfg(test)]
-/// Every passage maps back to the file exactly: its text is its byte range with the
-/// citations removed and the markup read as its replacement; markup and citations lie
-/// inside it without overlapping; two passages overlap only where one is a footnote's
-/// entry inside the other's citation.
-pub(crate) fn assert_maps_back(text: &str, ps: &[Passage]) {
+/// Checks that every passage maps back to the file exactly: its text is its byte range with
+/// the citations removed and the markup read as its replacement; every range lies inside the
+/// file on character boundaries; markup and citations lie inside the passage without
+/// overlapping; two passages overlap only where one is a footnote's entry inside the other's
+/// citation. The first broken rule, naming the passage, is the error.
+///
+/// The tests and the fuzz targets (`fuzz/`) hold every reader to this.
+pub fn check_maps_back(text: &str, ps: &[Passage]) -> Result<(), String> {
+    let ensure = |ok: bool, what: &dyn Fn() -> String| if ok { Ok(()) } else { Err(what()) };
+    let on_boundary = |b: usize| b <= text.len() && text.is_char_boundary(b);
     for p in ps {
         let s = &p.source;
-        assert!(s.byte_start <= s.byte_end && s.byte_end <= text.len(), "{}", p.id);
-        assert_eq!(render(text, s.byte_start, s.byte_end, &p.citations, &s.markup), p.text, "{}", p.id);
+        let id = &p.id;
+        ensure(s.byte_start <= s.byte_end && s.byte_end <= text.len(), &|| {
+            format!("{id}: range {}..{} outside the file of {} bytes", s.byte_start, s.byte_end, text.len())
+        })?;
         let mut ranges: Vec<(usize, usize)> = p
             .citations
             .iter()
             .map(|c| (c.start, c.end))
             .chain(s.markup.iter().map(|m| (m.start, m.end)))
             .collect();
+        ranges.push((s.byte_start, s.byte_end));
+        for &(a, b) in &ranges {
+            ensure(a <= b && on_boundary(a) && on_boundary(b), &|| {
+                format!("{id}: range {a}..{b} not on characters")
+            })?;
+        }
+        ranges.pop();
         ranges.sort_unstable();
-        assert!(ranges.windows(2).all(|w| w[0].1 <= w[1].0), "{}: overlapping markup", p.id);
-        assert!(ranges.iter().all(|&(a, b)| a >= s.byte_start && b <= s.byte_end), "{}", p.id);
-        let line_of = |b: usize| crate::source::line_breaks(&text[..b]) as u32 + 1;
-        assert_eq!(line_of(s.byte_start), s.line_start, "{}", p.id);
+        ensure(ranges.windows(2).all(|w| w[0].1 <= w[1].0), &|| format!("{id}: overlapping markup"))?;
+        ensure(ranges.iter().all(|&(a, b)| a >= s.byte_start && b <= s.byte_end), &|| {
+            format!("{id}: markup or citation outside the passage")
+        })?;
+        let rendered = render(text, s.byte_start, s.byte_end, &p.citations, &s.markup);
+        ensure(rendered == p.text, &|| format!("{id}: text {:?} but its source reads {rendered:?}", p.text))?;
+        let line = crate::source::line_breaks(&text[..s.byte_start]) as u32 + 1;
+        ensure(line == s.line_start, &|| format!("{id}: starts on line {line}, not {}", s.line_start))?;
     }
     for (i, p) in ps.iter().enumerate() {
         for q in &ps[i + 1..] {
@@ -497,9 +514,18 @@ pub(crate) fn assert_maps_back(text: &str, ps: &[Passage]) {
                     outer.citations.iter().any(|c| c.start <= s && e <= c.end)
                         || outer.source.markup.iter().any(|m| m.start <= s && e <= m.end)
                 };
-                assert!(within(p, q) || within(q, p), "{} and {} overlap", p.id, q.id);
+                ensure(within(p, q) || within(q, p), &|| format!("{} and {} overlap", p.id, q.id))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// [`check_maps_back`] as a test assertion.
+#[cfg(test)]
+pub(crate) fn assert_maps_back(text: &str, ps: &[Passage]) {
+    if let Err(e) = check_maps_back(text, ps) {
+        panic!("{e}");
     }
 }
 

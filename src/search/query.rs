@@ -139,12 +139,42 @@ enum Token {
     },
 }
 
+/// How deep parentheses may nest: deeper queries are refused rather than parsed by ever
+/// deeper recursion.
+pub const MAX_DEPTH: usize = 32;
+
 const OR_NEEDS: &str = "OR needs a word on each side, as in `Sakhalin OR Korea`";
 const AND_NEEDS: &str = "AND needs a word on each side, as in `Sakhalin AND Korea`";
 
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”')
+}
+
+/// Whether `c` ends an unquoted word.
+fn ends_word(c: char) -> bool {
+    c.is_whitespace() || c == ')' || is_quote(c)
+}
+
+/// Splits the query into tokens. A word runs up to whitespace, `)` or a quote; a quote
+/// starts a phrase (`"New York"`, or a field's value: `section:"Peace talks"`) that runs to
+/// the next quote. `+`, `-` and `!` before a word are operators.
 fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
     let mut tokens = Vec::new();
     let mut chars = input.char_indices().peekable();
+    let quoted = |chars: &mut std::iter::Peekable<std::str::CharIndices>, start: usize| {
+        chars.next(); // the opening quote
+        let mut value = String::new();
+        for (_, c) in chars.by_ref() {
+            if is_quote(c) {
+                return Ok(value);
+            }
+            value.push(c);
+        }
+        err(format!(
+            "unclosed quote at character {} of the query: add the closing \"",
+            input[..start].chars().count() + 1
+        ))
+    };
     while let Some(&(start, c)) = chars.peek() {
         if c.is_whitespace() {
             chars.next();
@@ -155,56 +185,51 @@ fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
             chars.next();
             continue;
         }
-        // `+x`, `-x`, `!x`: an operator when something follows at once.
+        if is_quote(c) {
+            let value = quoted(&mut chars, start)?;
+            tokens.push(Token::Text { field: None, value, quoted: true });
+            continue;
+        }
+        // `+x`, `-x`, `!x`, `-+x`: operators when a word follows at once.
         if matches!(c, '+' | '-' | '!') {
-            let mut ahead = chars.clone();
-            ahead.next();
-            if ahead.peek().is_some_and(|&(_, n)| !n.is_whitespace() && !matches!(n, '+' | '-' | '!' | ')')) {
-                tokens.push(if c == '+' { Token::Plus } else { Token::Not });
-                chars.next();
-                continue;
-            }
-        }
-        // One piece up to whitespace or `)`, where quotes may contain both.
-        let mut raw = String::new();
-        let mut in_quote = false;
-        let mut quote_start = start;
-        while let Some(&(i, c)) = chars.peek() {
-            if c == '"' || c == '“' || c == '”' {
-                if !in_quote {
-                    quote_start = i;
+            let run = input[start..].find(|n| !matches!(n, '+' | '-' | '!')).map(|n| start + n);
+            if let Some(next) = run.and_then(|i| input[i..].chars().next()) {
+                if !next.is_whitespace() && next != ')' {
+                    for c in input[start..run.unwrap_or(start)].chars() {
+                        tokens.push(if c == '+' { Token::Plus } else { Token::Not });
+                        chars.next();
+                    }
+                    continue;
                 }
-                in_quote = !in_quote;
-                raw.push('"');
-            } else if (c.is_whitespace() || c == ')') && !in_quote {
-                break;
-            } else {
-                raw.push(c);
             }
-            chars.next();
         }
-        if in_quote {
-            return err(format!(
-                "unclosed quote at character {} of the query: add the closing \"",
-                input[..quote_start].chars().count() + 1
-            ));
+        let mut raw = String::new();
+        while let Some(&(_, c)) = chars.peek() {
+            if ends_word(c) {
+                break;
+            }
+            raw.push(c);
+            chars.next();
         }
         match raw.as_str() {
             "OR" | "|" | "||" => tokens.push(Token::Or),
             "AND" | "&&" | "&" => tokens.push(Token::And),
             "NOT" => tokens.push(Token::Not),
             _ => {
-                let (field, value) = match raw.split_once(':') {
-                    Some((f, v)) if is_field(f) => (Some(f.to_ascii_lowercase()), v.to_string()),
-                    _ => (None, raw.clone()),
-                };
-                let quoted = value.len() >= 2
-                    && value.starts_with('"')
-                    && value.ends_with('"')
-                    && value.matches('"').count() == 2;
-                let value =
-                    if quoted { value[1..value.len() - 1].to_string() } else { value.replace('"', " ") };
-                tokens.push(Token::Text { field, value, quoted });
+                let field = raw.split_once(':').filter(|(f, _)| is_field(f));
+                match (field, chars.peek()) {
+                    // `section:"Peace talks"`
+                    (Some((f, "")), Some(&(i, q))) if is_quote(q) => {
+                        let value = quoted(&mut chars, i)?;
+                        tokens.push(Token::Text { field: Some(f.to_ascii_lowercase()), value, quoted: true });
+                    }
+                    (Some((f, v)), _) => tokens.push(Token::Text {
+                        field: Some(f.to_ascii_lowercase()),
+                        value: v.to_string(),
+                        quoted: false,
+                    }),
+                    (None, _) => tokens.push(Token::Text { field: None, value: raw, quoted: false }),
+                }
             }
         }
     }
@@ -305,6 +330,11 @@ fn unary(tokens: &[Token], pos: &mut usize, depth: usize) -> Result<Option<(Clau
     };
     *pos += 1;
     let node = match t {
+        Token::Open if depth >= MAX_DEPTH => {
+            return err(format!(
+                "the query nests parentheses more than {MAX_DEPTH} deep: remove some of them"
+            ));
+        }
         Token::Open => {
             let inner = sequence(tokens, pos, depth + 1)?;
             if tokens.get(*pos) != Some(&Token::Close) {
@@ -338,18 +368,36 @@ fn unary(tokens: &[Token], pos: &mut usize, depth: usize) -> Result<Option<(Clau
 fn atom(value: &str, quoted: bool) -> Result<Option<Atom>, QueryError> {
     let atom = if quoted {
         Atom::Phrase(value.to_string())
-    } else if let Some(stem) = value.strip_suffix('*') {
-        let folded = fold(stem.trim_matches(|c: char| !c.is_alphanumeric()));
-        if folded.chars().count() < 2 {
+    } else if let Some(typed) = value.strip_suffix('*') {
+        let prefix = prefix_term(typed);
+        if prefix.chars().count() < 2 {
             return err(format!("prefix `{value}` is too short: give at least two letters before *"));
         }
-        // Index terms are stems: `negotiations*` must look for `negoti…`.
-        let stemmed = crate::analysis::stem(&folded);
-        Atom::Prefix(if folded.starts_with(&stemmed) && !stemmed.is_empty() { stemmed } else { folded })
+        Atom::Prefix(prefix)
     } else {
         Atom::Word(value.to_string())
     };
     Ok((!analyze_atom_is_empty(&atom)).then_some(atom))
+}
+
+/// The start of the index terms a typed prefix looks for: folded and, where its stem begins
+/// it, stemmed, as index terms are (`negotiations*` looks for `negoti…`). Repeated until it
+/// no longer changes, so that a prefix written back (`negoti*`) reads as itself.
+fn prefix_term(typed: &str) -> String {
+    let mut prefix = typed.to_string();
+    for _ in 0..8 {
+        let folded: String = fold(prefix.trim_matches(|c: char| !c.is_alphanumeric()))
+            .chars()
+            .filter(|&c| !ends_word(c) && !matches!(c, ':' | '*'))
+            .collect();
+        let stemmed = crate::analysis::stem(&folded);
+        let next = if folded.starts_with(&stemmed) && !stemmed.is_empty() { stemmed } else { folded };
+        if next == prefix {
+            break;
+        }
+        prefix = next;
+    }
+    prefix
 }
 
 fn analyze_atom_is_empty(atom: &Atom) -> bool {
@@ -406,6 +454,63 @@ fn parse_years(value: &str) -> Result<Filter, QueryError> {
         return err(format!("empty year range `{value}`: the first year must not be after the second"));
     }
     Ok(Filter::Year { from, to })
+}
+
+/// Writes a query back in the query language: `parse(&q.to_string())` gives `q` again (the
+/// fuzz target `query` holds the parser to that). Operators are spelled out (`+`, `-`, `OR`)
+/// where the default would read differently.
+impl std::fmt::Display for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write_clauses(f, &self.clauses)
+    }
+}
+
+fn write_clauses(f: &mut std::fmt::Formatter<'_>, clauses: &[Clause]) -> std::fmt::Result {
+    // A filter is required unless joined by `OR`: an optional one needs an `OR` beside it.
+    let optional_filter = |c: &Clause| c.occur == Occur::Should && matches!(c.node, Node::Filter(_));
+    for (i, c) in clauses.iter().enumerate() {
+        if i > 0 {
+            f.write_str(if optional_filter(c) || optional_filter(&clauses[i - 1]) { " OR " } else { " " })?;
+        }
+        match (c.occur, &c.node) {
+            (Occur::MustNot, _) => f.write_str("-")?,
+            (Occur::Must, _) => f.write_str("+")?,
+            (Occur::Should, _) => {}
+        }
+        match &c.node {
+            Node::Atom(a) => write_atom(f, a)?,
+            Node::Filter(filter) => write_filter(f, filter)?,
+            Node::Group(g) => {
+                f.write_str("(")?;
+                write_clauses(f, g)?;
+                f.write_str(")")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_atom(f: &mut std::fmt::Formatter<'_>, a: &Atom) -> std::fmt::Result {
+    match a {
+        Atom::Word(w) | Atom::Term(w) => f.write_str(w),
+        Atom::Phrase(p) => write!(f, "\"{p}\""),
+        Atom::Prefix(p) => write!(f, "{p}*"),
+        Atom::Terms(ts) => write!(f, "\"{}\"", ts.join(" ")),
+    }
+}
+
+fn write_filter(f: &mut std::fmt::Formatter<'_>, filter: &Filter) -> std::fmt::Result {
+    let value = |f: &mut std::fmt::Formatter<'_>, name: &str, v: &str| {
+        if v.contains(ends_word) { write!(f, "{name}:\"{v}\"") } else { write!(f, "{name}:{v}") }
+    };
+    match filter {
+        Filter::Doc(v) => value(f, "doc", v),
+        Filter::Section(v) => value(f, "section", v),
+        Filter::Author(v) => value(f, "author", v),
+        Filter::Kind(k) => write!(f, "kind:{k}"),
+        Filter::Year { from, to } if from == to => write!(f, "year:{from}"),
+        Filter::Year { from, to } => write!(f, "year:{from}..{to}"),
+    }
 }
 
 #[cfg(test)]
@@ -548,6 +653,64 @@ mod tests {
     fn unknown_fields_are_plain_words() {
         let q = parse("ISBN:978-1-84176-446-7").unwrap();
         assert_eq!(q.clauses, vec![word("ISBN:978-1-84176-446-7")]);
+    }
+
+    #[test]
+    fn quotes_end_words_and_start_phrases() {
+        let phrase = |p: &str| Clause { occur: Occur::Should, node: Node::Atom(Atom::Phrase(p.into())) };
+        assert_eq!(
+            parse(r#"peace"New York"talks"#).unwrap().clauses,
+            vec![word("peace"), phrase("New York"), word("talks")]
+        );
+        assert_eq!(
+            parse(r#"section:"Peace talks" “Building 86”"#).unwrap().clauses,
+            vec![filter(Occur::Must, Filter::Section("Peace talks".into())), phrase("Building 86")]
+        );
+        assert!(parse(r#"peace"talks"#).unwrap_err().0.starts_with("unclosed quote at character 6"));
+    }
+
+    #[test]
+    fn runs_of_signs_before_a_word_are_operators() {
+        assert_eq!(parse("a --b").unwrap().clauses, vec![word("a"), with(Occur::MustNot, word("b"))]);
+        assert_eq!(parse("a -+b").unwrap().clauses, vec![word("a"), with(Occur::Must, word("b"))]);
+        assert_eq!(parse("a -- b").unwrap().clauses, vec![word("a"), word("b")], "a dash between words");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH)).is_ok());
+        assert!(parse(&deep(MAX_DEPTH + 1)).unwrap_err().0.contains("nests parentheses"));
+        assert!(parse(&"(".repeat(100_000)).is_err(), "no stack overflow");
+    }
+
+    #[test]
+    fn queries_read_back_as_themselves() {
+        for q in [
+            r#"Sakhalin "Building 86" -Witte -"New York" NOT Komura"#,
+            "(Sakhalin OR Korea) AND treaty -(Witte Rosen)",
+            "Sakhalin OR Korea negotiations* kind:body -kind:note year:1900..1910 author:jukes",
+            "treaty (kind:caption OR kind:note) doc:a OR section:\"Peace talks\" year:1905",
+            "a AND b c",
+            "Russo-Japanese 1904-05 - + ! ISBN:978-1-84176-446-7",
+        ] {
+            let parsed = parse(q).unwrap();
+            let written = parsed.to_string();
+            assert_eq!(parse(&written).unwrap(), parsed, "{q} written as {written}");
+        }
+        assert_eq!(parse("(a OR b) AND c").unwrap().to_string(), "+(a b) +c");
+        assert_eq!(parse("doc:x OR doc:y z").unwrap().to_string(), "doc:x OR doc:y OR z");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// What parses reads back as itself when written out.
+        #[test]
+        fn written_queries_parse_back(input in "(\\PC|[\"*:()+!-]|OR|AND|NOT|doc:|kind:note|year:19| ){0,40}") {
+            if let Ok(q) = parse(&input) {
+                proptest::prop_assert_eq!(parse(&q.to_string()), Ok(q));
+            }
+        }
     }
 
     proptest::proptest! {
