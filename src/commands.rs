@@ -98,14 +98,18 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
     if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &paths.globs, &ci.meta) {
         match run_indexer(paths, false) {
             Ok(summary) => report(err, &summary)?,
-            Err(e) if matches!(e.downcast_ref::<WriteError>(), Some(WriteError::Locked(_))) => {
-                writeln!(
-                    err,
-                    "citedex: warning: the index is being updated by another run; searching the last committed index"
-                )?;
+            Err(e) => {
+                // The last commit still answers when this run cannot replace it.
+                let why = match e.downcast_ref::<WriteError>() {
+                    Some(WriteError::Locked(_)) => "the index is being updated by another run".to_string(),
+                    Some(WriteError::Storage { cause, .. }) => {
+                        format!("cannot update the index at {} ({cause})", paths.index.display())
+                    }
+                    _ => return Err(e),
+                };
+                writeln!(err, "citedex: warning: {why}; searching the last committed index")?;
                 return Ok(ci);
             }
-            Err(e) => return Err(e),
         }
         return Ok(CitedexIndex::open(&paths.index)?);
     }

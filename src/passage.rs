@@ -448,7 +448,24 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
 pub use crate::analysis::word_count;
 
 /// Reads `text` as the file `path` with `format` (named after the file), splits and links it,
-/// and checks that every passage maps back to the text ([`assert_maps_back`]).
+/// and checks that every passage maps back to the text ([`check_maps_back`]). The fuzz
+/// targets run every reader through this.
+pub fn read_and_check(
+    format: &dyn crate::source::SourceFormat,
+    text: &str,
+    path: &str,
+    max_words: usize,
+) -> Result<Vec<Passage>, String> {
+    let stem =
+        std::path::Path::new(path).file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
+    let docs = format.read(text, &stem);
+    let mut ps = split(text, path, &docs, max_words, &mut std::collections::HashSet::new());
+    crate::cite::link::link(&mut ps);
+    check_maps_back(text, &ps)?;
+    Ok(ps)
+}
+
+/// [`read_and_check`] as a test assertion.
 #[cfg(test)]
 pub(crate) fn read_checked(
     format: &dyn crate::source::SourceFormat,
@@ -456,13 +473,7 @@ pub(crate) fn read_checked(
     path: &str,
     max_words: usize,
 ) -> Vec<Passage> {
-    let stem =
-        std::path::Path::new(path).file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
-    let docs = format.read(text, &stem);
-    let mut ps = split(text, path, &docs, max_words, &mut std::collections::HashSet::new());
-    crate::cite::link::link(&mut ps);
-    assert_maps_back(text, &ps);
-    ps
+    read_and_check(format, text, path, max_words).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Checks that every passage maps back to the file exactly: its text is its byte range with
@@ -519,14 +530,6 @@ pub fn check_maps_back(text: &str, ps: &[Passage]) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// [`check_maps_back`] as a test assertion.
-#[cfg(test)]
-pub(crate) fn assert_maps_back(text: &str, ps: &[Passage]) {
-    if let Err(e) = check_maps_back(text, ps) {
-        panic!("{e}");
-    }
 }
 
 #[cfg(test)]

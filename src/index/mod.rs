@@ -4,7 +4,9 @@
 //! - [`schema`] defines the fields and the format version;
 //! - [`writer`] builds and updates the index from the corpus.
 
+pub mod directory;
 pub mod documents;
+pub mod failure;
 pub mod queue;
 pub mod reader;
 pub mod schema;
@@ -136,7 +138,11 @@ pub enum IndexError {
     Incompatible { path: String, found: u32, expected: u32 },
     #[error("the index at {0} was never completed (its first build was interrupted): run `citedex index`")]
     Incomplete(String),
-    #[error("cannot read the index at {path}: {cause}; run `citedex index --rebuild`")]
+    #[error(
+        "the index at {path} is damaged ({cause}): run `citedex index --rebuild` to rebuild it from the corpus"
+    )]
+    Damaged { path: String, cause: String },
+    #[error("cannot read the index at {path}: {cause}")]
     Unreadable { path: String, cause: String },
 }
 
@@ -174,18 +180,24 @@ impl CitedexIndex {
         if !exists(dir) {
             return Err(IndexError::Missing(shown));
         }
-        let unreadable = |cause: String| IndexError::Unreadable { path: shown.clone(), cause };
-        let index = Index::open_in_dir(dir).map_err(|e| unreadable(e.to_string()))?;
-        let metas = index.load_metas().map_err(|e| unreadable(e.to_string()))?;
+        let damaged = |cause: String| IndexError::Damaged { path: shown.clone(), cause };
+        let failed = |e: tantivy::TantivyError| match failure::opening(&e) {
+            (cause, true) => IndexError::Damaged { path: shown.clone(), cause },
+            (cause, false) => IndexError::Unreadable { path: shown.clone(), cause },
+        };
+        let directory = directory::ReadableDirectory::open(dir).map_err(|e| failed(e.into()))?;
+        let index = Index::open(directory).map_err(failed)?;
+        let metas = index.load_metas().map_err(failed)?;
         let meta: Meta = match metas.payload.as_deref().map(serde_json::from_str::<serde_json::Value>) {
             Some(Ok(v)) => {
                 let found = v.get("format").and_then(|f| f.as_u64()).unwrap_or(0) as u32;
                 if found != FORMAT_VERSION {
                     return Err(IndexError::Incompatible { path: shown, found, expected: FORMAT_VERSION });
                 }
-                serde_json::from_value(v).map_err(|e| unreadable(format!("bad metadata: {e}")))?
+                serde_json::from_value(v)
+                    .map_err(|_| damaged("meta.json holds metadata citedex cannot read".into()))?
             }
-            Some(Err(e)) => return Err(unreadable(format!("bad metadata: {e}"))),
+            Some(Err(_)) => return Err(damaged("meta.json holds metadata citedex cannot read".into())),
             // Never committed: a first build that was interrupted.
             None if metas.segments.is_empty() => return Err(IndexError::Incomplete(shown)),
             None => {
@@ -199,11 +211,8 @@ impl CitedexIndex {
         })?;
         register(&index);
         // One process sees one commit: no reload thread to start.
-        let reader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e: tantivy::TantivyError| unreadable(e.to_string()))?;
+        let reader =
+            index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(failed)?;
         // Without its table (or with a damaged one) a hit is completed from its document's
         // first passage instead: slower, the same answer.
         let documents = meta
@@ -217,9 +226,24 @@ impl CitedexIndex {
     pub fn load_catalog(&mut self) -> Result<(), IndexError> {
         let Some(name) = &self.meta.catalog else { return Ok(()) };
         let path = self.dir.join(name);
-        let unreadable = |cause: String| IndexError::Unreadable { path: path.display().to_string(), cause };
-        let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
-        self.meta.files = serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+        let shown = self.dir.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let f = failure::IoFailure { kind: e.kind(), file: None, message: e.to_string() };
+            let cause = if f.kind == std::io::ErrorKind::NotFound {
+                format!("{name} is missing")
+            } else {
+                format!("{name}: {}", f.cause())
+            };
+            if f.kind == std::io::ErrorKind::NotFound || f.kind == std::io::ErrorKind::InvalidData {
+                IndexError::Damaged { path: shown.clone(), cause }
+            } else {
+                IndexError::Unreadable { path: shown.clone(), cause }
+            }
+        })?;
+        self.meta.files = serde_json::from_str(&text).map_err(|_| IndexError::Damaged {
+            path: shown.clone(),
+            cause: format!("{name} is corrupted"),
+        })?;
         Ok(())
     }
 

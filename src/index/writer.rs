@@ -114,6 +114,33 @@ pub enum WriteError {
     IndexInCorpus(String),
     #[error("folder {0} holds other files and no citedex index: pass a new or empty folder to --index")]
     NotAnIndex(String),
+    #[error("cannot write the index at {path}: {cause}; {kept}: {advice}")]
+    Storage { path: String, cause: String, kept: &'static str, advice: &'static str },
+}
+
+impl WriteError {
+    /// The error, as a [`WriteError::Storage`] when a full disk or a folder that cannot be
+    /// written lies under it (tantivy says "An index writer was killed", or names a file
+    /// with Debug text).
+    fn explained(e: anyhow::Error, index: &Path) -> anyhow::Error {
+        match super::failure::io_failure(&e) {
+            Some(f) if f.is_storage() && e.downcast_ref::<WriteError>().is_none() => {
+                remove_uncommitted(index);
+                let kept = if CitedexIndex::open(index).is_ok() {
+                    "the last committed index is untouched"
+                } else {
+                    "no index was written"
+                };
+                anyhow::Error::new(WriteError::Storage {
+                    path: index.display().to_string(),
+                    cause: f.cause(),
+                    kept,
+                    advice: f.advice(),
+                })
+            }
+            _ => e,
+        }
+    }
 }
 
 /// A file of the corpus, after comparing it with the manifest.
@@ -122,8 +149,13 @@ enum Plan {
     Index { file: SourceFile, previous: Option<FileEntry> },
 }
 
-/// Brings the index at `opts.index` up to date with the corpus.
-pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summary> {
+/// Brings the index at `opts.index` up to date with the corpus. A run that fails (a full
+/// disk, a kill) leaves the last commit as it was.
+pub fn update(opts: &Options, progress: impl FnMut(u64, u64)) -> Result<Summary> {
+    update_or_fail(opts, progress).map_err(|e| WriteError::explained(e, &opts.index))
+}
+
+fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summary> {
     let started = Instant::now();
     let corpus_shown = opts.corpus.display().to_string();
     if !opts.corpus.is_dir() {
@@ -139,7 +171,12 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
     check_index_folder(&opts.corpus, &opts.index)?;
     std::fs::create_dir_all(&opts.index)
         .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
-    let (index, fields, previous) = open_for_writing(&opts.index, opts.rebuild)?;
+    let (index, fields, previous, repaired) = open_for_writing(&opts.index, opts.rebuild)?;
+    if let Some(damage) = repaired {
+        summary
+            .warnings
+            .push((opts.index.display().to_string(), format!("{damage}: rebuilt from the corpus")));
+    }
     // Files read by an older parser are read again, even when unchanged.
     let reparse = previous.parser != PARSER_VERSION;
     // A run that reads every file (a first build, --rebuild, a new parser) writes segments
@@ -315,7 +352,12 @@ pub fn update(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summ
         Ok((built, failed))
     })?;
     if let Some(e) = failed {
-        return Err(e);
+        // A tantivy thread that failed (a full disk) leaves only "An index writer was
+        // killed" here; joining the threads gives its own error.
+        return Err(match writer.prepare_commit() {
+            Err(cause) => anyhow::Error::from(cause),
+            Ok(_) => e,
+        });
     }
     summary.stages.push(("reading files (main thread)", reading));
     summary.stages.push(("splitting, parsing, adding (summed over workers)", working));
@@ -440,6 +482,17 @@ fn remove_catalogs(dir: &Path, keep: Option<&str>) {
     }
 }
 
+/// Removes what a failed run wrote and no commit uses (segment files, a catalog), so that a
+/// full disk is not left full of them. Best effort: the next run collects them too.
+fn remove_uncommitted(dir: &Path) {
+    let Ok(ci) = CitedexIndex::open(dir) else { return };
+    remove_catalogs(dir, ci.meta.catalog.as_deref());
+    if let Ok(mut writer) = ci.index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
+        let _ = writer.garbage_collect_files().wait();
+        let _ = writer.rollback();
+    }
+}
+
 /// Lets the integration tests kill a run between adding documents and committing them: the
 /// run sleeps this many milliseconds when `CITEDEX_TEST_PAUSE_BEFORE_COMMIT_MS` is set.
 fn pause_for_tests() {
@@ -479,17 +532,22 @@ fn check_index_folder(corpus: &Path, index: &Path) -> Result<()> {
 
 /// Opens the index for writing, or creates it; an index of another format is only replaced
 /// when rebuilding.
-fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> {
+/// A damaged index is rebuilt; what was wrong with it comes back, for a warning.
+fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta, Option<String>)> {
+    let mut repaired = None;
     if exists(dir) {
-        match CitedexIndex::open(dir) {
-            Ok(mut ci) => {
-                ci.load_catalog()?;
-                return Ok((ci.index, ci.fields, ci.meta));
-            }
+        let opened = CitedexIndex::open(dir).and_then(|mut ci| ci.load_catalog().map(|()| ci));
+        match opened {
+            Ok(ci) => return Ok((ci.index, ci.fields, ci.meta, None)),
             Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
                 bail!(e)
             }
-            Err(_) => {
+            Err(e) => {
+                if let IndexError::Damaged { cause, .. } = &e
+                    && !rebuild
+                {
+                    repaired = Some(format!("the index was damaged ({cause})"));
+                }
                 remove_index_files(dir)?;
                 remove_catalogs(dir, None);
             }
@@ -504,7 +562,7 @@ fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta)> 
         .create_in_dir(dir)
         .with_context(|| format!("cannot create an index in {}", dir.display()))?;
     register(&index);
-    Ok((index, fields, Meta::default()))
+    Ok((index, fields, Meta::default(), repaired))
 }
 
 /// The index's settings: the stored records are compressed with zstd (level 3), which
@@ -542,7 +600,7 @@ fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter<Queued>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     match index.writer_with_num_threads(threads, threads * 60_000_000) {
         Ok(w) => Ok(w),
-        Err(tantivy::TantivyError::LockFailure(..)) => {
+        Err(tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _)) => {
             bail!(WriteError::Locked(dir.display().to_string()))
         }
         Err(e) => Err(e).with_context(|| format!("cannot open the index at {} for writing", dir.display())),

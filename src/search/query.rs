@@ -192,15 +192,15 @@ fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
         }
         // `+x`, `-x`, `!x`, `-+x`: operators when a word follows at once.
         if matches!(c, '+' | '-' | '!') {
-            let run = input[start..].find(|n| !matches!(n, '+' | '-' | '!')).map(|n| start + n);
-            if let Some(next) = run.and_then(|i| input[i..].chars().next()) {
-                if !next.is_whitespace() && next != ')' {
-                    for c in input[start..run.unwrap_or(start)].chars() {
-                        tokens.push(if c == '+' { Token::Plus } else { Token::Not });
-                        chars.next();
-                    }
-                    continue;
+            let run_end = input[start..].find(|n| !matches!(n, '+' | '-' | '!')).map(|n| start + n);
+            if let Some(end) = run_end
+                && input[end..].chars().next().is_some_and(|next| !next.is_whitespace() && next != ')')
+            {
+                for c in input[start..end].chars() {
+                    tokens.push(if c == '+' { Token::Plus } else { Token::Not });
+                    chars.next();
                 }
+                continue;
             }
         }
         let mut raw = String::new();

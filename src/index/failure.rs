@@ -1,0 +1,179 @@
+//! What went wrong under the index, in words: a full disk, a folder that cannot be written,
+//! files cut short or overwritten. tantivy's own messages carry Debug text (`IoError {
+//! io_error: Custom { kind: InvalidData, … } }`) and hide the cause of a failed writer thread
+//! behind "An index writer was killed"; these name the cause and the file.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use tantivy::TantivyError;
+use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+
+/// An I/O failure found under an error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IoFailure {
+    pub kind: ErrorKind,
+    /// The file it concerns, when the error says.
+    pub file: Option<PathBuf>,
+    /// The system's message, for kinds without words of their own.
+    pub message: String,
+}
+
+impl IoFailure {
+    /// The failure in words: `no space left on device`.
+    pub fn cause(&self) -> String {
+        match self.kind {
+            ErrorKind::StorageFull => "no space left on device".into(),
+            ErrorKind::QuotaExceeded => "disk quota exceeded".into(),
+            ErrorKind::PermissionDenied => "permission denied".into(),
+            ErrorKind::ReadOnlyFilesystem => "read-only file system".into(),
+            ErrorKind::NotFound => "a file is missing".into(),
+            ErrorKind::InvalidData | ErrorKind::UnexpectedEof => "a file is cut short or corrupted".into(),
+            _ => self.message.clone(),
+        }
+    }
+
+    /// Whether writing failed for want of space or of permission: the index is fine, the
+    /// place it is kept is not.
+    pub fn is_storage(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::StorageFull
+                | ErrorKind::QuotaExceeded
+                | ErrorKind::PermissionDenied
+                | ErrorKind::ReadOnlyFilesystem
+        )
+    }
+
+    /// What the user can do about a storage failure.
+    pub fn advice(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                "free some space and run `citedex index` again, or pass another --index folder"
+            }
+            _ => "make the folder writable, or pass another --index folder",
+        }
+    }
+}
+
+/// The first I/O failure in an error's chain of causes.
+pub fn io_failure(e: &anyhow::Error) -> Option<IoFailure> {
+    e.chain().find_map(|cause| {
+        if let Some(t) = cause.downcast_ref::<TantivyError>() {
+            return tantivy_io(t);
+        }
+        let io = cause.downcast_ref::<std::io::Error>()?;
+        Some(IoFailure { kind: io.kind(), file: None, message: io.to_string() })
+    })
+}
+
+/// The I/O failure inside a tantivy error, if it is one.
+pub fn tantivy_io(t: &TantivyError) -> Option<IoFailure> {
+    let (io, file): (&std::io::Error, Option<&Path>) = match t {
+        TantivyError::IoError(io) => (io, None),
+        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath })
+        | TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            (io_error, Some(filepath))
+        }
+        TantivyError::OpenDirectoryError(OpenDirectoryError::IoError { io_error, directory_path }) => {
+            (io_error, Some(directory_path))
+        }
+        TantivyError::LockFailure(LockError::IoError(io), _) => (io, None),
+        // An I/O error that came back from a thread keeps only its message.
+        TantivyError::InternalError(m) | TantivyError::ErrorInThread(m) | TantivyError::SystemError(m) => {
+            let code = m.split_once("(os error ").and_then(|(_, rest)| rest.split_once(')'));
+            let code: i32 = code.and_then(|(n, _)| n.parse().ok())?;
+            let kind = std::io::Error::from_raw_os_error(code).kind();
+            return Some(IoFailure { kind, file: None, message: m.clone() });
+        }
+        _ => return None,
+    };
+    Some(IoFailure { kind: io.kind(), file: file.map(Path::to_path_buf), message: io.to_string() })
+}
+
+/// Why tantivy could not open an index, in words, and whether the index itself is damaged
+/// (rather than unreadable where it is kept: permissions, a failing disk).
+pub fn opening(t: &TantivyError) -> (String, bool) {
+    let named = |file: &Option<PathBuf>, what: &str| match file {
+        Some(f) => format!("{} {what}", f.display()),
+        None => format!("a file {what}"),
+    };
+    if let Some(f) = tantivy_io(t) {
+        return match f.kind {
+            ErrorKind::InvalidData | ErrorKind::UnexpectedEof | ErrorKind::Other => {
+                (named(&f.file, "is cut short or corrupted"), true)
+            }
+            ErrorKind::NotFound => (named(&f.file, "is missing"), true),
+            _ => (named(&f.file, &format!("cannot be read: {}", f.cause())), false),
+        };
+    }
+    let cause = match t {
+        TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
+            format!("{} is missing", p.display())
+        }
+        TantivyError::OpenReadError(OpenReadError::IncompatibleIndex(_))
+        | TantivyError::IncompatibleIndex(_) => {
+            "its files were written by an incompatible version of tantivy".into()
+        }
+        // DataCorruption keeps its file to itself but for its Debug text:
+        // Data corruption (in file `"meta.json"`): ….
+        TantivyError::DataCorruption(_) => {
+            let debug = t.to_string();
+            let file =
+                debug.split_once("in file `\"").and_then(|(_, rest)| rest.split_once("\"`")).map(|(f, _)| f);
+            match file {
+                Some(f) => format!("{f} is corrupted"),
+                None => "a file is corrupted".into(),
+            }
+        }
+        TantivyError::SchemaError(_) | TantivyError::DeserializeError(_) => {
+            "its schema cannot be read".into()
+        }
+        _ => "its files cannot be opened".into(),
+    };
+    (cause, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_full_disk_is_said_in_words_with_its_file() {
+        let io = std::io::Error::from(ErrorKind::StorageFull);
+        let t = TantivyError::OpenWriteError(OpenWriteError::IoError {
+            io_error: Arc::new(io),
+            filepath: "abc.store".into(),
+        });
+        let f = io_failure(&anyhow::Error::from(t).context("cannot commit")).unwrap();
+        assert_eq!(f.cause(), "no space left on device");
+        assert_eq!(f.file.as_deref(), Some(Path::new("abc.store")));
+        assert!(f.is_storage());
+    }
+
+    #[test]
+    fn an_error_from_a_thread_keeps_its_cause() {
+        let t = TantivyError::InternalError("No space left on device (os error 28)".into());
+        assert_eq!(tantivy_io(&t).unwrap().kind, ErrorKind::StorageFull);
+        assert_eq!(tantivy_io(&TantivyError::InternalError("no os error here".into())), None);
+    }
+
+    #[test]
+    fn damaged_files_are_told_from_unreadable_ones() {
+        let corrupt = TantivyError::OpenReadError(OpenReadError::IoError {
+            io_error: Arc::new(std::io::Error::new(ErrorKind::InvalidData, "Footer magic byte mismatch")),
+            filepath: "abc.store".into(),
+        });
+        assert_eq!(opening(&corrupt), ("abc.store is cut short or corrupted".into(), true));
+        let denied = TantivyError::OpenReadError(OpenReadError::IoError {
+            io_error: Arc::new(ErrorKind::PermissionDenied.into()),
+            filepath: "abc.store".into(),
+        });
+        assert_eq!(opening(&denied), ("abc.store cannot be read: permission denied".into(), false));
+        let meta = TantivyError::DataCorruption(tantivy::error::DataCorruption::new(
+            "meta.json".into(),
+            "Meta file cannot be deserialized".into(),
+        ));
+        assert_eq!(opening(&meta), ("meta.json is corrupted".into(), true));
+    }
+}
