@@ -60,6 +60,25 @@ fn splitter(c: &mut Criterion) {
         })
     });
     g.finish();
+    // Hostile shapes, per byte: they must run at the rate of ordinary text (a paragraph of
+    // 100,000 lines once took time quadratic in its lines).
+    let mut g = c.benchmark_group("hostile");
+    let lines: String = (0..100_000).map(|i| format!("Note {i}.\n")).collect();
+    let one_line = text.replace('\n', " ");
+    for (name, hostile) in [("one paragraph of 100,000 lines", &lines), ("the corpus on one line", &one_line)]
+    {
+        let path = Path::new("corpus/h.txt");
+        let format = source::format_for(path, hostile);
+        let docs = format.read(hostile, "h");
+        g.throughput(Throughput::Bytes(hostile.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut slugs = std::collections::HashSet::new();
+                black_box(citedex::passage::split(hostile, "h.txt", &docs, 100, &mut slugs).len())
+            })
+        });
+    }
+    g.finish();
 }
 
 fn citations(c: &mut Criterion) {

@@ -33,7 +33,7 @@ pub const ANALYZER: &str = "citedex";
 pub const REPEATED_ANALYZER: &str = "citedex-repeated";
 
 /// Words longer than this (in bytes) are not indexed.
-const MAX_WORD_BYTES: usize = 80;
+pub(crate) const MAX_WORD_BYTES: usize = 80;
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));

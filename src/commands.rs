@@ -156,8 +156,16 @@ pub fn search(
 }
 
 /// A query as quoted in a message.
+/// The query as a message quotes it: escaped, and a long one (a pasted page) cut to its first
+/// 80 characters.
 fn shown(query: &str) -> String {
-    format!("`{}`", query.escape_debug())
+    const SHOWN: usize = 80;
+    match query.char_indices().nth(SHOWN) {
+        Some((cut, _)) => {
+            format!("`{}…` ({} characters)", query[..cut].escape_debug(), query.chars().count())
+        }
+        None => format!("`{}`", query.escape_debug()),
+    }
 }
 
 /// What `search --count` and `search --files-with-matches` print.

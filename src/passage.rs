@@ -233,6 +233,7 @@ pub fn split_with_slugs(
             kept.sort_unstable();
             let pieces = chunks(para, &kept, max_words);
             let cut = pieces.len() > 1;
+            let mut line_cursor = (block.byte_start, block.line_start);
             for (part, (start, end)) in pieces.into_iter().enumerate() {
                 // A chunk is never cut inside a citation, but trimming may cut off the space a
                 // citation's removal range starts or ends with.
@@ -261,7 +262,7 @@ pub fn split_with_slugs(
                 let byte_start = block.byte_start + start;
                 let byte_end = block.byte_start + end;
                 let body = render(text, byte_start, byte_end, &own, &own_markup);
-                let (line_start, line_end) = line_span(text, block, byte_start, byte_end);
+                let (line_start, line_end) = line_span(text, block, &mut line_cursor, byte_start, byte_end);
                 out.push(Passage {
                     // The paragraph's number, as ¶ shows it; the pieces of a cut paragraph
                     // add theirs (`…/4.1`, `…/4.2`).
@@ -339,13 +340,24 @@ fn unique(base: String, used: &mut std::collections::HashSet<String>) -> String 
 }
 
 /// Lines of a chunk of a (possibly multi-line) block.
-fn line_span(text: &str, block: &crate::source::Block, start: usize, end: usize) -> (u32, u32) {
+///
+/// `cursor` is a byte of the block at or before `start` and its line, moved to `start`: the
+/// pieces of a block come in order, so counting from the last one keeps a block of a million
+/// lines linear.
+fn line_span(
+    text: &str,
+    block: &crate::source::Block,
+    cursor: &mut (usize, u32),
+    start: usize,
+    end: usize,
+) -> (u32, u32) {
     if block.line_start == block.line_end {
         return (block.line_start, block.line_end);
     }
-    let before = crate::source::line_breaks(&text[block.byte_start..start]) as u32;
+    let line_start = cursor.1 + crate::source::line_breaks(&text[cursor.0..start]) as u32;
+    *cursor = (start, line_start);
     let inside = crate::source::line_breaks(&text[start..end]) as u32;
-    (block.line_start + before, block.line_start + before + inside)
+    (line_start, line_start + inside)
 }
 
 /// `text[start..end]` without the citations' byte ranges (absolute offsets), each removal
@@ -512,13 +524,25 @@ pub fn check_maps_back(text: &str, ps: &[Passage]) -> Result<(), String> {
         })?;
         let rendered = render(text, s.byte_start, s.byte_end, &p.citations, &s.markup);
         ensure(rendered == p.text, &|| format!("{id}: text {:?} but its source reads {rendered:?}", p.text))?;
-        let line = crate::source::line_breaks(&text[..s.byte_start]) as u32 + 1;
-        ensure(line == s.line_start, &|| format!("{id}: starts on line {line}, not {}", s.line_start))?;
     }
-    for (i, p) in ps.iter().enumerate() {
-        for q in &ps[i + 1..] {
+    // In file order, to count lines and find overlaps in one pass (a fuzzed file of thousands
+    // of passages must not take quadratic time to check).
+    let mut order: Vec<&Passage> = ps.iter().collect();
+    order.sort_by_key(|p| (p.source.byte_start, p.source.byte_end));
+    let (mut at, mut line) = (0, 1);
+    for p in &order {
+        let s = &p.source;
+        line += crate::source::line_breaks(&text[at..s.byte_start]) as u32;
+        at = s.byte_start;
+        ensure(line == s.line_start, &|| format!("{}: starts on line {line}, not {}", p.id, s.line_start))?;
+    }
+    for (i, p) in order.iter().enumerate() {
+        for q in &order[i + 1..] {
             let (a, b) = (&p.source, &q.source);
-            if a.byte_start < b.byte_end && b.byte_start < a.byte_end {
+            if b.byte_start >= a.byte_end {
+                break;
+            }
+            if a.byte_start < b.byte_end {
                 // Inside a citation, or inside markup (a template holding a footnote).
                 let within = |outer: &Passage, inner: &Passage| {
                     let (s, e) = (inner.source.byte_start, inner.source.byte_end);

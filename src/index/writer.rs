@@ -730,14 +730,19 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
     // consecutive doc ids in one segment, which ranking reads as the document (see
     // `schema::FORMAT_VERSION`); the queue keeps the batches in flight bounded.
     // The runs of passages are the documents of `entry.documents`, in the same order.
-    for (doc, d) in passages.chunk_by_mut(|a, b| a.document_slug == b.document_slug).zip(&entry.documents) {
-        let (n, key) = (doc.len(), d.key);
+    // Each passage is dropped once it is a tantivy document, so a file of a million passages
+    // does not hold both at once.
+    let mut passages = passages.into_iter().peekable();
+    for d in &entry.documents {
+        let n = d.passages as usize;
         let mut ops = Vec::with_capacity(n);
-        for (p, permit) in doc.iter_mut().zip(feed.queue.reserve(n)) {
-            ops.push(UserOperation::Add(Queued { doc: to_document(fields, p, key)?, permit }));
+        for permit in feed.queue.reserve(n) {
+            let Some(mut p) = passages.next() else { break };
+            ops.push(UserOperation::Add(Queued { doc: to_document(fields, &mut p, d.key)?, permit }));
         }
         feed.writer.run(ops)?;
     }
+    debug_assert!(passages.peek().is_none(), "the documents hold every passage");
     Ok(entry)
 }
 

@@ -384,13 +384,17 @@ fn atom(value: &str, quoted: bool) -> Result<Option<Atom>, QueryError> {
 /// it, stemmed, as index terms are (`negotiations*` looks for `negoti…`). Repeated until it
 /// no longer changes, so that a prefix written back (`negoti*`) reads as itself.
 fn prefix_term(typed: &str) -> String {
+    use crate::analysis::MAX_WORD_BYTES;
     let mut prefix = typed.to_string();
-    for _ in 0..8 {
+    // Each pass shortens the prefix or leaves it (`negotiationsllll*` loses an `l` a pass);
+    // one longer than an indexed word can be matches nothing and is not stemmed.
+    for _ in 0..4 * MAX_WORD_BYTES {
         let folded: String = fold(prefix.trim_matches(|c: char| !c.is_alphanumeric()))
             .chars()
             .filter(|&c| !ends_word(c) && !matches!(c, ':' | '*'))
             .collect();
-        let stemmed = crate::analysis::stem(&folded);
+        let stemmed =
+            if folded.len() <= MAX_WORD_BYTES { crate::analysis::stem(&folded) } else { folded.clone() };
         let next = if folded.starts_with(&stemmed) && !stemmed.is_empty() { stemmed } else { folded };
         if next == prefix {
             break;
@@ -700,6 +704,9 @@ mod tests {
         }
         assert_eq!(parse("(a OR b) AND c").unwrap().to_string(), "+(a b) +c");
         assert_eq!(parse("doc:x OR doc:y z").unwrap().to_string(), "doc:x OR doc:y OR z");
+        // Found by the fuzz target `query`: stemming takes one `l` a pass.
+        let q = "negotiations***********llllllllllll**";
+        assert_eq!(parse(&parse(q).unwrap().to_string()), parse(q));
     }
 
     proptest::proptest! {

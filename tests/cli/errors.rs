@@ -37,13 +37,14 @@ fn malformed_queries() {
 }
 
 #[test]
-fn unreadable_index() {
+fn damaged_index() {
     let env = TestEnv::seed();
     env.write("index/meta.json", "this is not json");
     let r = env.run(&["search", "treaty"]).expect(2);
     let line = one_line(&r.stderr);
     assert!(
-        line.contains("cannot read the index at index") && line.contains("citedex index --rebuild"),
+        line.contains("the index at index is damaged (meta.json is corrupted)")
+            && line.contains("citedex index --rebuild"),
         "{line}"
     );
 }

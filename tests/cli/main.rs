@@ -6,6 +6,7 @@ mod corpus;
 mod env;
 mod errors;
 mod eval;
+mod faults;
 mod index;
 mod json;
 mod search;
