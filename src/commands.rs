@@ -102,7 +102,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
                 // The last commit still answers when this run cannot replace it.
                 let why = match e.downcast_ref::<WriteError>() {
                     Some(WriteError::Locked(_)) => "the index is being updated by another run".to_string(),
-                    Some(WriteError::Storage { cause, .. }) => {
+                    Some(WriteError::Storage { cause, .. } | WriteError::Failed { cause, .. }) => {
                         format!("cannot update the index at {} ({cause})", paths.index.display())
                     }
                     _ => return Err(e),

@@ -133,6 +133,19 @@ pub fn opening(t: &TantivyError) -> (String, bool) {
     (cause, true)
 }
 
+/// Why tantivy failed to write, in words (for what is not a storage failure).
+pub fn writing(t: &TantivyError) -> String {
+    match t {
+        TantivyError::OpenWriteError(OpenWriteError::FileAlreadyExists(p)) => {
+            format!("{} is in the way (left by an interrupted run)", p.display())
+        }
+        TantivyError::InternalError(_) | TantivyError::ErrorInThread(_) | TantivyError::SystemError(_) => {
+            "an indexing thread failed".into()
+        }
+        other => opening(other).0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +169,12 @@ mod tests {
         let t = TantivyError::InternalError("No space left on device (os error 28)".into());
         assert_eq!(tantivy_io(&t).unwrap().kind, ErrorKind::StorageFull);
         assert_eq!(tantivy_io(&TantivyError::InternalError("no os error here".into())), None);
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_named() {
+        let t = TantivyError::OpenWriteError(OpenWriteError::FileAlreadyExists("abc.18500.del".into()));
+        assert_eq!(writing(&t), "abc.18500.del is in the way (left by an interrupted run)");
     }
 
     #[test]

@@ -116,6 +116,11 @@ pub enum WriteError {
     NotAnIndex(String),
     #[error("cannot write the index at {path}: {cause}; {kept}: {advice}")]
     Storage { path: String, cause: String, kept: &'static str, advice: &'static str },
+    #[error(
+        "cannot update the index at {path}: {cause}; the last committed index is untouched: run \
+         `citedex index` again, or `citedex index --rebuild` if this repeats"
+    )]
+    Failed { path: String, cause: String },
 }
 
 impl WriteError {
@@ -138,7 +143,16 @@ impl WriteError {
                     advice: f.advice(),
                 })
             }
-            _ => e,
+            _ => match e.chain().find_map(|c| c.downcast_ref::<tantivy::TantivyError>()) {
+                // No tantivy Debug text reaches the user.
+                Some(t) if e.downcast_ref::<WriteError>().is_none() => {
+                    anyhow::Error::new(WriteError::Failed {
+                        path: index.display().to_string(),
+                        cause: super::failure::writing(t),
+                    })
+                }
+                _ => e,
+            },
         }
     }
 }
@@ -185,6 +199,10 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     // An update keeps tantivy's log merge policy, which merges small segments among themselves.
     let full = opts.rebuild || reparse || previous.files.is_empty();
     let mut writer = writer_for(&index, &opts.index)?;
+    // A run killed before its commit leaves files no commit uses; the next run would write a
+    // file of the same name (a deletions file is named by segment and opstamp) and fail with
+    // FileAlreadyExists. Found by the kill loop in tests/cli/faults.rs.
+    let _ = writer.garbage_collect_files().wait();
     if full {
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     }
