@@ -118,7 +118,23 @@ impl Query {
 pub struct QueryError(pub String);
 
 fn err<T>(msg: impl Into<String>) -> Result<T, QueryError> {
-    Err(QueryError(msg.into()))
+    Err(QueryError::new(msg))
+}
+
+impl QueryError {
+    /// A message on one line: control characters of the query it quotes (a pasted newline)
+    /// are shown escaped.
+    fn new(msg: impl Into<String>) -> QueryError {
+        let msg: String = msg.into();
+        if !msg.contains(char::is_control) {
+            return QueryError(msg);
+        }
+        QueryError(
+            msg.chars()
+                .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+                .collect(),
+        )
+    }
 }
 
 /// Tokens of the query string.
@@ -442,8 +458,9 @@ fn example(field: &str) -> &'static str {
 }
 
 fn parse_years(value: &str) -> Result<Filter, QueryError> {
-    let bad =
-        || QueryError(format!("bad year `{value}`: use a year such as 1905 or a range such as 1900..1910"));
+    let bad = || {
+        QueryError::new(format!("bad year `{value}`: use a year such as 1905 or a range such as 1900..1910"))
+    };
     let year = |s: &str, default: u64| -> Result<u64, QueryError> {
         if s.is_empty() { Ok(default) } else { s.parse::<u64>().ok().filter(|y| *y <= 9999).ok_or_else(bad) }
     };
@@ -637,6 +654,12 @@ mod tests {
         assert!(parse("a*").unwrap_err().0.contains("too short"));
         assert!(parse("  ").unwrap_err().0.starts_with("the query has nothing"));
         assert!(parse("-- ...").is_err());
+        // Found by the fuzz target `query`: a quoted value with newlines gave a message on
+        // several lines.
+        assert_eq!(
+            parse("kind:\"*\n\ncaption\"").unwrap_err().0,
+            "unknown kind `*\\n\\ncaption`: use body, caption, reference, link or note"
+        );
     }
 
     #[test]
