@@ -86,7 +86,7 @@ pub struct Passage {
     pub cited: Vec<crate::cite::link::LinkedReference>,
     /// For bibliography entries, the parsed record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<crate::cite::Reference>,
+    pub reference: Option<Box<crate::cite::Reference>>,
 }
 
 impl Passage {

@@ -66,14 +66,14 @@ fn link_document(doc: &mut [Passage]) {
     for p in doc.iter_mut().filter(|p| p.kind == Kind::Reference) {
         // The markup may have given the entry's fields already (a `{{cite book}}` template).
         let r = match p.reference.take() {
-            Some(r) => r,
+            Some(r) => *r,
             None => bibliography::parse(&p.text, previous.as_ref()),
         };
         previous = Some(r.clone());
-        p.reference = Some(r);
+        p.reference = Some(Box::new(r));
     }
     let refs: Vec<(String, Reference)> =
-        doc.iter().filter_map(|p| p.reference.clone().map(|r| (p.id.clone(), r))).collect();
+        doc.iter().filter_map(|p| p.reference.as_deref().map(|r| (p.id.clone(), r.clone()))).collect();
     let by_id: HashMap<&str, &(String, Reference)> = refs.iter().map(|r| (r.0.as_str(), r)).collect();
     // The work the last linked citation points to, for `Ibid.`.
     let mut last: Option<&(String, Reference)> = None;

@@ -153,7 +153,7 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
         }
         works.push(Work {
             id: first.id.clone(),
-            reference,
+            reference: *reference,
             listed: listings
                 .iter()
                 .map(|l| Listing {

@@ -62,7 +62,7 @@ impl SourceFormat for BibTeX {
                 byte_start: span.start,
                 byte_end: span.end,
                 markup: vec![Markup { start: span.start, end: span.end, with: reference.raw.clone() }],
-                reference: Some(reference),
+                reference: Some(Box::new(reference)),
                 ..Block::default()
             });
         }

@@ -1336,7 +1336,7 @@ impl<'a> Reader<'a> {
             && only.end == byte_end
         {
             block.kind = Kind::Reference;
-            block.reference = Some(self.marks.cites[c].clone());
+            block.reference = Some(Box::new(self.marks.cites[c].clone()));
         }
         self.numbers[section] += 1;
         block.paragraph = self.numbers[section];

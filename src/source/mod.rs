@@ -103,7 +103,7 @@ pub struct Block {
     /// bibliography entry each one points to, when the markup says.
     pub citations: Vec<(Citation, Option<usize>)>,
     /// For a bibliography entry whose fields the markup gives (a `{{cite book}}` template).
-    pub reference: Option<Reference>,
+    pub reference: Option<Box<Reference>>,
 }
 
 /// A section: its heading path, outermost first (empty for the lead).
