@@ -155,7 +155,6 @@ pub fn search(
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
 }
 
-/// A query as quoted in a message.
 /// The query as a message quotes it: escaped, and a long one (a pasted page) cut to its first
 /// 80 characters.
 fn shown(query: &str) -> String {

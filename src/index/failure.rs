@@ -18,6 +18,12 @@ pub struct IoFailure {
     pub message: String,
 }
 
+impl From<&std::io::Error> for IoFailure {
+    fn from(io: &std::io::Error) -> IoFailure {
+        IoFailure { kind: io.kind(), file: None, message: io.to_string() }
+    }
+}
+
 impl IoFailure {
     /// The failure in words: `no space left on device`.
     pub fn cause(&self) -> String {
@@ -61,8 +67,7 @@ pub fn io_failure(e: &anyhow::Error) -> Option<IoFailure> {
         if let Some(t) = cause.downcast_ref::<TantivyError>() {
             return tantivy_io(t);
         }
-        let io = cause.downcast_ref::<std::io::Error>()?;
-        Some(IoFailure { kind: io.kind(), file: None, message: io.to_string() })
+        cause.downcast_ref::<std::io::Error>().map(IoFailure::from)
     })
 }
 
@@ -87,7 +92,7 @@ pub fn tantivy_io(t: &TantivyError) -> Option<IoFailure> {
         }
         _ => return None,
     };
-    Some(IoFailure { kind: io.kind(), file: file.map(Path::to_path_buf), message: io.to_string() })
+    Some(IoFailure { file: file.map(Path::to_path_buf), ..IoFailure::from(io) })
 }
 
 /// Why tantivy could not open an index, in words, and whether the index itself is damaged

@@ -228,16 +228,14 @@ impl CitedexIndex {
         let path = self.dir.join(name);
         let shown = self.dir.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            let f = failure::IoFailure { kind: e.kind(), file: None, message: e.to_string() };
-            let cause = if f.kind == std::io::ErrorKind::NotFound {
-                format!("{name} is missing")
-            } else {
-                format!("{name}: {}", f.cause())
-            };
-            if f.kind == std::io::ErrorKind::NotFound || f.kind == std::io::ErrorKind::InvalidData {
-                IndexError::Damaged { path: shown.clone(), cause }
-            } else {
-                IndexError::Unreadable { path: shown.clone(), cause }
+            let path = shown.clone();
+            let cause = format!("{name}: {}", failure::IoFailure::from(&e).cause());
+            match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    IndexError::Damaged { path, cause: format!("{name} is missing") }
+                }
+                std::io::ErrorKind::InvalidData => IndexError::Damaged { path, cause },
+                _ => IndexError::Unreadable { path, cause },
             }
         })?;
         self.meta.files = serde_json::from_str(&text).map_err(|_| IndexError::Damaged {

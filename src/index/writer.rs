@@ -128,31 +128,27 @@ impl WriteError {
     /// written lies under it (tantivy says "An index writer was killed", or names a file
     /// with Debug text).
     fn explained(e: anyhow::Error, index: &Path) -> anyhow::Error {
-        match super::failure::io_failure(&e) {
-            Some(f) if f.is_storage() && e.downcast_ref::<WriteError>().is_none() => {
-                remove_uncommitted(index);
-                let kept = if CitedexIndex::open(index).is_ok() {
-                    "the last committed index is untouched"
-                } else {
-                    "no index was written"
-                };
-                anyhow::Error::new(WriteError::Storage {
-                    path: index.display().to_string(),
-                    cause: f.cause(),
-                    kept,
-                    advice: f.advice(),
-                })
-            }
-            _ => match e.chain().find_map(|c| c.downcast_ref::<tantivy::TantivyError>()) {
-                // No tantivy Debug text reaches the user.
-                Some(t) if e.downcast_ref::<WriteError>().is_none() => {
-                    anyhow::Error::new(WriteError::Failed {
-                        path: index.display().to_string(),
-                        cause: super::failure::writing(t),
-                    })
-                }
-                _ => e,
-            },
+        if e.downcast_ref::<WriteError>().is_some() {
+            return e;
+        }
+        let path = index.display().to_string();
+        if let Some(f) = super::failure::io_failure(&e).filter(|f| f.is_storage()) {
+            let kept = if remove_uncommitted(index) {
+                "the last committed index is untouched"
+            } else {
+                "no index was written"
+            };
+            return anyhow::Error::new(WriteError::Storage {
+                path,
+                cause: f.cause(),
+                kept,
+                advice: f.advice(),
+            });
+        }
+        // No tantivy Debug text reaches the user.
+        match e.chain().find_map(|c| c.downcast_ref::<tantivy::TantivyError>()) {
+            Some(t) => anyhow::Error::new(WriteError::Failed { path, cause: super::failure::writing(t) }),
+            None => e,
         }
     }
 }
@@ -501,14 +497,16 @@ fn remove_catalogs(dir: &Path, keep: Option<&str>) {
 }
 
 /// Removes what a failed run wrote and no commit uses (segment files, a catalog), so that a
-/// full disk is not left full of them. Best effort: the next run collects them too.
-fn remove_uncommitted(dir: &Path) {
-    let Ok(ci) = CitedexIndex::open(dir) else { return };
+/// full disk is not left full of them. Best effort: the next run collects them too. Whether
+/// there is a committed index.
+fn remove_uncommitted(dir: &Path) -> bool {
+    let Ok(ci) = CitedexIndex::open(dir) else { return false };
     remove_catalogs(dir, ci.meta.catalog.as_deref());
     if let Ok(mut writer) = ci.index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
         let _ = writer.garbage_collect_files().wait();
         let _ = writer.rollback();
     }
+    true
 }
 
 /// Lets the integration tests kill a run between adding documents and committing them: the
