@@ -9,7 +9,9 @@
 # Needs the nightly toolchain and cargo-fuzz (installed here when missing). The code is safe
 # Rust, so the targets are built without AddressSanitizer, which would cost two to three times
 # the executions (FUZZ_SANITIZER=address brings it back); inputs are up to FUZZ_MAX_LEN bytes
-# (4096), which reaches every construct of the formats at a useful rate.
+# (4096), which reaches every construct of the formats at a useful rate. FUZZ_FAST=1 also
+# builds without libFuzzer's comparison tracing (about three times the executions of the
+# readers, at the cost of guidance through string comparisons), in its own target folder.
 set -euo pipefail
 secs=${1:-60}
 shift || true
@@ -56,14 +58,18 @@ seed_lines query <(cut -f2 "$root"/tests/relevance/queries.tsv) <(cut -f2 "$fixt
 
 sanitizer=${FUZZ_SANITIZER:-none}
 max_len=${FUZZ_MAX_LEN:-4096}
-cargo +nightly fuzz build --sanitizer "$sanitizer" >&2
+build=(--sanitizer "$sanitizer")
+if [ "${FUZZ_FAST:-0}" = 1 ]; then
+  build+=(--no-trace-compares --target-dir "$here/target-notc")
+fi
+cargo +nightly fuzz build "${build[@]}" >&2
 mkdir -p logs
 failed=0
 printf '%-18s %14s %8s  %s\n' target executions seconds result
 for t in "${targets[@]}"; do
   log="logs/$t.log"
   result=ok
-  cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" "corpus/$t" -- \
+  cargo +nightly fuzz run "${build[@]}" "$t" "corpus/$t" -- \
     -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || result="CRASH: see fuzz/$log and fuzz/artifacts/$t/"
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

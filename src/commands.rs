@@ -35,6 +35,7 @@ pub(crate) fn write_options(paths: &Paths, rebuild: bool) -> WriteOptions {
         corpus: paths.corpus.clone(),
         index: paths.index.clone(),
         rebuild,
+        verify: false,
         max_words: crate::passage::DEFAULT_MAX_WORDS,
         globs: paths.globs.clone(),
     }
@@ -52,16 +53,19 @@ fn report(err: &mut dyn Write, summary: &writer::Summary) -> Result<()> {
 }
 
 /// Runs the indexer with a progress bar on a terminal.
-fn run_indexer(paths: &Paths, rebuild: bool) -> Result<writer::Summary> {
+/// With `verify`, the index files kept are checked against their checksums first.
+fn run_indexer(paths: &Paths, rebuild: bool, verify: bool) -> Result<writer::Summary> {
     let mut progress = render::progress::Progress::for_stderr();
-    let summary = writer::update(&write_options(paths, rebuild), |done, total| progress.update(done, total));
+    let opts = WriteOptions { verify, ..write_options(paths, rebuild) };
+    let summary = writer::update(&opts, |done, total| progress.update(done, total));
     progress.finish();
     summary
 }
 
-/// `citedex index`: builds or updates the index.
+/// `citedex index`: builds or updates the index, checking the files it keeps against their
+/// checksums first.
 pub fn index(paths: &Paths, rebuild: bool, timings: bool, err: &mut dyn Write) -> Result<Outcome> {
-    let summary = run_indexer(paths, rebuild)?;
+    let summary = run_indexer(paths, rebuild, true)?;
     report(err, &summary)?;
     if timings {
         writeln!(err, "{}", render::text::timings(&summary.stages, render::text::TimeUnit::Seconds))?;
@@ -96,7 +100,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         ci.load_catalog()?;
     }
     if update && paths.corpus.is_dir() && writer::is_stale(&paths.corpus, &paths.globs, &ci.meta) {
-        match run_indexer(paths, false) {
+        match run_indexer(paths, false, false) {
             Ok(summary) => report(err, &summary)?,
             Err(e) => {
                 // The last commit still answers when this run cannot replace it.
@@ -131,7 +135,7 @@ pub fn search(
     let opening = std::time::Instant::now();
     let ci = ready(paths, update, err)?;
     let opened = opening.elapsed();
-    let results = search::run(&ci, query, opts)?;
+    let results = search::run(&ci, query, opts).map_err(|e| ci.explain(e))?;
     let mut out = std::io::BufWriter::new(out);
     if output.lines {
         render::json::hit_lines(&mut out, &results)?;
@@ -189,7 +193,7 @@ pub fn matches(
 ) -> Result<Outcome> {
     search::query::parse(query).map_err(search::SearchError::from)?;
     let ci = ready(paths, update, err)?;
-    let m = search::matching(&ci, query, exact, what == Matches::Files)?;
+    let m = search::matching(&ci, query, exact, what == Matches::Files).map_err(|e| ci.explain(e))?;
     let mut out = std::io::BufWriter::new(out);
     match (what, output.json) {
         (Matches::Count, false) => writeln!(out, "{}", m.passages)?,
@@ -223,8 +227,10 @@ pub fn show(
     let ci = ready(paths, update, err)?;
     let id = id.trim();
     // A cut paragraph's number alone names its first piece (`…/4` is `…/4.1`).
-    let found = match ci.passage(id)? {
-        None if !id.rsplit('/').next().unwrap_or_default().contains('.') => ci.passage(&format!("{id}.1"))?,
+    let found = match ci.passage(id).map_err(|e| ci.explain(e))? {
+        None if !id.rsplit('/').next().unwrap_or_default().contains('.') => {
+            ci.passage(&format!("{id}.1")).map_err(|e| ci.explain(e))?
+        }
         found => found,
     };
     let Some(found) = found else {
@@ -270,7 +276,7 @@ pub fn cite(
 ) -> Result<Outcome> {
     let ci = ready(paths, update, err)?;
     let query = query.map(str::trim).filter(|q| !q.is_empty());
-    let works = search::works::find(&ci, query)?;
+    let works = search::works::find(&ci, query).map_err(|e| ci.explain(e))?;
     let mut w = std::io::BufWriter::new(out);
     let items: Vec<(&str, &crate::cite::Reference)> =
         works.iter().map(|wk| (wk.id.as_str(), &wk.reference)).collect();
@@ -302,7 +308,8 @@ fn export_keys(
     query: Option<&str>,
     works: &[search::works::Work],
 ) -> Result<std::collections::HashMap<String, String>> {
-    let all = if query.is_some() { search::works::find(ci, None)? } else { Vec::new() };
+    let all =
+        if query.is_some() { search::works::find(ci, None).map_err(|e| ci.explain(e))? } else { Vec::new() };
     let every = if query.is_some() { &all } else { works };
     Ok(render::bibtex::keys(every.iter().map(|w| (w.id.as_str(), &w.reference))))
 }
@@ -328,7 +335,7 @@ pub fn cite_styled(
     let style = render::styled::style(style)?;
     let ci = ready(paths, update, err)?;
     let query = query.map(str::trim).filter(|q| !q.is_empty());
-    let works = search::works::find(&ci, query)?;
+    let works = search::works::find(&ci, query).map_err(|e| ci.explain(e))?;
     let keys = export_keys(&ci, query, &works)?;
     let keyed: Vec<(&str, &crate::cite::Reference)> = works
         .iter()

@@ -138,6 +138,19 @@ pub fn opening(t: &TantivyError) -> (String, bool) {
     (cause, true)
 }
 
+/// What a failure met while reading an opened index (searching it) says of its files, when it
+/// says they are damaged: data that does not decompress or decode, a file shorter than its
+/// contents claim. None for the failures that are not damage.
+pub fn damage(t: &TantivyError) -> Option<String> {
+    let damaged = match t {
+        TantivyError::DataCorruption(_) => true,
+        _ => tantivy_io(t).is_some_and(|f| {
+            matches!(f.kind, ErrorKind::InvalidData | ErrorKind::UnexpectedEof | ErrorKind::Other)
+        }),
+    };
+    damaged.then(|| opening(t).0)
+}
+
 /// Why tantivy failed to write, in words (for what is not a storage failure).
 pub fn writing(t: &TantivyError) -> String {
     match t {
@@ -180,6 +193,16 @@ mod tests {
     fn a_file_in_the_way_is_named() {
         let t = TantivyError::OpenWriteError(OpenWriteError::FileAlreadyExists("abc.18500.del".into()));
         assert_eq!(writing(&t), "abc.18500.del is in the way (left by an interrupted run)");
+    }
+
+    #[test]
+    fn what_a_search_meets_is_damage_only_when_data_does_not_decode() {
+        let io = |kind, m: &str| TantivyError::IoError(Arc::new(std::io::Error::new(kind, m.to_string())));
+        let corrupt = io(ErrorKind::Other, "Data corruption detected");
+        assert_eq!(damage(&corrupt).as_deref(), Some("a file is cut short or corrupted"));
+        assert!(damage(&io(ErrorKind::UnexpectedEof, "short read")).is_some());
+        assert!(damage(&io(ErrorKind::PermissionDenied, "denied")).is_none());
+        assert!(damage(&TantivyError::InvalidArgument("x".into())).is_none());
     }
 
     #[test]

@@ -245,6 +245,45 @@ impl CitedexIndex {
         Ok(())
     }
 
+    /// Reads every file of the opened commit's segments through and checks it against the
+    /// checksum tantivy wrote in its footer: finds bytes overwritten in place, which opening
+    /// cannot see (about 0.3 s for a 300 MB index whose files are cached).
+    pub fn verify(&self) -> Result<(), IndexError> {
+        let path = self.dir.display().to_string();
+        let damaged = self.index.validate_checksum().map_err(|e| match failure::opening(&e) {
+            (cause, true) => IndexError::Damaged { path: path.clone(), cause },
+            (cause, false) => IndexError::Unreadable { path: path.clone(), cause },
+        })?;
+        if damaged.is_empty() {
+            return Ok(());
+        }
+        let mut names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+        names.sort();
+        let cause = match names.as_slice() {
+            [one] => format!("{one} fails its checksum"),
+            [first, rest @ ..] => format!("{first} and {} more files fail their checksums", rest.len()),
+            [] => unreachable!("checked above"),
+        };
+        Err(IndexError::Damaged { path, cause })
+    }
+
+    /// A search's failure as the user needs to hear it: when it comes from damaged index files
+    /// (a record that does not decompress, postings that do not decode), the index is named
+    /// as damaged, with the file whose checksum fails when one does, and how to repair it.
+    pub fn explain(&self, e: crate::search::SearchError) -> anyhow::Error {
+        use crate::search::SearchError;
+        let damage = match &e {
+            SearchError::Record(why) => Some(format!("a stored record cannot be read: {why}")),
+            SearchError::Index(t) => failure::damage(t),
+            SearchError::Query(_) => None,
+        };
+        let Some(damage) = damage else { return e.into() };
+        match self.verify() {
+            Err(found @ IndexError::Damaged { .. }) => found.into(),
+            _ => IndexError::Damaged { path: self.dir.display().to_string(), cause: damage }.into(),
+        }
+    }
+
     /// A searcher over the opened commit.
     pub fn searcher(&self) -> tantivy::Searcher {
         self.reader.searcher()

@@ -31,6 +31,9 @@ pub struct Options {
     pub index: PathBuf,
     /// Start over instead of updating.
     pub rebuild: bool,
+    /// Check the kept index files against their checksums before updating (`citedex index`
+    /// does; the updates a search makes do not): a damaged index is rebuilt.
+    pub verify: bool,
     pub max_words: usize,
     /// Which files to read (`--glob`, as in [`corpus::scan`]).
     pub globs: Vec<String>,
@@ -181,7 +184,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     check_index_folder(&opts.corpus, &opts.index)?;
     std::fs::create_dir_all(&opts.index)
         .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
-    let (index, fields, previous, repaired) = open_for_writing(&opts.index, opts.rebuild)?;
+    let (index, fields, previous, repaired) = open_for_writing(&opts.index, opts.rebuild, opts.verify)?;
     if let Some(damage) = repaired {
         summary
             .warnings
@@ -549,10 +552,17 @@ fn check_index_folder(corpus: &Path, index: &Path) -> Result<()> {
 /// Opens the index for writing, or creates it; an index of another format is only replaced
 /// when rebuilding.
 /// A damaged index is rebuilt; what was wrong with it comes back, for a warning.
-fn open_for_writing(dir: &Path, rebuild: bool) -> Result<(Index, Fields, Meta, Option<String>)> {
+/// With `verify`, the files it keeps are checked against their checksums first.
+fn open_for_writing(
+    dir: &Path,
+    rebuild: bool,
+    verify: bool,
+) -> Result<(Index, Fields, Meta, Option<String>)> {
     let mut repaired = None;
     if exists(dir) {
-        let opened = CitedexIndex::open(dir).and_then(|mut ci| ci.load_catalog().map(|()| ci));
+        let opened = CitedexIndex::open(dir)
+            .and_then(|mut ci| ci.load_catalog().map(|()| ci))
+            .and_then(|ci| if verify && !rebuild { ci.verify().map(|()| ci) } else { Ok(ci) });
         match opened {
             Ok(ci) => return Ok((ci.index, ci.fields, ci.meta, None)),
             Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {

@@ -126,6 +126,14 @@ impl From<SearchError> for ApiError {
     }
 }
 
+/// A search's failure, with damaged index files said as `citedex search` says them.
+fn failed(ci: &crate::index::CitedexIndex, e: SearchError) -> ApiError {
+    match e {
+        SearchError::Query(_) => e.into(),
+        other => ApiError::internal(format!("{:#}", ci.explain(other))),
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": self.message, "status": self.status.as_u16()});
@@ -316,7 +324,7 @@ async fn api_search(State(shared): State<AppState>, Query(p): Query<SearchParams
     }
     blocking(shared, move |loaded| {
         let opts = search::Options { limit, offset, ..search::Options::default() };
-        let results = search::run(&loaded.ci, &q, &opts)?;
+        let results = search::run(&loaded.ci, &q, &opts).map_err(|e| failed(&loaded.ci, e))?;
         Ok(Json(render::json::results_value(&results)).into_response())
     })
     .await
@@ -343,9 +351,9 @@ async fn api_passage(State(shared): State<AppState>, UrlPath(id): UrlPath<String
     blocking(shared, move |loaded| {
         let ci = &loaded.ci;
         // A cut paragraph's number alone names its first piece, as in `citedex show`.
-        let found = match ci.passage(&id)? {
+        let found = match ci.passage(&id).map_err(|e| failed(ci, e))? {
             None if !id.rsplit('/').next().unwrap_or_default().contains('.') => {
-                ci.passage(&format!("{id}.1"))?
+                ci.passage(&format!("{id}.1")).map_err(|e| failed(ci, e))?
             }
             found => found,
         };
@@ -353,7 +361,7 @@ async fn api_passage(State(shared): State<AppState>, UrlPath(id): UrlPath<String
             return Err(ApiError::not_found(format!("no passage with id `{}`", id.escape_debug())));
         };
         let mut v = render::json::shown(&found);
-        if let Some(reading) = ci.reading(&found.passage.id, READING_AROUND)? {
+        if let Some(reading) = ci.reading(&found.passage.id, READING_AROUND).map_err(|e| failed(ci, e))? {
             let context: Vec<Value> =
                 reading.section.iter().map(|p| Value::Object(render::json::passage(p))).collect();
             v["context"] = Value::Array(context);
@@ -387,7 +395,7 @@ async fn api_works(State(shared): State<AppState>, Query(p): Query<WorksParams>)
         let found;
         let works: &[Work] = match &q {
             Some(q) => {
-                found = search::works::find(&loaded.ci, Some(q))?;
+                found = search::works::find(&loaded.ci, Some(q)).map_err(|e| failed(&loaded.ci, e))?;
                 &found
             }
             None => &loaded.works()?.0,

@@ -314,6 +314,15 @@ fn damaged_index_files_say_so_in_one_line_and_rebuild_repairs_them() {
             let bytes = std::fs::read(f).unwrap();
             std::fs::write(f, &bytes[..bytes.len() / 3]).unwrap()
         }),
+        // Same length, footer intact: tantivy opens it; the search that reads a record, and
+        // the checksums `citedex index` verifies, find it.
+        ("a store overwritten in place", |d| {
+            let f = &files_ending(d, ".store")[0];
+            let mut bytes = std::fs::read(f).unwrap();
+            let keep = bytes.len().saturating_sub(400);
+            bytes[..keep].fill(0x5A);
+            std::fs::write(f, &bytes).unwrap()
+        }),
         ("a term dictionary emptied", |d| std::fs::write(&files_ending(d, ".term")[0], "").unwrap()),
         ("postings deleted", |d| std::fs::remove_file(&files_ending(d, ".idx")[0]).unwrap()),
         ("the catalog overwritten", |d| {

@@ -122,6 +122,7 @@ fn relevance_beats_thresholds_and_baseline() {
         corpus: corpus.clone(),
         index: index.clone(),
         rebuild: false,
+        verify: false,
         max_words: passage::DEFAULT_MAX_WORDS,
         globs: Vec::new(),
     };
