@@ -553,11 +553,17 @@ fn check_index_folder(corpus: &Path, index: &Path) -> Result<()> {
 /// when rebuilding.
 /// A damaged index is rebuilt; what was wrong with it comes back, for a warning.
 /// With `verify`, the files it keeps are checked against their checksums first.
+///
+/// It holds tantivy's writer lock while it looks and removes: without it, a second run could
+/// take the files another run's commit was replacing for damage (missing), and delete a good
+/// index under the run that holds the lock. The lock is let go just before [`writer_for`]
+/// takes it again for the writer.
 fn open_for_writing(
     dir: &Path,
     rebuild: bool,
     verify: bool,
 ) -> Result<(Index, Fields, Meta, Option<String>)> {
+    let _lock = lock_folder(dir)?;
     let mut repaired = None;
     if exists(dir) {
         let opened = CitedexIndex::open(dir)
@@ -602,12 +608,30 @@ fn settings() -> tantivy::IndexSettings {
     }
 }
 
-/// Deletes tantivy's files from `dir`, leaving anything else (README, .gitignore) alone.
+/// Takes tantivy's writer lock on the index folder (as [`writer_for`] does), or says that
+/// another run holds it.
+fn lock_folder(dir: &Path) -> Result<tantivy::directory::DirectoryLock> {
+    use tantivy::directory::error::LockError;
+    use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+    let folder = MmapDirectory::open(dir)
+        .map_err(tantivy::TantivyError::from)
+        .with_context(|| format!("cannot open the index at {} for writing", dir.display()))?;
+    match folder.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(lock) => Ok(lock),
+        Err(LockError::LockBusy) => bail!(WriteError::Locked(dir.display().to_string())),
+        Err(e) => Err(tantivy::TantivyError::LockFailure(e, None))
+            .with_context(|| format!("cannot open the index at {} for writing", dir.display())),
+    }
+}
+
+/// Deletes tantivy's files from `dir`, leaving anything else (README, .gitignore) alone, and
+/// its lock files, which [`open_for_writing`] holds while it removes the rest: a lock file
+/// deleted while locked would let another run lock a new file of the same name.
 fn remove_index_files(dir: &Path) -> Result<()> {
     let tantivy_file = |name: &str| {
         name == "meta.json"
             || name == ".managed.json"
-            || name.starts_with(".tantivy-")
+            || (name.starts_with(".tantivy-") && !name.ends_with(".lock"))
             || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"]
                 .iter()
                 .any(|e| name.ends_with(e))

@@ -299,6 +299,10 @@ fn a_second_indexer_fails_at_once_and_searches_see_the_last_commit() {
     let r = env.run(&["index"]).expect(2);
     assert!(slow.try_wait().unwrap().is_none(), "the second run failed while the first still held the lock");
     assert!(r.stderr.contains("another `citedex index` is already updating"), "{}", r.stderr);
+    // Nor does a rebuild, which must not remove the files under the running one.
+    let r = env.run(&["index", "--rebuild"]).expect(2);
+    assert!(r.stderr.contains("another `citedex index` is already updating"), "{}", r.stderr);
+    assert!(slow.try_wait().unwrap().is_none(), "the rebuild was refused while the first run held the lock");
     // A search meanwhile answers from the last commit.
     let v = env.search_json("Hibiya", &["--no-update"]);
     assert_eq!(v["total_hits"], 1);
