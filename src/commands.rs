@@ -447,7 +447,7 @@ pub fn stats(
 ) -> Result<Outcome> {
     let mut ci = ready(paths, update, err)?;
     ci.load_catalog()?;
-    let stats = crate::index::stats::Stats::of(&ci)?;
+    let stats = crate::index::stats::Stats::of(&ci).map_err(|e| ci.explain(e.into()))?;
     let mut w = std::io::BufWriter::new(out);
     if output.json {
         render::json::value(&mut w, &serde_json::to_value(&stats)?)?;

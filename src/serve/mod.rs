@@ -72,7 +72,7 @@ impl Loaded {
 
     fn works(&self) -> Result<&Works, ApiError> {
         let made = self.works.get_or_init(|| {
-            let works = search::works::find(&self.ci, None).map_err(|e| e.to_string())?;
+            let works = search::works::find(&self.ci, None).map_err(|e| failed(&self.ci, e).message)?;
             let keys = render::bibtex::keys(works.iter().map(|w| (w.id.as_str(), &w.reference)));
             Ok((works, keys))
         });
