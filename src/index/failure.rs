@@ -20,8 +20,28 @@ pub struct IoFailure {
 
 impl From<&std::io::Error> for IoFailure {
     fn from(io: &std::io::Error) -> IoFailure {
-        IoFailure { kind: io.kind(), file: None, message: io.to_string() }
+        IoFailure { kind: kind_of(io), file: None, message: io.to_string() }
     }
+}
+
+/// The kind of an I/O error, looking through the wrappers that hide it: tantivy wraps a
+/// write that failed for want of space in an error of kind `Other` (or passes on only its
+/// message), which would otherwise read as a damaged file.
+fn kind_of(io: &std::io::Error) -> ErrorKind {
+    if let Some(inner) = io.get_ref().and_then(|e| e.downcast_ref::<std::io::Error>()) {
+        return kind_of(inner);
+    }
+    match io.kind() {
+        ErrorKind::Other => os_error_kind(&io.to_string()).unwrap_or(ErrorKind::Other),
+        kind => kind,
+    }
+}
+
+/// The kind of the system error a message quotes as `(os error N)`.
+fn os_error_kind(message: &str) -> Option<ErrorKind> {
+    let (_, rest) = message.split_once("(os error ")?;
+    let code: i32 = rest.split_once(')')?.0.parse().ok()?;
+    Some(std::io::Error::from_raw_os_error(code).kind())
 }
 
 impl IoFailure {
@@ -85,9 +105,7 @@ pub fn tantivy_io(t: &TantivyError) -> Option<IoFailure> {
         TantivyError::LockFailure(LockError::IoError(io), _) => (io, None),
         // An I/O error that came back from a thread keeps only its message.
         TantivyError::InternalError(m) | TantivyError::ErrorInThread(m) | TantivyError::SystemError(m) => {
-            let code = m.split_once("(os error ").and_then(|(_, rest)| rest.split_once(')'));
-            let code: i32 = code.and_then(|(n, _)| n.parse().ok())?;
-            let kind = std::io::Error::from_raw_os_error(code).kind();
+            let kind = os_error_kind(m)?;
             return Some(IoFailure { kind, file: None, message: m.clone() });
         }
         _ => return None,
@@ -187,6 +205,18 @@ mod tests {
         let t = TantivyError::InternalError("No space left on device (os error 28)".into());
         assert_eq!(tantivy_io(&t).unwrap().kind, ErrorKind::StorageFull);
         assert_eq!(tantivy_io(&TantivyError::InternalError("no os error here".into())), None);
+    }
+
+    #[test]
+    fn a_full_disk_wrapped_by_tantivy_is_still_a_full_disk() {
+        // What a commit into a full tmpfs gives: the write's error inside one of kind Other.
+        let full = std::io::Error::from_raw_os_error(28);
+        let wrapped = TantivyError::IoError(Arc::new(std::io::Error::other(full)));
+        assert_eq!(tantivy_io(&wrapped).unwrap().kind, ErrorKind::StorageFull);
+        let by_message = std::io::Error::other("No space left on device (os error 28)".to_string());
+        assert_eq!(IoFailure::from(&by_message).kind, ErrorKind::StorageFull);
+        let plain = std::io::Error::other("Data corruption detected");
+        assert_eq!(IoFailure::from(&plain).kind, ErrorKind::Other);
     }
 
     #[test]

@@ -501,15 +501,27 @@ fn remove_catalogs(dir: &Path, keep: Option<&str>) {
 
 /// Removes what a failed run wrote and no commit uses (segment files, a catalog), so that a
 /// full disk is not left full of them. Best effort: the next run collects them too. Whether
-/// there is a committed index.
+/// there is a committed index. A first build that failed leaves tantivy's empty index (no
+/// segment committed): its files go too.
 fn remove_uncommitted(dir: &Path) -> bool {
-    let Ok(ci) = CitedexIndex::open(dir) else { return false };
-    remove_catalogs(dir, ci.meta.catalog.as_deref());
-    if let Ok(mut writer) = ci.index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
-        let _ = writer.garbage_collect_files().wait();
-        let _ = writer.rollback();
+    let collect = |index: &tantivy::Index| {
+        if let Ok(mut writer) = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000) {
+            let _ = writer.garbage_collect_files().wait();
+            let _ = writer.rollback();
+        }
+    };
+    if let Ok(ci) = CitedexIndex::open(dir) {
+        remove_catalogs(dir, ci.meta.catalog.as_deref());
+        collect(&ci.index);
+        return true;
     }
-    true
+    if let Ok(index) = tantivy::Index::open_in_dir(dir)
+        && index.searchable_segment_metas().is_ok_and(|segments| segments.is_empty())
+    {
+        remove_catalogs(dir, None);
+        collect(&index);
+    }
+    false
 }
 
 /// Lets the integration tests kill a run between adding documents and committing them: the

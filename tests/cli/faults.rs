@@ -248,6 +248,38 @@ fn a_full_disk_is_one_line_and_the_previous_index_stays() {
     );
 }
 
+/// A first build that does not fit, the disk filling at different moments of the run (adding,
+/// committing, merging): the same line each time, and a folder left without the segments and
+/// catalog of a run that committed nothing. (A commit into a full disk once read as a damaged
+/// file: tantivy wraps the write's error in one of kind `Other`.)
+#[test]
+fn a_first_build_on_a_full_disk_is_one_line_and_leaves_no_files_behind() {
+    let env = TestEnv::seed();
+    for i in 0..30 {
+        env.write(&format!("corpus/copy-{i}.txt"), crate::env::SEED);
+    }
+    // Fine steps where the disk fills during the commit (about 290 KB on this corpus).
+    for kb in (250..=350).step_by(10).chain([150, 450, 700]) {
+        let Some(mnt) = Tmpfs::mount(&env, &format!("{kb}k")) else { return };
+        let index = mnt.0.join("index");
+        let index_arg = index.to_str().unwrap();
+        let r = env.run(&["--corpus", "corpus", "--index", index_arg, "index"]);
+        if r.code == 0 {
+            continue;
+        }
+        let r = r.expect(2);
+        let line = one_plain_line(&r);
+        assert!(line.contains(index_arg) && line.contains("no space left on device"), "{kb} KB: {line}");
+        if line.contains("no index was written") {
+            let left: u64 =
+                std::fs::read_dir(&index).unwrap().flatten().map(|e| e.metadata().unwrap().len()).sum();
+            assert!(left < 16 * 1024, "{kb} KB: {left} bytes left in the index folder");
+        } else {
+            assert!(line.contains("the last committed index is untouched"), "{kb} KB: {line}");
+        }
+    }
+}
+
 /// Makes the index folder unwritable: a read-only remount as root, permissions otherwise.
 fn read_only_index(env: &TestEnv) -> Option<(Option<Tmpfs>, PathBuf)> {
     if is_root() {
