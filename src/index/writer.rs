@@ -439,6 +439,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         writer.wait_merging_threads()?;
         summary.stages.push(("merge", merging.elapsed()));
         remove_catalogs(&opts.index, Some(&catalog));
+        share_like(&opts.index, &catalog);
         summary.committed = true;
     }
     summary.total_documents = entries.iter().map(|e| e.documents.len() as u64).sum();
@@ -486,6 +487,16 @@ fn write_catalog(dir: &Path, entries: &[FileEntry]) -> Result<String> {
     Ok(name)
 }
 
+/// Gives tantivy's `meta.json` and `.managed.json` the permissions of the catalog this run
+/// wrote: tantivy replaces them through a temporary file made readable by its owner only, so
+/// another user could not search an index they can read every other file of. Best effort.
+fn share_like(dir: &Path, catalog: &str) {
+    let Ok(made) = std::fs::metadata(dir.join(catalog)) else { return };
+    for name in ["meta.json", ".managed.json"] {
+        let _ = std::fs::set_permissions(dir.join(name), made.permissions());
+    }
+}
+
 /// Deletes catalogs and document tables other than `keep`'s (left behind by earlier commits
 /// or killed runs).
 fn remove_catalogs(dir: &Path, keep: Option<&str>) {
@@ -515,12 +526,13 @@ fn remove_uncommitted(dir: &Path) -> bool {
         collect(&ci.index);
         return true;
     }
-    if let Ok(index) = tantivy::Index::open_in_dir(dir)
-        && index.searchable_segment_metas().is_ok_and(|segments| segments.is_empty())
-    {
-        remove_catalogs(dir, None);
-        collect(&index);
+    // An index that cannot be opened here (another user's) may still hold a commit.
+    let Ok(index) = tantivy::Index::open_in_dir(dir) else { return dir.join("meta.json").exists() };
+    if !index.searchable_segment_metas().is_ok_and(|segments| segments.is_empty()) {
+        return true;
     }
+    remove_catalogs(dir, None);
+    collect(&index);
     false
 }
 

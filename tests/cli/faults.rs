@@ -280,6 +280,31 @@ fn a_first_build_on_a_full_disk_is_one_line_and_leaves_no_files_behind() {
     }
 }
 
+/// tantivy writes `meta.json` and `.managed.json` readable by their owner only; citedex gives
+/// them the permissions of its own files, so that another user who can read the index can
+/// search it.
+#[test]
+fn an_index_is_as_readable_as_the_files_citedex_writes() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let index = env.path("index");
+    let mode = |name: &str| std::fs::metadata(index.join(name)).unwrap().permissions().mode() & 0o777;
+    let catalog = std::fs::read_dir(&index)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("citedex-catalog-") && n.ends_with(".json"))
+        .expect("a catalog");
+    if mode(&catalog) & 0o044 == 0 {
+        eprintln!("skipped: the umask lets no one else read the files citedex writes");
+        return;
+    }
+    for name in ["meta.json", ".managed.json"] {
+        assert_eq!(mode(name), mode(&catalog), "{name}");
+    }
+}
+
 /// Makes the index folder unwritable: a read-only remount as root, permissions otherwise.
 fn read_only_index(env: &TestEnv) -> Option<(Option<Tmpfs>, PathBuf)> {
     if is_root() {
