@@ -2,6 +2,7 @@
 //! each tantivy commit so that the two can never disagree.
 //!
 //! - [`schema`] defines the fields and the format version;
+//! - [`record`] encodes the stored record of a passage;
 //! - [`writer`] builds and updates the index from the corpus.
 
 pub mod directory;
@@ -9,6 +10,7 @@ pub mod documents;
 pub mod failure;
 pub mod queue;
 pub mod reader;
+pub mod record;
 pub mod schema;
 pub mod stats;
 pub mod writer;

@@ -26,7 +26,10 @@ use tantivy::schema::{
 /// Version 6: words are stemmed by their document's language where Snowball has a stemmer
 /// for it (`analysis::Lang`): analyzed values of other languages start with a language tag,
 /// and the commit's payload lists the languages (`Meta::stemming`).
-pub const FORMAT_VERSION: u32 = 6;
+///
+/// Version 7: the stored record is a compact binary encoding (`index::record`), not JSON,
+/// in store blocks of BLOCK_SIZE bytes.
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.
@@ -63,7 +66,7 @@ pub struct Fields {
     pub cites: Field,
     /// For reference passages, the key of the work they list.
     pub work: Field,
-    /// The whole passage as JSON, stored only.
+    /// The whole passage ([`crate::index::record`]), stored only.
     pub record: Field,
     /// The document's number ([`crate::index::DocumentEntry::key`]), the same for every
     /// passage of a document (ranking groups by it).
@@ -108,7 +111,7 @@ impl Fields {
             ids: b.add_text_field("ids", exact.clone()),
             cites: b.add_text_field("cites", exact.clone()),
             work: b.add_text_field("work", exact.clone()),
-            record: b.add_text_field("record", STORED),
+            record: b.add_bytes_field("record", STORED),
             doc_key: b.add_u64_field("doc_key", FAST),
             dup_key: b.add_u64_field("dup_key", FAST),
         };

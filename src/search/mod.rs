@@ -528,11 +528,11 @@ pub fn load_keyed(
 /// A stored record as it is (without its document's fields after the first passage).
 pub fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Passage, SearchError> {
     let doc: TantivyDocument = searcher.doc(address)?;
-    let json = doc
+    let bytes = doc
         .get_first(f.record)
-        .and_then(|v| v.as_str())
+        .and_then(|v| v.as_bytes())
         .ok_or_else(|| SearchError::Record("no record".into()))?;
-    serde_json::from_str(json).map_err(|e| SearchError::Record(e.to_string()))
+    crate::index::record::decode(bytes).map_err(|e| SearchError::Record(e.to_string()))
 }
 
 /// The tantivy query of a parsed query; `scored` lists the top-level atom clauses to keep.
