@@ -10,7 +10,8 @@ use tantivy::schema::{
 ///
 /// Ranking relies on one more invariant of the index (version 2 on): the passages of a
 /// document are added as one batch, so they hold consecutive doc ids in one segment (merges
-/// keep that order), and a document is the run of passages sharing its `doc_key`.
+/// keep that order), and a document is the run of passages sharing its `doc_key` (from
+/// version 7, the run from a passage holding `doc_key` to the next one).
 ///
 /// Version 3: a passage's stored record leaves out its document's title, slug, language and
 /// path after the document's first passage (`seq` 0, at doc id `doc − seq`), and `id` is not
@@ -28,7 +29,7 @@ use tantivy::schema::{
 /// and the commit's payload lists the languages (`Meta::stemming`).
 ///
 /// Version 7: the stored record is a compact binary encoding (`index::record`), not JSON,
-/// in store blocks of BLOCK_SIZE bytes.
+/// in store blocks of 8 KB; `doc_key` is set on a document's first passage only.
 pub const FORMAT_VERSION: u32 = 7;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
@@ -68,8 +69,9 @@ pub struct Fields {
     pub work: Field,
     /// The whole passage ([`crate::index::record`]), stored only.
     pub record: Field,
-    /// The document's number ([`crate::index::DocumentEntry::key`]), the same for every
-    /// passage of a document (ranking groups by it).
+    /// The document's number ([`crate::index::DocumentEntry::key`]), on the document's first
+    /// passage only: the passages up to the next first passage are the document's (ranking
+    /// groups by it; `search::rank::DocumentColumn`).
     pub doc_key: Field,
     /// Hash of the passage's kind and words, equal for near-identical passages (folded into one hit).
     pub dup_key: Field,

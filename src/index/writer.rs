@@ -874,7 +874,11 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
             None => d.add_text(f.cites, link::citation_key(c)),
         }
     }
-    d.add_u64(f.doc_key, doc_key);
+    // Only a document's first passage: the reader finds a passage's document as the last
+    // first passage before it (`search::rank::DocumentColumn`).
+    if p.seq == 0 {
+        d.add_u64(f.doc_key, doc_key);
+    }
     d.add_u64(f.dup_key, dup_key(p));
     if p.seq > 0 {
         p.without_document();

@@ -100,10 +100,61 @@ fn crowd(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates
 }
 
-/// The `doc_key` and `dup_key` columns of every segment, opened once for a query (opening a
-/// column reads its block index).
+/// The documents of a segment: the `doc_key` column, which only a document's first passage
+/// holds (`seq` 0). A document's passages are consecutive doc ids, so the document of a
+/// passage is the last first-passage at or before it: its row in the column is the rank of
+/// the passage, its doc-id range runs to the next first passage. Opening the column reads
+/// the block index of its 65,536-doc blocks and its values, one per document, so it costs
+/// the same for a corpus ten times the size (a value for every passage was a linear
+/// codec's table of 2,700 blocks at 1.4 M passages: a tenth of a search's instructions).
+pub struct DocumentColumn {
+    index: tantivy::columnar::ColumnIndex,
+    values: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    max_doc: DocId,
+}
+
+impl DocumentColumn {
+    fn open(reader: &SegmentReader) -> tantivy::Result<DocumentColumn> {
+        let Column { index, values } = reader.fast_fields().u64("doc_key")?;
+        Ok(DocumentColumn { index, values, max_doc: reader.max_doc() })
+    }
+
+    /// The document's row (its place among the segment's documents) of the passage `doc`.
+    fn row(&self, doc: DocId) -> Option<u32> {
+        use tantivy::columnar::ColumnIndex;
+        use tantivy::columnar::column_index::Set;
+        match &self.index {
+            ColumnIndex::Optional(first) => first.rank(doc.saturating_add(1)).checked_sub(1),
+            // Every passage begins its document.
+            ColumnIndex::Full => (doc < self.max_doc).then_some(doc),
+            ColumnIndex::Empty { .. } | ColumnIndex::Multivalued(_) => None,
+        }
+    }
+
+    /// The document number (`doc_key`) of the passage `doc`.
+    pub fn key(&self, doc: DocId) -> Option<u64> {
+        self.row(doc).map(|r| self.values.get_val(r))
+    }
+
+    /// The doc-id range `[start, end)` of the document of the passage `doc`; `doc..doc + 1`
+    /// when the column does not say (a damaged index).
+    pub fn range(&self, doc: DocId) -> (DocId, DocId) {
+        use tantivy::columnar::ColumnIndex;
+        use tantivy::columnar::column_index::Set;
+        let alone = (doc, doc.saturating_add(1));
+        match (&self.index, self.row(doc)) {
+            (ColumnIndex::Optional(first), Some(r)) => {
+                let end = if r + 1 < first.num_non_nulls() { first.select(r + 1) } else { self.max_doc };
+                (first.select(r), end)
+            }
+            _ => alone,
+        }
+    }
+}
+
+/// The document and `dup_key` columns of every segment, opened once for a query.
 pub struct Keys {
-    doc: Vec<Column<u64>>,
+    doc: Vec<DocumentColumn>,
     dup: Vec<Column<u64>>,
 }
 
@@ -111,7 +162,7 @@ impl Keys {
     pub fn open(searcher: &Searcher) -> tantivy::Result<Keys> {
         let mut keys = Keys { doc: Vec::new(), dup: Vec::new() };
         for reader in searcher.segment_readers() {
-            keys.doc.push(reader.fast_fields().u64("doc_key")?);
+            keys.doc.push(DocumentColumn::open(reader)?);
             keys.dup.push(reader.fast_fields().u64("dup_key")?);
         }
         Ok(keys)
@@ -119,7 +170,7 @@ impl Keys {
 
     /// The document number (`doc_key`) of the passage at `address`.
     pub fn doc_key(&self, address: DocAddress) -> u64 {
-        self.doc[address.segment_ord as usize].first(address.doc_id).unwrap_or(0)
+        self.doc[address.segment_ord as usize].key(address.doc_id).unwrap_or(0)
     }
 }
 
@@ -155,7 +206,7 @@ const COUNTED_POSTINGS: u32 = 50_000;
 fn live_documents_with(
     searcher: &Searcher,
     f: &Fields,
-    keys: &[Column<u64>],
+    keys: &[DocumentColumn],
     t: &str,
     documents: u64,
 ) -> tantivy::Result<f32> {
@@ -171,18 +222,18 @@ fn live_documents_with(
         else {
             continue;
         };
-        // A document's passages are one run of doc ids: each change of key along the postings
-        // is a new document (one column read per posting: cheaper than finding each run's end,
-        // which took ~15 reads for a document holding the term once).
+        // A document's passages are one run of doc ids: a posting past the end of the
+        // current document's run begins another.
         let mut doc = postings.doc();
-        let mut current = None;
+        let mut end = 0;
         while doc != tantivy::TERMINATED {
-            let key = keys.first(doc);
-            // A document is deleted whole: one passage says whether it is live.
-            if key != current && !reader.is_deleted(doc) {
-                n += 1;
+            if doc >= end {
+                end = keys.range(doc).1;
+                // A document is deleted whole: one passage says whether it is live.
+                if !reader.is_deleted(doc) {
+                    n += 1;
+                }
             }
-            current = key;
             doc = postings.advance();
         }
     }
@@ -241,66 +292,10 @@ pub fn document_scores(
     Ok(())
 }
 
-/// The doc-id range `[start, end)` of a candidate's document in its segment: the run of
-/// consecutive passages sharing its `doc_key` (the writer adds a document as one batch).
-fn document_range(keys: &Column<u64>, max_doc: DocId, c: &Candidate) -> (DocId, DocId) {
-    let key = |d: DocId| keys.first(d);
-    (run_start(key, c.address.doc_id), run_end(key, max_doc, c.address.doc_id))
-}
-
-/// The end of the run of doc ids sharing `doc`'s key, found by galloping then bisecting: a
-/// few column reads for a document of any length (a dictionary holds thousands of passages).
-fn run_end(key_of: impl Fn(DocId) -> Option<u64>, max_doc: DocId, doc: DocId) -> DocId {
-    let key = key_of(doc);
-    let same = |d: DocId| key_of(d) == key;
-    // `lo` is in the run; `hi` is past it (or the segment's end).
-    let (mut lo, mut step) = (doc, 1u32);
-    let mut hi = loop {
-        let probe = doc.saturating_add(step);
-        if probe >= max_doc {
-            break max_doc;
-        }
-        if !same(probe) {
-            break probe;
-        }
-        lo = probe;
-        step = step.saturating_mul(2);
-    };
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if same(mid) { lo = mid } else { hi = mid }
-    }
-    hi
-}
-
-/// The start of the run of doc ids sharing `doc`'s key (see [`run_end`]).
-fn run_start(key_of: impl Fn(DocId) -> Option<u64>, doc: DocId) -> DocId {
-    let key = key_of(doc);
-    let same = |d: DocId| key_of(d) == key;
-    // `hi` is in the run; `lo` is before it, or -1 (as `None`) before the segment's start.
-    let (mut hi, mut step) = (doc, 1u32);
-    let mut lo: Option<DocId> = loop {
-        let Some(probe) = doc.checked_sub(step) else { break None };
-        if !same(probe) {
-            break Some(probe);
-        }
-        hi = probe;
-        step = step.saturating_mul(2);
-    };
-    loop {
-        let below = lo.map_or(0, |l| l + 1);
-        if below >= hi {
-            return hi;
-        }
-        let mid = below + (hi - below) / 2;
-        if same(mid) { hi = mid } else { lo = Some(mid) }
-    }
-}
-
 /// The doc ids of the live passages of a candidate's document (see [`document_scores`]).
 pub fn document_passages(searcher: &Searcher, keys: &Keys, c: &Candidate) -> Vec<DocAddress> {
     let reader = searcher.segment_reader(c.address.segment_ord);
-    let (start, end) = document_range(&keys.doc[c.address.segment_ord as usize], reader.max_doc(), c);
+    let (start, end) = keys.doc[c.address.segment_ord as usize].range(c.address.doc_id);
     (start..end)
         .filter(|&d| !reader.is_deleted(d))
         .map(|d| DocAddress::new(c.address.segment_ord, d))
@@ -310,7 +305,7 @@ pub fn document_passages(searcher: &Searcher, keys: &Keys, c: &Candidate) -> Vec
 /// Document scores of the candidates `members`, all in one segment, by `doc_key`.
 fn segment_document_scores(
     reader: &SegmentReader,
-    keys: &Column<u64>,
+    keys: &DocumentColumn,
     f: &Fields,
     terms: &[(Term, f32)],
     avg_len: f32,
@@ -318,7 +313,6 @@ fn segment_document_scores(
     members: &[usize],
 ) -> tantivy::Result<HashMap<u64, f32>> {
     let alive = |d: DocId| !reader.is_deleted(d);
-    let max_doc = reader.max_doc();
     // Each document's doc-id range [start, end), found from one of its passages.
     let mut ranges: Vec<(DocId, DocId, u64)> = Vec::new();
     let mut done: HashMap<u64, ()> = HashMap::new();
@@ -327,7 +321,7 @@ fn segment_document_scores(
         if done.insert(c.doc_key, ()).is_some() {
             continue;
         }
-        let (start, end) = document_range(keys, max_doc, c);
+        let (start, end) = keys.range(c.address.doc_id);
         ranges.push((start, end, c.doc_key));
     }
     ranges.sort_unstable();
@@ -409,29 +403,59 @@ mod tests {
         assert_eq!(ranked(cs), vec![1, 2, 3]);
     }
 
+    /// A segment whose documents have `lengths` passages, `doc_key` on each first passage
+    /// as the writer sets it (the document's number, here 10 + its place).
+    fn segment_of(lengths: &[usize]) -> tantivy::Index {
+        let mut b = tantivy::schema::Schema::builder();
+        let key = b.add_u64_field("doc_key", tantivy::schema::FAST);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        for (k, &len) in lengths.iter().enumerate() {
+            for seq in 0..len {
+                let mut d = tantivy::TantivyDocument::new();
+                if seq == 0 {
+                    d.add_u64(key, 10 + k as u64);
+                }
+                w.add_document(d).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        index
+    }
+
+    /// Checks every passage's document and range against the lengths.
+    fn check_documents(lengths: &[usize]) {
+        let index = segment_of(lengths);
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1);
+        let column = DocumentColumn::open(searcher.segment_reader(0)).unwrap();
+        let mut start = 0;
+        for (k, &len) in lengths.iter().enumerate() {
+            // Every passage of a short document, a sample of a long one.
+            let last = start + len - 1;
+            for d in (start..=last).filter(|&d| len < 100 || d % 97 == 0 || d == start || d == last) {
+                let d = d as DocId;
+                assert_eq!(column.key(d), Some(10 + k as u64), "document of {d}");
+                assert_eq!(column.range(d), (start as DocId, (start + len) as DocId), "range of {d}");
+            }
+            start += len;
+        }
+    }
+
     #[test]
-    fn runs_are_found_from_any_of_their_doc_ids() {
-        // Runs of every length from 1 to 40, then one long run at the end of the segment.
-        let mut keys: Vec<u64> = Vec::new();
-        for (k, len) in (1..=40).enumerate() {
-            keys.extend(std::iter::repeat_n(k as u64 * 7 % 41, len));
-        }
-        keys.extend(std::iter::repeat_n(1000, 300));
-        let key_of = |d: DocId| keys.get(d as usize).copied();
-        let max_doc = keys.len() as DocId;
-        for d in 0..max_doc {
-            let k = keys[d as usize];
-            let mut start = d as usize;
-            while start > 0 && keys[start - 1] == k {
-                start -= 1;
-            }
-            let mut end = d as usize + 1;
-            while end < keys.len() && keys[end] == k {
-                end += 1;
-            }
-            assert_eq!(run_start(key_of, d), start as DocId, "start of {d}");
-            assert_eq!(run_end(key_of, max_doc, d), end as DocId, "end of {d}");
-        }
+    fn a_passage_finds_its_document_and_its_range() {
+        // Documents of every length from 1 to 40, then one across the column index's
+        // 65,536-doc blocks, then enough short ones for a dense block (sparse blocks hold
+        // fewer than 5,120 first passages).
+        let mut lengths: Vec<usize> = (1..=40).collect();
+        lengths.push(70_000);
+        lengths.extend((0..12_000).map(|i| 1 + i % 3));
+        check_documents(&lengths);
+    }
+
+    #[test]
+    fn documents_of_one_passage_each_are_a_full_column() {
+        check_documents(&[1; 50]);
     }
 
     /// The greedy selection [`crowd`] stands for, step by step.
