@@ -61,7 +61,11 @@ fn term(field: Field, s: &str) -> Box<dyn Query> {
 fn all(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Result<Vec<Passage>, SearchError> {
     let mut addresses: Vec<_> = searcher.search(q, &DocSetCollector)?.into_iter().collect();
     addresses.sort();
-    load_many(searcher, f, &addresses)
+    let mut passages = load_many(searcher, f, &addresses)?;
+    // In corpus order, not in the order of doc ids (which the indexing threads decide).
+    passages
+        .sort_by(|a, b| (&a.source.path, a.source.byte_start).cmp(&(&b.source.path, b.source.byte_start)));
+    Ok(passages)
 }
 
 /// One word of a `cite` query: in the text or author of a reference, as an ISBN or OCLC
@@ -189,7 +193,10 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
         }
     }
     works.extend(cited.into_values());
-    works.sort_by_key(|a| sort_key(&a.reference));
+    // Works of the same author, year and title (two editions, two lists) in corpus order.
+    works.sort_by_cached_key(|w| {
+        (sort_key(&w.reference), w.listed.first().map(|l| (l.path.clone(), l.line)), w.id.clone())
+    });
     Ok(works)
 }
 
