@@ -141,13 +141,25 @@ impl DocumentColumn {
     pub fn range(&self, doc: DocId) -> (DocId, DocId) {
         use tantivy::columnar::ColumnIndex;
         use tantivy::columnar::column_index::Set;
-        let alone = (doc, doc.saturating_add(1));
         match (&self.index, self.row(doc)) {
-            (ColumnIndex::Optional(first), Some(r)) => {
-                let end = if r + 1 < first.num_non_nulls() { first.select(r + 1) } else { self.max_doc };
-                (first.select(r), end)
-            }
-            _ => alone,
+            (ColumnIndex::Optional(first), Some(r)) => (first.select(r), self.end_of(r)),
+            _ => (doc, doc.saturating_add(1)),
+        }
+    }
+
+    /// The end of the doc-id range of the document of the passage `doc` (see [`Self::range`]).
+    pub fn end(&self, doc: DocId) -> DocId {
+        self.row(doc).map_or(doc.saturating_add(1), |r| self.end_of(r))
+    }
+
+    /// Where the document in row `r` ends: at the next document's first passage.
+    fn end_of(&self, r: u32) -> DocId {
+        use tantivy::columnar::ColumnIndex;
+        use tantivy::columnar::column_index::Set;
+        match &self.index {
+            ColumnIndex::Optional(first) if r + 1 < first.num_non_nulls() => first.select(r + 1),
+            ColumnIndex::Optional(_) => self.max_doc,
+            _ => r.saturating_add(1),
         }
     }
 }
@@ -228,7 +240,7 @@ fn live_documents_with(
         let mut end = 0;
         while doc != tantivy::TERMINATED {
             if doc >= end {
-                end = keys.range(doc).1;
+                end = keys.end(doc);
                 // A document is deleted whole: one passage says whether it is live.
                 if !reader.is_deleted(doc) {
                     n += 1;
@@ -437,6 +449,7 @@ mod tests {
                 let d = d as DocId;
                 assert_eq!(column.key(d), Some(10 + k as u64), "document of {d}");
                 assert_eq!(column.range(d), (start as DocId, (start + len) as DocId), "range of {d}");
+                assert_eq!(column.end(d), (start + len) as DocId, "end of {d}");
             }
             start += len;
         }
