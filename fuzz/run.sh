@@ -48,7 +48,7 @@ seed_lines() { # target, files…
 }
 fixtures="$root/tests/fixtures"
 texts=("$root"/corpus/*.txt "$fixtures"/formats/* "$fixtures"/cite/* "$fixtures"/relevance/*)
-for t in reader_wiki reader_mediawiki reader_markdown reader_plain reader_bibtex encoding; do
+for t in reader_wiki reader_mediawiki reader_markdown reader_plain reader_bibtex encoding record; do
   seed "$t" "${texts[@]}"
 done
 seed_lines bibliography "$root"/corpus/*.txt "$fixtures"/cite/*
