@@ -6,7 +6,8 @@
 # Env:   BENCH (kit folder, default ../shared/bench), BENCH_DATA (/tmp/bench-data), RUNS (10),
 #        SOURCES (make_corpus.py --sources; default kjv,gcide,manja,manru, the texts Debian
 #        ships here), PER_FILE (articles per file, default 100; 1 shows per-file costs)
-# Output: $BENCH_DATA/compare-<size>mb[-perfile<N>]/*.json and a summary table on stdout.
+# Output: $BENCH_DATA/compare-<size>mb[-perfile<N>]/*.json, a summary table on stdout, and
+#         the paired per-query times of citedex and tantivy-probe (benches/paired.sh).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=${BENCH:-$HERE/../shared/bench}
@@ -55,3 +56,6 @@ echo "== peers" >&2
 "$PY" "$BENCH/bench_tantivy.py" --corpus "$corpus" --work "$out/tantivy" --results "$out/tantivy.json" --runs "$RUNS" 2>"$out/tantivy.log"
 "$PY" "$BENCH/bench_ripgrep.py" --corpus "$corpus" --results "$out/ripgrep.json" --runs "$RUNS" 2>"$out/ripgrep.log"
 "$PY" "$HERE/benches/summary.py" "$out"
+# The phases above run minutes apart; the same queries timed in pairs (see paired.sh).
+echo "== paired with tantivy-probe, per query" >&2
+B="$B" OUT="$out" RUNS="$RUNS" bash "$HERE/benches/paired.sh" "$SIZE"

@@ -3,17 +3,20 @@
 # kit's queries one hyperfine run times both, so that the machine's drift over a session
 # (on a shared VM it moved the peers' phase of compare.sh by 40%) falls on both alike.
 #
-# Usage: benches/paired.sh [SIZE_MB]   (after `benches/compare.sh SIZE_MB`, whose indexes it uses)
-# Env:   BENCH (kit folder), BENCH_DATA (/tmp/bench-data), RUNS (7), B (citedex binary)
+# Usage: benches/paired.sh [SIZE_MB]   (compare.sh runs it last; it uses compare.sh's indexes)
+# Env:   BENCH (kit folder), BENCH_DATA (/tmp/bench-data), RUNS (7), B (citedex binary),
+#        OUT (compare.sh's output folder, default $BENCH_DATA/compare-<size>mb)
 # Output: one line: medians over the queries, the median of the per-query ratios, the worst.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=${BENCH:-$HERE/../shared/bench}
 DATA=${BENCH_DATA:-/tmp/bench-data}
 RUNS=${RUNS:-7}
-out=$DATA/compare-${1:-20}mb
-target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$HERE/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-B=${B:-$target/release/citedex}
+out=${OUT:-$DATA/compare-${1:-20}mb}
+if [ -z "${B:-}" ]; then
+  target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$HERE/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+  B=$target/release/citedex
+fi
 P=${CARGO_TARGET_DIR:-/tmp/bench-target}/release/tantivy-probe
 tsv=$out/paired.tsv
 : > "$tsv"
