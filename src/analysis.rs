@@ -276,15 +276,7 @@ pub fn analyze(text: &str) -> Vec<Term> {
 
 /// Analyzes `text` of a document in language `lang` into terms.
 pub fn analyze_in(text: &str, lang: Lang) -> Vec<Term> {
-    let mut out = Vec::new();
-    TERMS.with_borrow_mut(|caches| {
-        let cache = caches.of(lang);
-        each_word(text, |from, to, word| {
-            let position = out.len();
-            out.push(Term { text: cache.term(word, lang).to_string(), from, to, position });
-        });
-    });
-    out
+    analyze_for(text, lang, |_| true)
 }
 
 /// [`analyze_in`] for finding a query's terms in `text`: an ASCII word stemmed by script
@@ -295,16 +287,14 @@ pub fn analyze_in(text: &str, lang: Lang) -> Vec<Term> {
 /// the same, and a hit's snippet skips stemming most of its words (it was three quarters
 /// of a snippet's instructions).
 pub fn analyze_for(text: &str, lang: Lang, wanted: impl Fn(u8) -> bool) -> Vec<Term> {
-    if !lang.by_script() {
-        return analyze_in(text, lang);
-    }
+    let by_script = lang.by_script();
     let mut out = Vec::new();
     TERMS.with_borrow_mut(|caches| {
         let cache = caches.of(lang);
         each_word(text, |from, to, word| {
             let position = out.len();
-            let first = word.as_bytes()[0].to_ascii_lowercase();
-            let text = if word.is_ascii() && !wanted(first) {
+            let unwanted = || !wanted(word.as_bytes()[0].to_ascii_lowercase()) && word.is_ascii();
+            let text = if by_script && unwanted() {
                 word.to_ascii_lowercase()
             } else {
                 cache.term(word, lang).to_string()
