@@ -166,39 +166,17 @@ pub fn table_name(catalog: &str) -> String {
 }
 
 /// What [`CitedexIndex::open`] needs of tantivy's `meta.json`: the payload of the commit and
-/// how many segments it has. Read apart from the schema, which `Index::open` has parsed
+/// whether it has segments. Read apart from the schema, which `Index::open` has parsed
 /// already (parsing it again was 2% of a search's instructions).
 #[derive(Deserialize)]
 struct CommitOf {
     #[serde(default)]
     payload: Option<String>,
-    segments: Count,
+    /// The segments, skipped (`IgnoredAny` takes no memory).
+    segments: Vec<serde::de::IgnoredAny>,
 }
 
-/// The length of a JSON array whose items are skipped.
-struct Count(usize);
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Count, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Count;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
-                let mut n = 0;
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-                    n += 1;
-                }
-                Ok(Count(n))
-            }
-        }
-        d.deserialize_seq(Visit)
-    }
-}
-
-/// Reads the commit's payload and segment count from `meta.json` as tantivy's directory
+/// Reads the commit's payload and segments from `meta.json` as tantivy's directory
 /// gives it (the file `Index::open` read).
 fn commit_of(index: &Index) -> tantivy::Result<CommitOf> {
     use tantivy::Directory;
@@ -250,7 +228,7 @@ impl CitedexIndex {
             }
             Some(Err(_)) => return Err(damaged("meta.json holds metadata citedex cannot read".into())),
             // Never committed: a first build that was interrupted.
-            None if metas.segments.0 == 0 => return Err(IndexError::Incomplete(shown)),
+            None if metas.segments.is_empty() => return Err(IndexError::Incomplete(shown)),
             None => {
                 return Err(IndexError::Incompatible { path: shown, found: 0, expected: FORMAT_VERSION });
             }
