@@ -9,7 +9,8 @@
 //!
 //! Against the JSON record of format 6 this is 0.60× the bytes before compression and 0.87×
 //! after (in tantivy's 16 KB zstd blocks; the benchmark kit's 20 MB corpus), and the common
-//! passage reads without a JSON parser. Decoding checks every length and never panics: a damaged record is an error.
+//! passage reads without a JSON parser. Decoding checks every length and never panics: a
+//! damaged record is an error.
 
 use crate::cite::Reference;
 use crate::cite::inline::Citation;
@@ -60,7 +61,7 @@ impl Rest {
 }
 
 /// Encodes a passage, taking from it the parts that are moved into the record's JSON part
-/// (its citations, links, reference and markup): `p` is left without them.
+/// (its markup, citations, links, reference and gallery file): `p` is left without them.
 pub fn encode(p: &mut Passage) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::with_capacity(64 + p.text.len() + p.id.len());
     let mut rest = Rest {

@@ -142,7 +142,7 @@ impl DocumentColumn {
         use tantivy::columnar::ColumnIndex;
         use tantivy::columnar::column_index::Set;
         match (&self.index, self.row(doc)) {
-            (ColumnIndex::Optional(first), Some(r)) => (first.select(r), self.end_of(r)),
+            (ColumnIndex::Optional(first), Some(r)) => (first.select(r), self.end(doc)),
             _ => (doc, doc.saturating_add(1)),
         }
     }
@@ -158,17 +158,6 @@ impl DocumentColumn {
                 .unwrap_or(self.max_doc)
                 .max(doc.saturating_add(1)),
             _ => doc.saturating_add(1),
-        }
-    }
-
-    /// Where the document in row `r` ends: at the next document's first passage.
-    fn end_of(&self, r: u32) -> DocId {
-        use tantivy::columnar::ColumnIndex;
-        use tantivy::columnar::column_index::Set;
-        match &self.index {
-            ColumnIndex::Optional(first) if r + 1 < first.num_non_nulls() => first.select(r + 1),
-            ColumnIndex::Optional(_) => self.max_doc,
-            _ => r.saturating_add(1),
         }
     }
 }

@@ -141,10 +141,7 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
     }
     let mut works = Vec::new();
     for key in keys {
-        let mut listings = all(&searcher, f, &*term(f.work, &key))?;
-        listings.sort_by(|a, b| {
-            (&a.source.path, a.source.line_start).cmp(&(&b.source.path, b.source.line_start))
-        });
+        let listings = all(&searcher, f, &*term(f.work, &key))?;
         let Some(first) = listings.first() else { continue };
         let reference = first.reference.clone().unwrap_or_default();
         let mut cited_by = Vec::new();
