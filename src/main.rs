@@ -15,9 +15,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc v3).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         let msg = info
@@ -32,14 +29,6 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    if matches!(cli.command, Command::Index { .. } | Command::Add { .. }) {
-        // Return freed memory to the system after 10 ms, not mimalloc v3's default of a
-        // second: an index build frees its writer's buffers just before the final merge maps
-        // the segments, and the second's delay made them overlap (peak RSS 411 → 386 MB at
-        // 200 MB). Not for searches: purging in a 4 ms process only costs time.
-        // SAFETY: sets an integer option; no other thread exists yet.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
-    }
     let result = std::panic::catch_unwind(|| run(&cli));
     match result {
         Ok(Ok(Outcome::Success)) => ExitCode::SUCCESS,
@@ -168,15 +157,4 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // mimalloc v3's default purge delay is 1000 ms: reading it back names the right option.
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            assert_eq!(unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) }, 1000);
-        }
-    }
 }
