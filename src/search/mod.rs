@@ -213,17 +213,18 @@ fn ranked(
 ) -> Result<(Vec<Candidate>, Total), SearchError> {
     let f = &ci.fields;
     let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
-    let top_docs = TopDocs::with_limit(depth).order_by_score();
     let (top, total) = if scores_every_match(tq) {
         // A phrase: tantivy scores every match to find the best (block-max WAND prunes
         // unions and intersections of terms only), so the same pass counts them, exactly.
+        let top_docs = TopDocs::with_limit(depth).order_by_score();
         let (top, n) = searcher.search(tq, &(top_docs, tantivy::collector::Count))?;
         clock.lap("search");
         (top, Total::exact(n))
     } else {
         // Apart, not as one collector: the top passages alone let tantivy skip blocks that
         // cannot reach them (block-max WAND), and the count alone needs no scores.
-        let top = searcher.search(tq, &top_docs)?;
+        let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+        let top = rank::best(searcher, weight.as_ref(), depth)?;
         clock.lap("search");
         let total =
             if top.len() < depth { Total::exact(top.len()) } else { count(searcher, tq, COUNT_UP_TO)? };

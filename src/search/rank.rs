@@ -100,6 +100,69 @@ fn crowd(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates
 }
 
+/// The `k` best-scoring live passages matching `weight`, best first; of equal scores, the
+/// smaller address first. Segments are searched in order, each starting from the score the
+/// ones before set for a place in the `k` (tantivy's `TopDocs` starts every segment from
+/// nothing): an index of ten segments (a 2 GB corpus) pruned by block-max WAND in the later
+/// ones as well as in one segment of them all. On one segment it finds what `TopDocs` does,
+/// in the same order.
+pub fn best(
+    searcher: &Searcher,
+    weight: &dyn tantivy::query::Weight,
+    k: usize,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    /// A place in the top: ordered worst first under `Reverse`, i.e. by score, then later
+    /// address as worse.
+    #[derive(PartialEq)]
+    struct Entry(f32, DocAddress);
+    impl Eq for Entry {}
+    impl PartialOrd for Entry {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Entry {
+        fn cmp(&self, other: &Self) -> Ordering {
+            self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
+        }
+    }
+    if k == 0 {
+        return Ok(Vec::new());
+    }
+    let mut top: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(k);
+    // Below it a passage cannot enter the top: the worst score in it, once it is full.
+    let mut threshold = f32::MIN;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let alive = reader.alive_bitset();
+        let segment = ord as SegmentOrdinal;
+        // Passages come in doc-id order and only when they score above the threshold, so a
+        // later one of an equal score (a larger address) never displaces an earlier one.
+        weight.for_each_pruning(threshold, reader, &mut |doc, score| {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold;
+            }
+            let entry = Entry(score, DocAddress::new(segment, doc));
+            if top.len() < k {
+                top.push(Reverse(entry));
+                if top.len() == k {
+                    threshold = top.peek().map_or(f32::MIN, |Reverse(e)| e.0);
+                }
+            } else if score > threshold {
+                if let Some(mut worst) = top.peek_mut() {
+                    *worst = Reverse(entry);
+                }
+                threshold = top.peek().map_or(f32::MIN, |Reverse(e)| e.0);
+            }
+            threshold
+        })?;
+    }
+    let mut out: Vec<(f32, DocAddress)> = top.into_iter().map(|Reverse(Entry(s, a))| (s, a)).collect();
+    out.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(out)
+}
+
 /// The documents of a segment: the `doc_key` column, which only a document's first passage
 /// holds (`seq` 0). A document's passages are consecutive doc ids, so the document of a
 /// passage is the last first-passage at or before it: its row in the column is the rank of
@@ -411,6 +474,81 @@ mod tests {
     fn one_document_keeps_its_own_order() {
         let cs = vec![candidate(3, 1.0, 2.0, 7), candidate(1, 3.0, 2.0, 7), candidate(2, 2.0, 2.0, 7)];
         assert_eq!(ranked(cs), vec![1, 2, 3]);
+    }
+
+    /// An index of `segments` segments of short texts drawn from a few words, so that many
+    /// passages score alike, with every 7th passage deleted; the searcher and a term query.
+    fn scored_segments(segments: usize) -> (tantivy::Searcher, Box<dyn tantivy::query::Query>) {
+        let mut b = tantivy::schema::Schema::builder();
+        let text = b.add_text_field("text", tantivy::schema::TEXT);
+        let id = b.add_u64_field("id", tantivy::schema::INDEXED);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let words = ["memory", "barrier", "lock", "page", "table"];
+        let mut n = 0u64;
+        for segment in 0..segments {
+            for i in 0..400 + 37 * segment {
+                let mut d = tantivy::TantivyDocument::new();
+                // Lengths 1-6 and one to three "memory"s: few distinct scores, many ties.
+                let body: Vec<&str> =
+                    (0..1 + (i * 7 + segment) % 6).map(|j| words[(i + j * j) % words.len()]).collect();
+                d.add_text(text, body.join(" "));
+                d.add_u64(id, n);
+                w.add_document(d).unwrap();
+                n += 1;
+            }
+            w.commit().unwrap();
+        }
+        for gone in (0..n).step_by(7) {
+            w.delete_term(Term::from_field_u64(id, gone));
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), segments);
+        let term = Term::from_field_text(text, "memory");
+        (searcher, Box::new(tantivy::query::TermQuery::new(term, IndexRecordOption::WithFreqs)))
+    }
+
+    /// Every live match scored, best first, equal scores by address.
+    fn all_scored(searcher: &Searcher, q: &dyn tantivy::query::Query) -> Vec<(f32, DocAddress)> {
+        let weight = q.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher)).unwrap();
+        let mut all = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let alive = reader.alive_bitset();
+            weight
+                .for_each(reader, &mut |doc, score| {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        all.push((score, DocAddress::new(ord as SegmentOrdinal, doc)));
+                    }
+                })
+                .unwrap();
+        }
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        all
+    }
+
+    #[test]
+    fn the_best_across_segments_are_the_best_of_all_matches() {
+        let (searcher, q) = scored_segments(4);
+        let all = all_scored(&searcher, q.as_ref());
+        let weight = q.weight(tantivy::query::EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+        for k in [0, 1, 5, 50, 200, all.len(), all.len() + 10] {
+            let got = best(&searcher, weight.as_ref(), k).unwrap();
+            assert_eq!(got, all[..k.min(all.len())].to_vec(), "k = {k}");
+        }
+    }
+
+    #[test]
+    fn on_one_segment_the_best_are_what_top_docs_finds() {
+        let (searcher, q) = scored_segments(1);
+        let weight = q.weight(tantivy::query::EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+        for k in [1, 10, 200] {
+            let top = searcher
+                .search(q.as_ref(), &tantivy::collector::TopDocs::with_limit(k).order_by_score())
+                .unwrap();
+            assert_eq!(best(&searcher, weight.as_ref(), k).unwrap(), top, "k = {k}");
+        }
     }
 
     /// A segment whose documents have `lengths` passages, `doc_key` on each first passage
