@@ -216,8 +216,14 @@ fn ranked(
     let (top, total) = if scores_every_match(tq) {
         // A phrase: tantivy scores every match to find the best (block-max WAND prunes
         // unions and intersections of terms only), so the same pass counts them, exactly.
-        let top_docs = TopDocs::with_limit(depth).order_by_score();
-        let (top, n) = searcher.search(tq, &(top_docs, tantivy::collector::Count))?;
+        let collector = (TopDocs::with_limit(depth).order_by_score(), tantivy::collector::Count);
+        let (top, n) = match phrase_executor(searcher)? {
+            Some(executor) => {
+                let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
+                searcher.search_with_executor(tq, &collector, &executor, scoring)?
+            }
+            None => searcher.search(tq, &collector)?,
+        };
         clock.lap("search");
         (top, Total::exact(n))
     } else {
@@ -250,6 +256,20 @@ fn scores_every_match(tq: &dyn TQuery) -> bool {
     let mut phrase = false;
     tq.query_terms(&mut |_, positions| phrase |= positions);
     phrase
+}
+
+/// Threads to search an index of several segments with, for a query that scores every match
+/// (see [`scores_every_match`]): one per segment, as many as there are cores. Made for such a
+/// query only, since starting them costs more than a pruned search of a rare word takes.
+/// 2 GB bench corpus (ten segments), 2 cores: `オプション` 77 -> 43 ms.
+fn phrase_executor(searcher: &Searcher) -> tantivy::Result<Option<tantivy::Executor>> {
+    let segments = searcher.segment_readers().len();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = segments.min(cores);
+    if threads < 2 {
+        return Ok(None);
+    }
+    tantivy::Executor::multi_thread(threads, "citedex-search-").map(Some)
 }
 
 /// Matching passages are counted up to this many; past it, the count is a lower bound (as
