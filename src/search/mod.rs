@@ -248,14 +248,20 @@ fn ranked(
     Ok((ordered, total))
 }
 
-/// Whether tantivy scores every passage `tq` matches when it looks for the best: a query
-/// holding a phrase (a term that needs positions), which block-max WAND cannot prune. For
-/// `オプション` (a phrase of four bigrams, 43,569 matches on the 200 MB bench corpus) counting
-/// in a second pass cost 1.3 ms of 10.
+/// Whether tantivy scores every passage `tq` matches when it looks for the best. Block-max
+/// WAND prunes a union of terms and an intersection of terms only; it cannot prune
+/// - a query holding a phrase (a term that needs positions): for `オプション` (a phrase of four
+///   bigrams, 43,569 matches on the 200 MB bench corpus) counting in a second pass cost 1.3 ms
+///   of 10;
+/// - a required clause other than a term (`king AND egypt`: each word is a union over the
+///   fields; a filter), whose intersection is scored passage by passage.
 fn scores_every_match(tq: &dyn TQuery) -> bool {
     let mut phrase = false;
     tq.query_terms(&mut |_, positions| phrase |= positions);
-    phrase
+    let required_union = tq.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+        b.clauses().iter().any(|(o, q)| *o == Occur::Must && q.downcast_ref::<TermQuery>().is_none())
+    });
+    phrase || required_union
 }
 
 /// Threads to search an index of several segments with, for a query that scores every match

@@ -495,9 +495,16 @@ fn counts_are_exact_up_to_ten_thousand_then_a_lower_bound() {
     assert_eq!((v["total_hits"].as_u64(), v["total_hits_relation"].as_str()), (Some(10_000), Some("eq")));
     let v = env.search_json("rare", &[]);
     assert_eq!((v["total_hits"].as_u64(), v["total_hits_relation"].as_str()), (Some(3), Some("eq")));
-    // A phrase is counted in the pass that ranks it, which visits every match: exactly.
-    let v = env.search_json("\"a common word\"", &[]);
-    assert_eq!((v["total_hits"].as_u64(), v["total_hits_relation"].as_str()), (Some(10_001), Some("eq")));
+    // A phrase, and words that must all be there, are counted in the pass that ranks them,
+    // which visits every match: exactly.
+    for q in ["\"a common word\"", "common AND word", "+common +word"] {
+        let v = env.search_json(q, &[]);
+        assert_eq!(
+            (v["total_hits"].as_u64(), v["total_hits_relation"].as_str()),
+            (Some(10_001), Some("eq")),
+            "{q}"
+        );
+    }
     let r = env.run(&["search", "--no-update", "common"]);
     let r = r.expect(0);
     assert!(r.stdout.contains("of at least 10000 matching passages"), "{}", r.stdout);
