@@ -25,6 +25,7 @@ pub mod corpus;
 pub mod eval;
 pub mod index;
 pub mod location;
+pub mod memory;
 pub mod passage;
 pub mod render;
 pub mod search;

@@ -9,11 +9,9 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// mimalloc instead of the system allocator: indexing makes and frees many small strings on
-/// several threads at once, where glibc's allocator spent a tenth of the CPU and waited on
-/// its arena locks.
+/// The system allocator for a search, mimalloc once there is bulk work (`citedex::memory`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: citedex::memory::Allocator = citedex::memory::Allocator;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -79,6 +77,8 @@ fn run(cli: &Cli) -> anyhow::Result<Outcome> {
         )?,
         Command::Add { files, force } => commands::add(&paths, files, *force, &mut err)?,
         Command::Serve { addr, cors } => {
+            // A long-lived process answering on several threads.
+            citedex::memory::bulk_work();
             let opts = citedex::serve::Options { paths: paths.clone(), addr: *addr, cors: cors.clone() };
             citedex::serve::run(&opts, &mut out, &mut err)?;
             Outcome::Success

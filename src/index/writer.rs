@@ -170,6 +170,7 @@ pub fn update(opts: &Options, progress: impl FnMut(u64, u64)) -> Result<Summary>
 
 fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summary> {
     let started = Instant::now();
+    crate::memory::bulk_work();
     let corpus_shown = opts.corpus.display().to_string();
     if !opts.corpus.is_dir() {
         bail!(WriteError::NoCorpus(corpus_shown));
@@ -423,13 +424,13 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
             stemming: stemming_languages(&entries),
         };
         pause_for_tests();
-        purge_freed_memory_promptly();
+        crate::memory::purge_freed_memory_promptly();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&serde_json::to_string(&meta)?);
         prepared.commit()?;
         summary.stages.push(("commit", committing.elapsed()));
         let merging = Instant::now();
-        purge_freed_memory_promptly();
+        crate::memory::purge_freed_memory_promptly();
         if full {
             // Kept with the commit's payload; a run killed here leaves the commit unmerged.
             let sizes: Vec<(SegmentId, u32)> =
@@ -536,25 +537,6 @@ fn remove_uncommitted(dir: &Path) -> bool {
     remove_catalogs(dir, None);
     collect(&index);
     false
-}
-
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc v3).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// From now on, memory freed is returned to the system after 10 ms, not mimalloc v3's
-/// default of a second: the commit frees the writer's buffers just before the final merge
-/// maps the segments, and the second's delay made them overlap (peak RSS 409 → 378 MB at
-/// 200 MB). Set here and not for the whole run: while documents are added, a 10 ms delay
-/// returned pages that the next segment's buffers faulted in again (200 MB bench corpus: 1.7 s
-/// more system time, 0.9 s more wall time). The allocator is the binary's (`main.rs`); where
-/// mimalloc is not the global allocator (the library's tests) this changes nothing.
-fn purge_freed_memory_promptly() {
-    // SAFETY: sets an integer option, which mimalloc reads atomically; then returns what is
-    // free in mimalloc's arenas to the system (process-wide in mimalloc v3).
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10);
-        libmimalloc_sys::mi_collect(true);
-    }
 }
 
 /// Lets the integration tests kill a run between adding documents and committing them: the
@@ -990,17 +972,6 @@ mod tests {
         h.update(b"\0");
         let old = u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().unwrap());
         assert_eq!(old, key(Kind::Body, "The treaty of Portsmouth - signed 1905."));
-    }
-
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // mimalloc v3's default purge delay is 1000 ms: reading it back names the right option.
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            let before = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-            assert!(before == 1000 || before == 10, "{before}");
-            purge_freed_memory_promptly();
-            assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, 10);
-        }
     }
 
     #[test]
