@@ -404,6 +404,11 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         summary.removed += r.documents.len() as u64;
     }
 
+    // What is left to do needs the entries as a catalog only: the merges that follow bound the
+    // run's memory, and a 2 GB corpus's entries and slugs are tens of megabytes.
+    drop(slugs);
+    summary.total_documents = entries.iter().map(|e| e.documents.len() as u64).sum();
+    summary.total_passages = entries.iter().map(|e| e.passages).sum();
     let fresh = !exists(&opts.index) || index.load_metas()?.payload.is_none();
     if changed || fresh {
         for e in &mut entries {
@@ -423,6 +428,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
             fingerprint: Some(fingerprint(entries.iter().map(|e| (e.path.as_str(), e.size, e.mtime)))),
             stemming: stemming_languages(&entries),
         };
+        drop(entries);
         pause_for_tests();
         crate::memory::purge_freed_memory_promptly();
         let mut prepared = writer.prepare_commit()?;
@@ -445,8 +451,6 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         share_like(&opts.index, &catalog);
         summary.committed = true;
     }
-    summary.total_documents = entries.iter().map(|e| e.documents.len() as u64).sum();
-    summary.total_passages = entries.iter().map(|e| e.passages).sum();
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
