@@ -217,7 +217,7 @@ fn ranked(
         // A phrase: tantivy scores every match to find the best (block-max WAND prunes
         // unions and intersections of terms only), so the same pass counts them, exactly.
         let collector = (TopDocs::with_limit(depth).order_by_score(), tantivy::collector::Count);
-        let (top, n) = match phrase_executor(searcher)? {
+        let (top, n) = match phrase_executor(searcher) {
             Some(executor) => {
                 let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
                 searcher.search_with_executor(tq, &collector, &executor, scoring)?
@@ -265,17 +265,18 @@ fn scores_every_match(tq: &dyn TQuery) -> bool {
 }
 
 /// Threads to search an index of several segments with, for a query that scores every match
-/// (see [`scores_every_match`]): one per segment, as many as there are cores. Made for such a
-/// query only, since starting them costs more than a pruned search of a rare word takes.
+/// (see [`scores_every_match`]): as many as there are cores, in one pool per process, made
+/// the first time such a query meets such an index (starting threads costs more than a
+/// pruned search of a rare word takes, so other queries stay on their thread; `serve` reuses
+/// the pool). None on one segment or one core, or where the pool cannot be made.
 /// 2 GB bench corpus (ten segments), 2 cores: `オプション` 77 -> 43 ms.
-fn phrase_executor(searcher: &Searcher) -> tantivy::Result<Option<tantivy::Executor>> {
-    let segments = searcher.segment_readers().len();
+fn phrase_executor(searcher: &Searcher) -> Option<tantivy::Executor> {
+    static POOL: std::sync::OnceLock<Option<tantivy::Executor>> = std::sync::OnceLock::new();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = segments.min(cores);
-    if threads < 2 {
-        return Ok(None);
+    if searcher.segment_readers().len() < 2 || cores < 2 {
+        return None;
     }
-    tantivy::Executor::multi_thread(threads, "citedex-search-").map(Some)
+    POOL.get_or_init(|| tantivy::Executor::multi_thread(cores, "citedex-search-").ok()).clone()
 }
 
 /// Matching passages are counted up to this many; past it, the count is a lower bound (as
