@@ -403,6 +403,49 @@ fn an_updated_index_scores_as_a_rebuilt_one() {
 }
 
 #[test]
+fn an_index_of_several_segments_finds_what_a_rebuilt_one_finds() {
+    let env = TestEnv::empty();
+    glacier_corpus(&env);
+    env.run(&["index"]).expect(0);
+    // An update adds a segment beside the first (whose replaced passages are deleted): a
+    // phrase and an intersection are then searched segment by segment, on several threads
+    // where there are cores, and the best passages are found across the segments.
+    env.write(
+        "corpus/valleys.txt",
+        "[[Valleys]]\n\nA valley is low ground.\n\nA glacier valley has a U shape and a moraine at its mouth.\n",
+    );
+    env.write("corpus/ice.txt", "[[Ice]]\n\nIce forms a glacier where snow outlasts the summer.\n");
+    env.write("corpus/moraines.txt", "[[Moraines]]\n\nA glacier leaves a moraine of rock.\n");
+    let queries = ["\"a glacier\"", "glacier AND moraine", "glacier", "\"the ice\" OR moraine"];
+    let found = |env: &TestEnv| -> Vec<(Vec<String>, u64, String)> {
+        queries
+            .iter()
+            .map(|q| {
+                let v = env.search_json(q, &["--limit", "50"]);
+                let mut ids: Vec<String> = v["hits"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["id"].as_str().unwrap().to_string())
+                    .collect();
+                ids.sort();
+                (
+                    ids,
+                    v["total_hits"].as_u64().unwrap(),
+                    v["total_hits_relation"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let updated = found(&env);
+    env.run(&["index", "--rebuild"]).expect(0);
+    let rebuilt = found(&env);
+    assert_eq!(updated, rebuilt);
+    assert!(updated[0].0.contains(&"moraines/lead/1".to_string()), "{:?}", updated[0]);
+    assert!(updated[1].0.contains(&"valleys/lead/2".to_string()), "{:?}", updated[1]);
+}
+
+#[test]
 fn expand_adds_the_words_of_the_best_documents() {
     let env = TestEnv::empty();
     glacier_corpus(&env);
