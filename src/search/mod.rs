@@ -214,8 +214,9 @@ fn ranked(
     let f = &ci.fields;
     let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
     let (top, total) = if scores_every_match(tq) {
-        // A phrase: tantivy scores every match to find the best (block-max WAND prunes
-        // unions and intersections of terms only), so the same pass counts them, exactly.
+        // A phrase or a required union: tantivy scores every match to find the best
+        // (block-max WAND prunes unions and intersections of terms only), so the same pass
+        // counts them, exactly.
         let collector = (TopDocs::with_limit(depth).order_by_score(), tantivy::collector::Count);
         let (top, n) = match phrase_executor(searcher) {
             Some(executor) => {

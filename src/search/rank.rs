@@ -143,16 +143,15 @@ pub fn best(
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 return threshold;
             }
-            let entry = Entry(score, DocAddress::new(segment, doc));
+            let entry = Reverse(Entry(score, DocAddress::new(segment, doc)));
             if top.len() < k {
-                top.push(Reverse(entry));
-                if top.len() == k {
-                    threshold = top.peek().map_or(f32::MIN, |Reverse(e)| e.0);
-                }
-            } else if score > threshold {
-                if let Some(mut worst) = top.peek_mut() {
-                    *worst = Reverse(entry);
-                }
+                top.push(entry);
+            } else if score > threshold
+                && let Some(mut worst) = top.peek_mut()
+            {
+                *worst = entry;
+            }
+            if top.len() == k {
                 threshold = top.peek().map_or(f32::MIN, |Reverse(e)| e.0);
             }
             threshold

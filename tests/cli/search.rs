@@ -370,17 +370,23 @@ fn crowding_spreads_the_first_hits_over_documents() {
     assert_eq!(hits.len(), 5, "four glacier passages and the valley's: {hits:?}");
 }
 
-#[test]
-fn an_updated_index_scores_as_a_rebuilt_one() {
+/// The glacier corpus indexed, then one article changed and another added (not yet indexed):
+/// the next search updates only those files.
+fn indexed_then_changed() -> TestEnv {
     let env = TestEnv::empty();
     glacier_corpus(&env);
     env.run(&["index"]).expect(0);
-    // Change one article, add another: the update replaces only those files.
     env.write(
         "corpus/valleys.txt",
         "[[Valleys]]\n\nA valley is low ground.\n\nA glacier valley has a U shape and a moraine at its mouth.\n",
     );
     env.write("corpus/ice.txt", "[[Ice]]\n\nIce forms a glacier where snow outlasts the summer.\n");
+    env
+}
+
+#[test]
+fn an_updated_index_scores_as_a_rebuilt_one() {
+    let env = indexed_then_changed();
     let updated = explained(&env, "glacier moraine");
     env.run(&["index", "--rebuild"]).expect(0);
     let rebuilt = explained(&env, "glacier moraine");
@@ -404,17 +410,10 @@ fn an_updated_index_scores_as_a_rebuilt_one() {
 
 #[test]
 fn an_index_of_several_segments_finds_what_a_rebuilt_one_finds() {
-    let env = TestEnv::empty();
-    glacier_corpus(&env);
-    env.run(&["index"]).expect(0);
     // An update adds a segment beside the first (whose replaced passages are deleted): a
     // phrase and an intersection are then searched segment by segment, on several threads
     // where there are cores, and the best passages are found across the segments.
-    env.write(
-        "corpus/valleys.txt",
-        "[[Valleys]]\n\nA valley is low ground.\n\nA glacier valley has a U shape and a moraine at its mouth.\n",
-    );
-    env.write("corpus/ice.txt", "[[Ice]]\n\nIce forms a glacier where snow outlasts the summer.\n");
+    let env = indexed_then_changed();
     env.write("corpus/moraines.txt", "[[Moraines]]\n\nA glacier leaves a moraine of rock.\n");
     let queries = ["\"a glacier\"", "glacier AND moraine", "glacier", "\"the ice\" OR moraine"];
     let found = |env: &TestEnv| -> Vec<(Vec<String>, u64, String)> {
