@@ -28,7 +28,6 @@ use snippet::Snippet;
 pub use spell::Correction;
 use std::collections::HashMap;
 use std::ops::Bound;
-use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,
     RegexQuery, TermQuery,
@@ -217,16 +216,11 @@ fn ranked(
         // A phrase or a required union: tantivy scores every match to find the best
         // (block-max WAND prunes unions and intersections of terms only), so the same pass
         // counts them, exactly.
-        let collector = (TopDocs::with_limit(depth).order_by_score(), tantivy::collector::Count);
-        let (top, n) = match phrase_executor(searcher) {
-            Some(executor) => {
-                let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
-                searcher.search_with_executor(tq, &collector, &executor, scoring)?
-            }
-            None => searcher.search(tq, &collector)?,
-        };
+        let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+        let executor = search_executor(searcher, tq)?;
+        let (top, n) = rank::best_counted(searcher, weight.as_ref(), depth, executor.as_ref())?;
         clock.lap("search");
-        (top, Total::exact(n))
+        (top, Total { n, exact: true })
     } else {
         // Apart, not as one collector: the top passages alone let tantivy skip blocks that
         // cannot reach them (block-max WAND), and the count alone needs no scores.
@@ -265,20 +259,49 @@ fn scores_every_match(tq: &dyn TQuery) -> bool {
     phrase || required_union
 }
 
-/// Threads to search an index of several segments with, for a query that scores every match
-/// (see [`scores_every_match`]): as many as there are cores, in one pool per process, made
-/// the first time such a query meets such an index (starting threads costs more than a
-/// pruned search of a rare word takes, so other queries stay on their thread; `serve` reuses
-/// the pool). None on one segment or one core, or where the pool cannot be made.
-/// 2 GB bench corpus (ten segments), 2 cores: `オプション` 77 -> 43 ms.
-fn phrase_executor(searcher: &Searcher) -> Option<tantivy::Executor> {
+/// An estimate of the passages a query that scores every match looks at: for each field, the
+/// passages holding the rarest of its terms in that field (a phrase or an intersection is
+/// driven by its rarest term, and checks positions in each passage holding them all),
+/// added up over the fields.
+fn phrase_work(searcher: &Searcher, tq: &dyn TQuery) -> tantivy::Result<u64> {
+    let mut rarest: Vec<(Field, u64)> = Vec::new();
+    let mut failed = None;
+    tq.query_terms(&mut |term, _| {
+        let n = match searcher.doc_freq(term) {
+            Ok(n) => n,
+            Err(e) => return failed = Some(e),
+        };
+        match rarest.iter_mut().find(|(f, _)| *f == term.field()) {
+            Some((_, least)) => *least = (*least).min(n),
+            None => rarest.push((term.field(), n)),
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(rarest.iter().map(|(_, n)| n).sum()),
+    }
+}
+
+/// The threads to search a query that scores every match with (see [`rank::best_counted`]):
+/// as many as there are cores, in one pool per process, made the first time it is wanted
+/// (`serve` reuses it), for an index of several segments (2 GB bench corpus, ten segments,
+/// two cores: `オプション` 77 -> 43 ms) or a query past [`PARALLEL_WORK`] ([`phrase_work`]).
+/// None (this thread alone) otherwise, on one core, or where the pool cannot be made.
+fn search_executor(searcher: &Searcher, tq: &dyn TQuery) -> tantivy::Result<Option<tantivy::Executor>> {
     static POOL: std::sync::OnceLock<Option<tantivy::Executor>> = std::sync::OnceLock::new();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if searcher.segment_readers().len() < 2 || cores < 2 {
-        return None;
+    if cores < 2 || (searcher.segment_readers().len() < 2 && phrase_work(searcher, tq)? < PARALLEL_WORK) {
+        return Ok(None);
     }
-    POOL.get_or_init(|| tantivy::Executor::multi_thread(cores, "citedex-search-").ok()).clone()
+    Ok(POOL.get_or_init(|| tantivy::Executor::multi_thread(cores, "citedex-search-").ok()).clone())
 }
+
+/// Below this estimate of the passages a query looks at ([`phrase_work`]), a query that
+/// scores every match on an index of one segment is searched on one thread: starting a
+/// pool and a scorer for each range of doc ids costs more than a small search takes (200
+/// MB bench corpus: `"son of man"`, 9,865, 0.83 ms on one thread, 1.5 on two; `オプション`,
+/// 49,476, 7.5 ms on one, 4.4 on two).
+const PARALLEL_WORK: u64 = 20_000;
 
 /// Matching passages are counted up to this many; past it, the count is a lower bound (as
 /// Elasticsearch's `track_total_hits` does by default): counting all of a very common word's

@@ -28,7 +28,7 @@ use tantivy::columnar::Column;
 use tantivy::postings::Postings;
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// Weight of a match in the document title and in the section heading, against 1 for text.
 pub const TITLE_WEIGHT: f32 = 0.5;
@@ -100,6 +100,64 @@ fn crowd(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
     candidates
 }
 
+/// The `k` best of the passages offered to it: best first, and of equal scores the smaller
+/// address first (as tantivy's `TopDocs` orders them).
+struct Top {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Entry>>,
+    k: usize,
+    /// Below it a passage cannot enter the top: the worst score in it, once it is full.
+    threshold: f32,
+}
+
+/// A place in the top: ordered worst first under `Reverse`, i.e. by score, then later address
+/// as worse.
+#[derive(PartialEq)]
+struct Entry(f32, DocAddress);
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
+    }
+}
+
+impl Top {
+    fn new(k: usize) -> Top {
+        Top { heap: std::collections::BinaryHeap::with_capacity(k), k, threshold: f32::MIN }
+    }
+
+    /// Offers a passage; passages come in address order, so a later one of an equal score
+    /// (a larger address) never displaces an earlier one. Returns the new threshold.
+    fn offer(&mut self, score: f32, address: DocAddress) -> f32 {
+        let entry = std::cmp::Reverse(Entry(score, address));
+        if self.heap.len() < self.k {
+            self.heap.push(entry);
+        } else if score > self.threshold
+            && let Some(mut worst) = self.heap.peek_mut()
+        {
+            *worst = entry;
+        }
+        if self.heap.len() == self.k {
+            self.threshold = self.heap.peek().map_or(f32::MIN, |std::cmp::Reverse(e)| e.0);
+        }
+        self.threshold
+    }
+
+    fn into_sorted(self) -> Vec<(f32, DocAddress)> {
+        let mut out: Vec<(f32, DocAddress)> =
+            self.heap.into_iter().map(|std::cmp::Reverse(Entry(s, a))| (s, a)).collect();
+        out.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        out
+    }
+}
+
 /// The `k` best-scoring live passages matching `weight`, best first; of equal scores, the
 /// smaller address first. Segments are searched in order, each starting from the score the
 /// ones before set for a place in the `k` (tantivy's `TopDocs` starts every segment from
@@ -111,55 +169,94 @@ pub fn best(
     weight: &dyn tantivy::query::Weight,
     k: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    /// A place in the top: ordered worst first under `Reverse`, i.e. by score, then later
-    /// address as worse.
-    #[derive(PartialEq)]
-    struct Entry(f32, DocAddress);
-    impl Eq for Entry {}
-    impl PartialOrd for Entry {
-        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-            Some(self.cmp(other))
-        }
-    }
-    impl Ord for Entry {
-        fn cmp(&self, other: &Self) -> Ordering {
-            self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
-        }
-    }
     if k == 0 {
         return Ok(Vec::new());
     }
-    let mut top: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(k);
-    // Below it a passage cannot enter the top: the worst score in it, once it is full.
-    let mut threshold = f32::MIN;
+    let mut top = Top::new(k);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let alive = reader.alive_bitset();
         let segment = ord as SegmentOrdinal;
-        // Passages come in doc-id order and only when they score above the threshold, so a
-        // later one of an equal score (a larger address) never displaces an earlier one.
-        weight.for_each_pruning(threshold, reader, &mut |doc, score| {
+        weight.for_each_pruning(top.threshold, reader, &mut |doc, score| {
             if alive.is_some_and(|a| a.is_deleted(doc)) {
-                return threshold;
+                return top.threshold;
             }
-            let entry = Reverse(Entry(score, DocAddress::new(segment, doc)));
-            if top.len() < k {
-                top.push(entry);
-            } else if score > threshold
-                && let Some(mut worst) = top.peek_mut()
-            {
-                *worst = entry;
-            }
-            if top.len() == k {
-                threshold = top.peek().map_or(f32::MIN, |Reverse(e)| e.0);
-            }
-            threshold
+            top.offer(score, DocAddress::new(segment, doc))
         })?;
     }
-    let mut out: Vec<(f32, DocAddress)> = top.into_iter().map(|Reverse(Entry(s, a))| (s, a)).collect();
-    out.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(out)
+    Ok(top.into_sorted())
+}
+
+/// Ranges of doc ids per thread in [`best_counted`]: enough that a thread started late or
+/// given a slow range finds some left, few enough that making each range's scorer stays cheap.
+const RANGES_PER_THREAD: usize = 4;
+
+/// The `k` best-scoring live passages matching `weight`, in [`best`]'s order, and how many
+/// live passages match, for a query that scores every match anyway (a phrase, a required
+/// union: block-max WAND cannot skip them, see `search::scores_every_match`). With an
+/// executor of several threads the segments' doc ids are cut into ranges, as many per
+/// segment as it takes for every thread to have [`RANGES_PER_THREAD`] (so a phrase on a
+/// one-segment index uses every core), each range scored by a scorer of its own (one seek to
+/// its start), the ranges taken by the threads as they come free.
+pub fn best_counted(
+    searcher: &Searcher,
+    weight: &dyn tantivy::query::Weight,
+    k: usize,
+    executor: Option<&tantivy::Executor>,
+) -> tantivy::Result<(Vec<(f32, DocAddress)>, u64)> {
+    let readers = searcher.segment_readers();
+    let threads = match executor {
+        Some(tantivy::Executor::ThreadPool(pool)) => pool.current_num_threads(),
+        _ => 1,
+    };
+    let per_segment =
+        if threads > 1 { (RANGES_PER_THREAD * threads).div_ceil(readers.len().max(1)) } else { 1 };
+    let mut ranges: Vec<(usize, DocId, DocId)> = Vec::new();
+    for (ord, reader) in readers.iter().enumerate() {
+        let (max, parts) = (u64::from(reader.max_doc()), per_segment as u64);
+        let bound = |i: u64| (max * i / parts) as DocId;
+        ranges.extend((0..parts).map(|i| (ord, bound(i), bound(i + 1))).filter(|(_, a, b)| a < b));
+    }
+    let run = |&(ord, start, end): &(usize, DocId, DocId)| -> tantivy::Result<(Top, u64)> {
+        let reader = &readers[ord];
+        let alive = reader.alive_bitset();
+        let mut top = Top::new(k);
+        let mut n = 0u64;
+        let mut take = |doc: DocId, score: Score| {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+                top.offer(score, DocAddress::new(ord as SegmentOrdinal, doc));
+            }
+        };
+        if (start, end) == (0, reader.max_doc()) {
+            // A whole segment: the weight's own loop, specialized for some queries.
+            weight.for_each(reader, &mut take)?;
+        } else {
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let mut doc = scorer.doc();
+            if doc < start {
+                doc = scorer.seek(start);
+            }
+            while doc < end {
+                take(doc, scorer.score());
+                doc = scorer.advance();
+            }
+        }
+        Ok((top, n))
+    };
+    // In address order, as `Top` wants them offered.
+    let parts = match executor {
+        Some(executor) if ranges.len() > 1 => executor.map(run, ranges.iter())?,
+        _ => ranges.iter().map(run).collect::<tantivy::Result<Vec<_>>>()?,
+    };
+    let mut all = Top::new(k);
+    let mut n = 0u64;
+    for (top, count) in parts {
+        n += count;
+        for (score, address) in top.into_sorted() {
+            all.offer(score, address);
+        }
+    }
+    Ok((all.into_sorted(), n))
 }
 
 /// The documents of a segment: the `doc_key` column, which only a document's first passage
@@ -547,6 +644,50 @@ mod tests {
                 .search(q.as_ref(), &tantivy::collector::TopDocs::with_limit(k).order_by_score())
                 .unwrap();
             assert_eq!(best(&searcher, weight.as_ref(), k).unwrap(), top, "k = {k}");
+        }
+    }
+
+    #[test]
+    fn every_match_counted_on_any_number_of_threads_gives_the_best_of_all_matches() {
+        for segments in [1, 3] {
+            let (searcher, term) = scored_segments(segments);
+            let text = searcher.schema().get_field("text").unwrap();
+            let words = ["memory", "barrier"].map(|w| Term::from_field_text(text, w));
+            let phrase: Box<dyn tantivy::query::Query> =
+                Box::new(tantivy::query::PhraseQuery::new(words.to_vec()));
+            for q in [term, phrase] {
+                let all = all_scored(&searcher, q.as_ref());
+                assert!(all.len() > 20, "{} matches", all.len());
+                let weight =
+                    q.weight(tantivy::query::EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+                let executors: Vec<Option<tantivy::Executor>> = [1, 2, 3, 8]
+                    .iter()
+                    .map(|&n| (n > 1).then(|| tantivy::Executor::multi_thread(n, "test-").unwrap()))
+                    .collect();
+                for (threads, executor) in [1, 2, 3, 8].iter().zip(&executors) {
+                    for k in [0, 1, 10, 200, all.len() + 1] {
+                        let (top, n) =
+                            best_counted(&searcher, weight.as_ref(), k, executor.as_ref()).unwrap();
+                        let want = all[..k.min(all.len())].to_vec();
+                        assert_eq!(
+                            (top, n),
+                            (want, all.len() as u64),
+                            "{segments} segments, {threads} threads, k = {k}"
+                        );
+                    }
+                }
+                if segments == 1 {
+                    let collector = (
+                        tantivy::collector::TopDocs::with_limit(10).order_by_score(),
+                        tantivy::collector::Count,
+                    );
+                    let (top, n) = searcher.search(q.as_ref(), &collector).unwrap();
+                    assert_eq!(
+                        best_counted(&searcher, weight.as_ref(), 10, executors[1].as_ref()).unwrap(),
+                        (top, n as u64)
+                    );
+                }
+            }
         }
     }
 
