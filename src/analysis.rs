@@ -359,29 +359,23 @@ struct Slot {
 /// 23.95 / 41.25 and 23.42 / 40.16.
 const TERM_CACHE_SIZE: usize = 65_536;
 const TERM_CACHE_SLOTS: usize = (2 * TERM_CACHE_SIZE).next_power_of_two();
+/// The table's size when first used; it doubles up to [`TERM_CACHE_SLOTS`] as it fills.
+const FIRST_SLOTS: usize = 1024;
 
 impl TermCache {
     /// The term of `word`, computed once per thread while the cache holds it.
     fn term(&mut self, word: &str, lang: Lang) -> &str {
-        use std::hash::BuildHasher;
         if self.slots.is_empty() {
-            self.slots = vec![Slot::default(); TERM_CACHE_SLOTS];
+            self.slots = vec![Slot::default(); FIRST_SLOTS];
         }
-        let hash = foldhash::fast::FixedState::with_seed(0).hash_one(word);
-        let tag = (hash >> 32) as u32 | 1;
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let slot = self.slots[i];
-            if slot.tag == 0 {
-                break;
-            }
-            let (at, end) = (slot.at as usize, slot.at as usize + usize::from(slot.word_len));
-            if slot.tag == tag && &self.arena[at..end] == word {
+        let hash = word_hash(word);
+        let mut i = match self.find(word, hash) {
+            Ok(slot) => {
+                let end = slot.at as usize + usize::from(slot.word_len);
                 return &self.arena[end..end + usize::from(slot.term_len)];
             }
-            i = (i + 1) & mask;
-        }
+            Err(free) => free,
+        };
         let term = term(word, lang);
         let (Ok(word_len), Ok(term_len)) = (u16::try_from(word.len()), u16::try_from(term.len())) else {
             self.spare = term;
@@ -393,15 +387,63 @@ impl TermCache {
             self.slots.fill(Slot::default());
             self.arena.clear();
             self.entries = 0;
-            i = hash as usize & mask;
+            i = hash as usize & (self.slots.len() - 1);
+        } else if 2 * (self.entries + 1) > self.slots.len() {
+            // Grown as it fills: a search's process looks up a few words, and a table made at
+            // full size costs it a page fault for every 4 KB of it.
+            self.grow();
+            i = self.find(word, hash).err().unwrap_or(i);
         }
         let at = self.arena.len();
         self.arena.push_str(word);
         self.arena.push_str(&term);
-        self.slots[i] = Slot { tag, at: at as u32, word_len, term_len };
+        self.slots[i] = Slot { tag: tag(hash), at: at as u32, word_len, term_len };
         self.entries += 1;
         &self.arena[at + word.len()..]
     }
+
+    /// The slot holding `word`, or the free slot where it would go.
+    fn find(&self, word: &str, hash: u64) -> Result<Slot, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot.tag == 0 {
+                return Err(i);
+            }
+            let (at, end) = (slot.at as usize, slot.at as usize + usize::from(slot.word_len));
+            if slot.tag == tag(hash) && &self.arena[at..end] == word {
+                return Ok(slot);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the table, placing every entry again.
+    fn grow(&mut self) {
+        debug_assert!(2 * self.slots.len() <= TERM_CACHE_SLOTS);
+        let doubled = vec![Slot::default(); 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        let mask = self.slots.len() - 1;
+        for slot in old.into_iter().filter(|s| s.tag != 0) {
+            let word = &self.arena[slot.at as usize..slot.at as usize + usize::from(slot.word_len)];
+            let mut i = word_hash(word) as usize & mask;
+            while self.slots[i].tag != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+        }
+    }
+}
+
+fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(word)
+}
+
+/// A slot's tag: the high half of the word's hash, never 0 (an empty slot).
+fn tag(hash: u64) -> u32 {
+    (hash >> 32) as u32 | 1
 }
 
 /// One [`TermCache`] per language met on the thread.
