@@ -262,7 +262,8 @@ fn scores_every_match(tq: &dyn TQuery) -> bool {
 /// An estimate of the passages a query that scores every match looks at: for each field, the
 /// passages holding the rarest of its terms in that field (a phrase or an intersection is
 /// driven by its rarest term, and checks positions in each passage holding them all),
-/// added up over the fields.
+/// added up over the fields. A lower bound where words are alternatives (a union, a word's
+/// stemmings in several languages): such a query may stay on one thread when two would help.
 fn phrase_work(searcher: &Searcher, tq: &dyn TQuery) -> tantivy::Result<u64> {
     let mut rarest: Vec<(Field, u64)> = Vec::new();
     let mut failed = None;

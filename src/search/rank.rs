@@ -105,7 +105,7 @@ fn crowd(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 struct Top {
     heap: std::collections::BinaryHeap<std::cmp::Reverse<Entry>>,
     k: usize,
-    /// Below it a passage cannot enter the top: the worst score in it, once it is full.
+    /// At or below it a passage cannot enter the top: the worst score in it, once it is full.
     threshold: f32,
 }
 
@@ -133,8 +133,8 @@ impl Top {
         Top { heap: std::collections::BinaryHeap::with_capacity(k), k, threshold: f32::MIN }
     }
 
-    /// Offers a passage; passages come in address order, so a later one of an equal score
-    /// (a larger address) never displaces an earlier one. Returns the new threshold.
+    /// Offers a passage. Passages of equal scores must come in address order (a later one,
+    /// of a larger address, never displaces an earlier one). Returns the new threshold.
     fn offer(&mut self, score: f32, address: DocAddress) -> f32 {
         let entry = std::cmp::Reverse(Entry(score, address));
         if self.heap.len() < self.k {
@@ -190,6 +190,9 @@ pub fn best(
 /// given a slow range finds some left, few enough that making each range's scorer stays cheap.
 const RANGES_PER_THREAD: usize = 4;
 
+/// The fewest doc ids a range of [`best_counted`] has (a segment shorter than two is one range).
+const MIN_RANGE: u64 = 4096;
+
 /// The `k` best-scoring live passages matching `weight`, in [`best`]'s order, and how many
 /// live passages match, for a query that scores every match anyway (a phrase, a required
 /// union: block-max WAND cannot skip them, see `search::scores_every_match`). With an
@@ -212,7 +215,9 @@ pub fn best_counted(
         if threads > 1 { (RANGES_PER_THREAD * threads).div_ceil(readers.len().max(1)) } else { 1 };
     let mut ranges: Vec<(usize, DocId, DocId)> = Vec::new();
     for (ord, reader) in readers.iter().enumerate() {
-        let (max, parts) = (u64::from(reader.max_doc()), per_segment as u64);
+        let max = u64::from(reader.max_doc());
+        // Each range at least MIN_RANGE doc ids long: its scorer costs more than a short one.
+        let parts = (per_segment as u64).min(max / MIN_RANGE).max(1);
         let bound = |i: u64| (max * i / parts) as DocId;
         ranges.extend((0..parts).map(|i| (ord, bound(i), bound(i + 1))).filter(|(_, a, b)| a < b));
     }
@@ -243,7 +248,8 @@ pub fn best_counted(
         }
         Ok((top, n))
     };
-    // In address order, as `Top` wants them offered.
+    // The ranges in address order: each range's best come best first, so passages of equal
+    // scores still reach `all` in address order, as `Top` wants them.
     let parts = match executor {
         Some(executor) if ranges.len() > 1 => executor.map(run, ranges.iter())?,
         _ => ranges.iter().map(run).collect::<tantivy::Result<Vec<_>>>()?,
@@ -575,6 +581,14 @@ mod tests {
     /// An index of `segments` segments of short texts drawn from a few words, so that many
     /// passages score alike, with every 7th passage deleted; the searcher and a term query.
     fn scored_segments(segments: usize) -> (tantivy::Searcher, Box<dyn tantivy::query::Query>) {
+        scored_segments_of(segments, 400)
+    }
+
+    /// `segments` segments of about `docs` passages each (`scored_segments`).
+    fn scored_segments_of(
+        segments: usize,
+        docs: usize,
+    ) -> (tantivy::Searcher, Box<dyn tantivy::query::Query>) {
         let mut b = tantivy::schema::Schema::builder();
         let text = b.add_text_field("text", tantivy::schema::TEXT);
         let id = b.add_u64_field("id", tantivy::schema::INDEXED);
@@ -584,7 +598,7 @@ mod tests {
         let words = ["memory", "barrier", "lock", "page", "table"];
         let mut n = 0u64;
         for segment in 0..segments {
-            for i in 0..400 + 37 * segment {
+            for i in 0..docs + 37 * segment {
                 let mut d = tantivy::TantivyDocument::new();
                 // Lengths 1-6 and one to three "memory"s: few distinct scores, many ties.
                 let body: Vec<&str> =
@@ -650,7 +664,8 @@ mod tests {
     #[test]
     fn every_match_counted_on_any_number_of_threads_gives_the_best_of_all_matches() {
         for segments in [1, 3] {
-            let (searcher, term) = scored_segments(segments);
+            // Long enough segments to be cut into several ranges (MIN_RANGE doc ids each).
+            let (searcher, term) = scored_segments_of(segments, 5 * MIN_RANGE as usize);
             let text = searcher.schema().get_field("text").unwrap();
             let words = ["memory", "barrier"].map(|w| Term::from_field_text(text, w));
             let phrase: Box<dyn tantivy::query::Query> =
