@@ -445,6 +445,17 @@ fn an_index_of_several_segments_finds_what_a_rebuilt_one_finds() {
 }
 
 #[test]
+fn a_word_only_a_later_segment_holds_is_known_to_the_spelling_check() {
+    // `outlasts` is only in ice.txt, which the update indexes into a second segment: the
+    // spelling check looks segment by segment and must not stop at the first.
+    let env = indexed_then_changed();
+    env.run(&["index"]).expect(0);
+    let v = env.search_json("outlasts", &[]);
+    assert_eq!(v["corrections"].as_array().map(Vec::len), Some(0), "{v}");
+    assert_eq!(v["hits"][0]["id"].as_str(), Some("ice/lead/1"), "{v}");
+}
+
+#[test]
 fn expand_adds_the_words_of_the_best_documents() {
     let env = TestEnv::empty();
     glacier_corpus(&env);
