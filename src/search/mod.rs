@@ -212,11 +212,11 @@ fn ranked(
 ) -> Result<(Vec<Candidate>, Total), SearchError> {
     let f = &ci.fields;
     let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
+    let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
     let (top, total) = if scores_every_match(tq) {
         // A phrase or a required union: tantivy scores every match to find the best
         // (block-max WAND prunes unions and intersections of terms only), so the same pass
         // counts them, exactly.
-        let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
         let executor = search_executor(searcher, tq)?;
         let (top, n) = rank::best_counted(searcher, weight.as_ref(), depth, executor.as_ref())?;
         clock.lap("search");
@@ -224,7 +224,6 @@ fn ranked(
     } else {
         // Apart, not as one collector: the top passages alone let tantivy skip blocks that
         // cannot reach them (block-max WAND), and the count alone needs no scores.
-        let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
         let top = rank::best(searcher, weight.as_ref(), depth)?;
         clock.lap("search");
         let total =

@@ -150,11 +150,9 @@ impl Top {
         self.threshold
     }
 
+    /// Best first: the heap's ascending order under `Reverse` is `Entry`'s descending one.
     fn into_sorted(self) -> Vec<(f32, DocAddress)> {
-        let mut out: Vec<(f32, DocAddress)> =
-            self.heap.into_iter().map(|std::cmp::Reverse(Entry(s, a))| (s, a)).collect();
-        out.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        out
+        self.heap.into_sorted_vec().into_iter().map(|std::cmp::Reverse(Entry(s, a))| (s, a)).collect()
     }
 }
 
