@@ -437,7 +437,7 @@ fn collapse(
     opts: &Options,
 ) -> Result<Vec<Hit>, SearchError> {
     let mut groups: Vec<(Candidate, Vec<DocAddress>)> = Vec::new();
-    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut seen: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
     for c in ordered {
         match seen.get(&c.dup_key) {
             Some(&i) => groups[i].1.push(c.address),

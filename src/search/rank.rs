@@ -22,8 +22,8 @@
 //! scores as 1,000 does (150 loses recall at 100 documents).
 
 use crate::index::Fields;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use tantivy::columnar::Column;
 use tantivy::postings::Postings;
 use tantivy::query::Bm25StatisticsProvider;
@@ -488,10 +488,10 @@ fn segment_document_scores(
     let alive = |d: DocId| !reader.is_deleted(d);
     // Each document's doc-id range [start, end), found from one of its passages.
     let mut ranges: Vec<(DocId, DocId, u64)> = Vec::new();
-    let mut done: HashMap<u64, ()> = HashMap::new();
+    let mut done: HashSet<u64> = HashSet::with_capacity(members.len());
     for &i in members {
         let c = &candidates[i];
-        if done.insert(c.doc_key, ()).is_some() {
+        if !done.insert(c.doc_key) {
             continue;
         }
         let (start, end) = keys.range(c.address.doc_id);
