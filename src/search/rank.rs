@@ -67,9 +67,10 @@ pub fn order(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 /// The tie-break of equal scores, independent of how the index was split into segments: its
-/// document, its text, then its address (smaller first).
-fn tie(c: &Candidate) -> (u64, u64, DocAddress) {
-    (c.doc_key, c.dup_key, c.address)
+/// document, then its place in the document (smaller first). A document's passages are
+/// consecutive doc ids of one segment, in the document's order, whatever the segments.
+fn tie(c: &Candidate) -> (u64, DocAddress) {
+    (c.doc_key, c.address)
 }
 
 /// Best first: higher score, then the smaller tie.
@@ -359,7 +360,9 @@ pub fn keys(keys: &Keys, top: &[(f32, DocAddress)]) -> Vec<Candidate> {
                 crowding: 1.0,
                 score,
                 doc_key: keys.doc_key(address),
-                dup_key: keys.dup[segment].first(address.doc_id).unwrap_or(0),
+                dup_key: keys.dup[segment]
+                    .first(address.doc_id)
+                    .map_or(0, |k| k & crate::index::writer::DUP_KEY_MASK),
             }
         })
         .collect()
@@ -568,6 +571,23 @@ mod tests {
         let got: Vec<(u32, f32)> = out.iter().map(|c| (c.address.doc_id, c.score)).collect();
         // 10, then 6 (beats 9 × 0.5 = 4.5), then 4.5, then 8 × 0.25 = 2.
         assert_eq!(got, vec![(1, 10.0), (4, 6.0), (2, 4.5), (3, 2.0)]);
+    }
+
+    #[test]
+    fn equal_scores_come_in_document_then_reading_order_whatever_their_text() {
+        // Passages of equal scores: document 5 before document 9, and within a document the
+        // earlier passage first, though its dup key (its text's hash) is the larger.
+        let mut cs = vec![
+            candidate(8, 2.0, 0.0, 9),
+            candidate(4, 2.0, 0.0, 5),
+            candidate(3, 2.0, 0.0, 5),
+            candidate(7, 2.0, 0.0, 9),
+        ];
+        for c in &mut cs {
+            c.dup_key = 100 - u64::from(c.address.doc_id);
+        }
+        // Each document's second passage is crowded below both first passages.
+        assert_eq!(ranked(cs), vec![3, 7, 4, 8]);
     }
 
     #[test]
