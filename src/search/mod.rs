@@ -738,62 +738,64 @@ fn id_query(f: &Fields, atom: &Atom) -> Option<Box<dyn TQuery>> {
     Some(Box::new(BoostQuery::new(Box::new(q), ID_BOOST)))
 }
 
-fn union(mut qs: Vec<Box<dyn TQuery>>) -> Box<dyn TQuery> {
-    match qs.len() {
-        0 => return Box::new(EmptyQuery),
-        1 => return qs.pop().expect("one query"),
-        _ => {}
+fn union(qs: Vec<Box<dyn TQuery>>) -> Box<dyn TQuery> {
+    if qs.is_empty() {
+        return Box::new(EmptyQuery);
     }
-    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+    flat(qs.into_iter().map(|q| (Occur::Should, q)).collect())
 }
 
-/// An atom searched in several fields, each with its boost.
+/// An atom searched in several fields, each with its boost: one flat union of every field's
+/// alternatives, each boosted on its own. (A boost around a field's union of alternatives, a
+/// word as two languages stem it, scores the same but hides a union of terms inside a union:
+/// tantivy then scores every match instead of skipping blocks by block-max WAND. On the 2 GB
+/// bench corpus, whose Portuguese documents give `water` a second stemming, it took 10 of
+/// `water`'s 13 ms.)
 fn atom_query(atom: &Atom, fields: &[(Field, f32)], langs: &[Lang]) -> Box<dyn TQuery> {
-    union(
-        fields
-            .iter()
-            .map(|&(field, boost)| {
-                let q = atom_in(atom, field, langs);
-                if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) as Box<dyn TQuery> }
+    let mut alternatives = Vec::new();
+    for &(field, boost) in fields {
+        for q in atom_in(atom, field, langs) {
+            alternatives.push(if boost == 1.0 {
+                q
+            } else {
+                Box::new(BoostQuery::new(q, boost)) as Box<dyn TQuery>
+            });
+        }
+    }
+    union(alternatives)
+}
+
+/// The alternatives an atom is looked for as in one field, any of which matches: a word or
+/// phrase as each of `langs` stems it (the same terms once).
+fn atom_in(atom: &Atom, field: Field, langs: &[Lang]) -> Vec<Box<dyn TQuery>> {
+    match atom {
+        Atom::Word(w) | Atom::Phrase(w) => variants(w, langs)
+            .into_iter()
+            .flat_map(|ts| match ts.as_slice() {
+                [one] if is_lone_cjk(one) => lone_cjk_queries(field, one),
+                _ => vec![terms_query(field, &ts, true)],
             })
             .collect(),
-    )
-}
-
-/// A word or phrase is looked for as each of `langs` stems it (the same terms once).
-fn atom_in(atom: &Atom, field: Field, langs: &[Lang]) -> Box<dyn TQuery> {
-    match atom {
-        Atom::Word(w) | Atom::Phrase(w) => union(
-            variants(w, langs)
-                .into_iter()
-                .map(|ts| match ts.as_slice() {
-                    [one] if is_lone_cjk(one) => lone_cjk_query(field, one),
-                    _ => terms_query(field, &ts, true),
-                })
-                .collect(),
-        ),
-        Atom::Term(t) => terms_query(field, std::slice::from_ref(t), true),
-        Atom::Terms(ts) => terms_query(field, ts, true),
+        Atom::Term(t) => vec![terms_query(field, std::slice::from_ref(t), true)],
+        Atom::Terms(ts) => vec![terms_query(field, ts, true)],
         Atom::Prefix(p) => {
             let pattern = format!("{}.*", regex_escape(p));
             match RegexQuery::from_pattern(&pattern, field) {
-                Ok(q) => Box::new(q),
-                Err(_) => Box::new(EmptyQuery),
+                Ok(q) => vec![Box::new(q)],
+                Err(_) => Vec::new(),
             }
         }
     }
 }
 
-/// One CJK character: where it stands alone, scored, or inside a bigram of a longer run
-/// (see `analysis::each_word`), matched.
-fn lone_cjk_query(field: Field, c: &str) -> Box<dyn TQuery> {
+/// One CJK character, as alternatives: where it stands alone, scored, or inside a bigram of a
+/// longer run (see `analysis::each_word`), matched.
+fn lone_cjk_queries(field: Field, c: &str) -> Vec<Box<dyn TQuery>> {
     let alone = terms_query(field, std::slice::from_ref(&c.to_string()), true);
     let e = regex_escape(c);
     match RegexQuery::from_pattern(&format!("{e}.|.{e}"), field) {
-        Ok(inside) => {
-            Box::new(BooleanQuery::new(vec![(Occur::Should, alone), (Occur::Should, Box::new(inside))]))
-        }
-        Err(_) => alone,
+        Ok(inside) => vec![alone, Box::new(inside)],
+        Err(_) => vec![alone],
     }
 }
 
@@ -853,4 +855,34 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `q` is one union whose every clause is optional and none a union itself.
+    fn flat_union(q: &dyn TQuery) -> bool {
+        q.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+            b.clauses().iter().all(|(o, c)| *o == Occur::Should && c.downcast_ref::<BooleanQuery>().is_none())
+        })
+    }
+
+    #[test]
+    fn a_word_stemmed_two_ways_is_one_flat_union_over_the_boosted_fields() {
+        let (_, f) = Fields::schema();
+        let langs = [Lang::of("pt")];
+        // The premise: Portuguese stems `water` otherwise than the default analyzer does.
+        assert_eq!(variants("water", &langs).len(), 2);
+        let q = atom_query(&Atom::Word("water".into()), &scored_fields(&f), &langs);
+        let b = q.downcast_ref::<BooleanQuery>().expect("a union");
+        assert!(flat_union(&*q), "{q:?}");
+        // Two stemmings in each of the four fields.
+        assert_eq!(b.clauses().len(), 8);
+        // Beside an identifier's look-up too, and among other words.
+        let isbn = Clause { occur: QOccur::Should, node: Node::Atom(Atom::Word("9780198".into())) };
+        let word = Clause { occur: QOccur::Should, node: Node::Atom(Atom::Word("water".into())) };
+        let q = group_query(&f, &langs, &[&isbn, &word]);
+        assert!(flat_union(&*q), "{q:?}");
+    }
 }
