@@ -158,6 +158,8 @@ pub struct CitedexIndex {
     pub dir: PathBuf,
     /// The commit's document table, when it has one (indexes written before it had none).
     pub documents: Option<documents::DocumentTable>,
+    /// The folder `index` reads its files through.
+    pub directory: directory::ReadableDirectory,
 }
 
 /// Name of the document table written with the catalog `catalog`.
@@ -215,7 +217,7 @@ impl CitedexIndex {
             (cause, false) => IndexError::Unreadable { path: shown.clone(), cause },
         };
         let directory = directory::ReadableDirectory::open(dir).map_err(|e| failed(e.into()))?;
-        let index = Index::open(directory).map_err(failed)?;
+        let index = Index::open(directory.clone()).map_err(failed)?;
         let metas = commit_of(&index).map_err(failed)?;
         let meta: Meta = match metas.payload.as_deref().map(serde_json::from_str::<serde_json::Value>) {
             Some(Ok(v)) => {
@@ -248,7 +250,7 @@ impl CitedexIndex {
             .catalog
             .as_deref()
             .and_then(|c| documents::DocumentTable::open(&dir.join(table_name(c))).ok());
-        Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf(), documents })
+        Ok(CitedexIndex { index, reader, fields, meta, dir: dir.to_path_buf(), documents, directory })
     }
 
     /// Reads the catalog: every file entry and its documents.

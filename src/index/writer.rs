@@ -6,6 +6,7 @@
 //! payload is the new manifest. A run killed half-way leaves the previous commit in place; the
 //! next run redoes what was lost.
 
+use super::directory::{PageReleaser, ReadableDirectory};
 use super::queue::{Queue, Queued};
 use super::{
     CATALOG_PREFIX, CitedexIndex, DocumentEntry, FORMAT_VERSION, Fields, FileEntry, IndexError, Meta,
@@ -185,7 +186,8 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     check_index_folder(&opts.corpus, &opts.index)?;
     std::fs::create_dir_all(&opts.index)
         .with_context(|| format!("cannot create index folder {}", opts.index.display()))?;
-    let (index, fields, previous, repaired) = open_for_writing(&opts.index, opts.rebuild, opts.verify)?;
+    let (index, directory, fields, previous, repaired) =
+        open_for_writing(&opts.index, opts.rebuild, opts.verify)?;
     if let Some(damage) = repaired {
         summary
             .warnings
@@ -194,8 +196,9 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     // Files read by an older parser are read again, even when unchanged.
     let reparse = previous.parser != PARSER_VERSION;
     // A run that reads every file (a first build, --rebuild, a new parser) writes segments
-    // without merging them as it goes, then merges them once into one: each passage is
-    // written twice, not once per merge level, and the index is always one segment after.
+    // without merging them as it goes, then merges them once: each passage is written twice,
+    // not once per merge level, and the index is one segment after (a few for a corpus past
+    // [`MERGE_PASSAGES`]).
     // An update keeps tantivy's log merge policy, which merges small segments among themselves.
     let full = opts.rebuild || reparse || previous.files.is_empty();
     let mut writer = writer_for(&index, &opts.index)?;
@@ -437,12 +440,23 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         summary.stages.push(("commit", committing.elapsed()));
         let merging = Instant::now();
         crate::memory::purge_freed_memory_promptly();
+        // Merges read every segment through memory maps: without this, each page read stays
+        // resident until the merge ends (see `ReadableDirectory::release_mapped_pages`).
+        let _releaser = PageReleaser::start(&directory);
         if full {
             // Kept with the commit's payload; a run killed here leaves the commit unmerged.
             let sizes: Vec<(SegmentId, u32)> =
                 index.searchable_segment_metas()?.iter().map(|m| (m.id(), m.num_docs())).collect();
-            for group in merge_groups(&sizes, MERGED_SEGMENT_PASSAGES) {
-                writer.merge(&group).wait()?;
+            // Two merges at a time where there are two cores (a merge runs on one thread); as
+            // many more cores would each take a share of `MERGE_PASSAGES`, leaving more and
+            // smaller segments, they wait instead.
+            let at_once = indexing_threads().min(2);
+            let groups = merge_groups(&sizes, MERGE_PASSAGES / at_once as u64);
+            for batch in groups.chunks(at_once) {
+                let merges: Vec<_> = batch.iter().map(|group| writer.merge(group)).collect();
+                for merge in merges {
+                    merge.wait()?;
+                }
             }
         }
         writer.wait_merging_threads()?;
@@ -455,25 +469,38 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     Ok(summary)
 }
 
-/// Passages in one segment made by the final merge of a full build: about 200 MB of text. One
-/// merge reads and writes its segments through memory maps, so its size bounds the build's
-/// peak memory (200 MB, 1.37 M passages: 388 MB; merging 2 GB at once peaked at 3.4 GB, in
-/// groups of 2 M passages at 582 MB); a larger corpus ends with several segments.
-const MERGED_SEGMENT_PASSAGES: u64 = 1_400_000;
+/// Passages that the final merges of a full build may hold at one time, over all of them. A
+/// merge holds memory for each passage it writes (tantivy's doc-id mapping, norms and
+/// columns: some 20 bytes a passage), so this bounds the build's peak; the pages of the
+/// segments it reads are let go as it goes (`ReadableDirectory::release_mapped_pages`).
+/// Two merges at a time each make segments of at most half of it: a 200 MB corpus (1.4 M
+/// passages) ends as one segment, a 2 GB corpus (13.7 M) as four. Fewer segments answer
+/// faster: 2 GB queries took 7.5 ms at the median in ten segments of 1.4 M (the bound
+/// before), 5.4 in four, 5.0 in two, 4.4 in one (`benches/scale.sh`, one session). Merged
+/// into one at once, the 2 GB build peaked at 396 MB and its merge took 69 s of 284; two
+/// merges of 6.9 M at a time, 399 MB; four segments, two at a time: 377 MB (the indexing's
+/// peak) and 28 s of 251.
+const MERGE_PASSAGES: u64 = 7_000_000;
 
-/// Groups of segments to merge, each of at most `limit` passages (a segment larger than that
-/// stays alone), in the order given; groups of one segment are left out.
+/// Groups of segments to merge, each of at most `limit` passages where segments allow (one
+/// larger than that stays alone), as few as that takes and of about equal sizes, in the
+/// order given; groups of one segment are left out.
 fn merge_groups(sizes: &[(SegmentId, u32)], limit: u64) -> Vec<Vec<SegmentId>> {
+    let total: u64 = sizes.iter().map(|&(_, n)| u64::from(n)).sum();
+    let limit = limit.max(1);
+    // As many groups as the limit asks for, filled to an equal share each.
+    let share = total.div_ceil(total.div_ceil(limit).max(1));
     let mut groups: Vec<Vec<SegmentId>> = Vec::new();
     let mut current: Vec<SegmentId> = Vec::new();
     let mut passages = 0u64;
     for &(id, n) in sizes {
-        if !current.is_empty() && passages + u64::from(n) > limit {
+        let n = u64::from(n);
+        if !current.is_empty() && (passages + n > limit || passages >= share) {
             groups.push(std::mem::take(&mut current));
             passages = 0;
         }
         current.push(id);
-        passages += u64::from(n);
+        passages += n;
     }
     groups.push(current);
     groups.retain(|g| g.len() > 1);
@@ -593,7 +620,7 @@ fn open_for_writing(
     dir: &Path,
     rebuild: bool,
     verify: bool,
-) -> Result<(Index, Fields, Meta, Option<String>)> {
+) -> Result<(Index, ReadableDirectory, Fields, Meta, Option<String>)> {
     let _lock = lock_folder(dir)?;
     let mut repaired = None;
     if exists(dir) {
@@ -601,7 +628,7 @@ fn open_for_writing(
             .and_then(|mut ci| ci.load_catalog().map(|()| ci))
             .and_then(|ci| if verify && !rebuild { ci.verify().map(|()| ci) } else { Ok(ci) });
         match opened {
-            Ok(ci) => return Ok((ci.index, ci.fields, ci.meta, None)),
+            Ok(ci) => return Ok((ci.index, ci.directory, ci.fields, ci.meta, None)),
             Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
                 bail!(e)
             }
@@ -619,13 +646,12 @@ fn open_for_writing(
     // An interrupted first build leaves tantivy's files without a commit: start afresh.
     remove_index_files(dir)?;
     let (schema, fields) = Fields::schema();
-    let index = Index::builder()
-        .schema(schema)
-        .settings(settings())
-        .create_in_dir(dir)
-        .with_context(|| format!("cannot create an index in {}", dir.display()))?;
+    let cannot_create = || format!("cannot create an index in {}", dir.display());
+    let directory =
+        ReadableDirectory::open(dir).map_err(tantivy::TantivyError::from).with_context(cannot_create)?;
+    let index = Index::create(directory.clone(), schema, settings()).with_context(cannot_create)?;
     register(&index);
-    Ok((index, fields, Meta::default(), repaired))
+    Ok((index, directory, fields, Meta::default(), repaired))
 }
 
 /// The index's settings: the stored records are compressed with zstd (level 1) in blocks
@@ -686,8 +712,13 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Threads the writer indexes on: the cores, from one to four.
+fn indexing_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+}
+
 fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter<Queued>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let threads = indexing_threads();
     match index.writer_with_num_threads(threads, threads * 60_000_000) {
         Ok(w) => Ok(w),
         Err(tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _)) => {
@@ -1000,5 +1031,9 @@ mod tests {
         // Everything fits: one merge of all.
         assert_eq!(merge_groups(&sizes, 1_000), vec![ids.clone()]);
         assert!(merge_groups(&sizes[..1], 100).is_empty());
+        // Twenty segments of 10 under a limit of 120: two groups of 100, not 120 and 80.
+        let ids: Vec<SegmentId> = (0..20).map(|_| SegmentId::generate_random()).collect();
+        let sizes: Vec<(SegmentId, u32)> = ids.iter().map(|&i| (i, 10)).collect();
+        assert_eq!(merge_groups(&sizes, 120), vec![ids[..10].to_vec(), ids[10..].to_vec()]);
     }
 }
