@@ -92,7 +92,7 @@ fn release(_open: &[Arc<dyn FileHandle>]) {}
 
 /// While it lives, a thread looks at the process's resident pages of mapped files every
 /// [`PageReleaser::PERIOD`] and calls [`ReadableDirectory::release_mapped_pages`] once they
-/// pass [`PageReleaser::ABOVE`]; it stops when dropped.
+/// have grown by [`PageReleaser::ABOVE`] since the last release; it stops when dropped.
 pub struct PageReleaser {
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -103,7 +103,7 @@ impl PageReleaser {
     /// slower (pages dropped and mapped again at once: the term dictionaries of all the
     /// segments being merged, ~1 MB each, are read throughout) for no lower peak.
     pub const PERIOD: std::time::Duration = std::time::Duration::from_millis(100);
-    /// Resident bytes of mapped files above which the pages are let go.
+    /// Growth of the resident bytes of mapped files past which the pages are let go.
     pub const ABOVE: u64 = 32 << 20;
 
     pub fn start(directory: &ReadableDirectory) -> PageReleaser {
@@ -112,10 +112,14 @@ impl PageReleaser {
         let thread = std::thread::Builder::new()
             .name("citedex-release".into())
             .spawn(move || {
+                // What stays mapped after a release (the binary, libraries, the pages read
+                // again at once): only growth past it counts.
+                let mut floor = 0;
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(Self::PERIOD)
                 {
-                    if mapped_resident().is_some_and(|bytes| bytes > Self::ABOVE) {
+                    if mapped_resident().is_some_and(|bytes| bytes > floor + Self::ABOVE) {
                         directory.release_mapped_pages();
+                        floor = mapped_resident().unwrap_or(0);
                     }
                 }
             })
