@@ -142,7 +142,7 @@ fn prepare(ci: &CitedexIndex, input: &str, exact: bool) -> Result<Prepared, Sear
     let langs = ci.meta.stemming_langs();
     let corrections =
         if exact { Vec::new() } else { spell::correct(&searcher, &ci.fields, &langs, &mut parsed)? };
-    let tq = to_tantivy(&ci.fields, &langs, &parsed, &scored_atoms(&parsed));
+    let tq = to_tantivy(&ci.fields, &langs, &parsed, &scored_atoms(&parsed), 1.0);
     Ok(Prepared { parsed, langs, searcher, corrections, tq })
 }
 
@@ -162,22 +162,25 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         // The query as typed keeps its share, spread over its words; its constraints hold.
         let share = expand::ORIGINAL_WEIGHT / words.len() as f32;
         let constrained = parsed.clauses.iter().any(|c| c.occur != QOccur::Should);
+        // Weights go into each term's boost, not around a union (see `atom_query`): an
+        // unconstrained query and its expansion are then one flat union of terms, which
+        // tantivy can prune (`water --expand` on the 200 MB bench: both searches 27.0 -> 8.0 ms).
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(
             if constrained { Occur::Must } else { Occur::Should },
-            Box::new(BoostQuery::new(tq.box_clone(), share)),
+            to_tantivy(f, &langs, &parsed, &scored_atoms(&parsed), share),
         )];
-        let fields = scored_fields(f);
         let mut all: Vec<(String, f32)> = words.iter().map(|(t, _)| (t.clone(), share)).collect();
         for w in &expansion {
+            let fields = scored_fields(f).map(|(field, boost)| (field, boost * w.weight));
             let q = atom_query(&Atom::Term(w.term.clone()), &fields, &langs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, w.weight))));
+            clauses.push((Occur::Should, q));
             match all.iter_mut().find(|(t, _)| *t == w.term) {
                 Some(e) => e.1 += w.weight,
                 None => all.push((w.term.clone(), w.weight)),
             }
         }
-        let expanded = BooleanQuery::new(clauses);
-        (ordered, total) = ranked(ci, &searcher, &expanded, &all, wanted, &mut clock)?;
+        let expanded = flat(clauses);
+        (ordered, total) = ranked(ci, &searcher, &*expanded, &all, wanted, &mut clock)?;
     }
     let matcher = Matcher::new(&parsed, &langs);
     let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, opts)?;
@@ -609,7 +612,8 @@ pub fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Pa
 }
 
 /// The tantivy query of a parsed query; `scored` lists the top-level atom clauses to keep.
-fn to_tantivy(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize]) -> Box<dyn TQuery> {
+/// `scale` multiplies every score (the boost of each term, not one boost around the query).
+fn to_tantivy(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize], scale: f32) -> Box<dyn TQuery> {
     let kept: Vec<&Clause> = q
         .clauses
         .iter()
@@ -621,19 +625,19 @@ fn to_tantivy(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize]) -> Box<dy
         // Only exclusions left (every word was a function word): nothing to find.
         return Box::new(EmptyQuery);
     }
-    group_query(f, langs, &kept)
+    group_query(f, langs, &kept, scale)
 }
 
 /// A group of clauses. Filters restrict without making the words optional: in
 /// `kind:reference Harcave` a hit must still hold Harcave. Optional words become optional
 /// only beside a required word or group, as in Lucene (`+Sakhalin Korea`).
-fn group_query(f: &Fields, langs: &[Lang], clauses: &[&Clause]) -> Box<dyn TQuery> {
+fn group_query(f: &Fields, langs: &[Lang], clauses: &[&Clause], scale: f32) -> Box<dyn TQuery> {
     let is_filter = |c: &Clause| matches!(c.node, Node::Filter(_));
     let required_words = clauses.iter().any(|c| c.occur == QOccur::Must && !is_filter(c));
     let mut out: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut optional: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     for c in clauses {
-        let q = clause_query(f, langs, c);
+        let q = clause_query(f, langs, c, scale);
         match c.occur {
             QOccur::Should if !required_words => optional.push((Occur::Should, q)),
             o => out.push((occur(o), q)),
@@ -689,17 +693,17 @@ fn scored_fields(f: &Fields) -> [(Field, f32); 4] {
 
 /// One clause: atoms are scored in every field; filters only restrict (they score 0);
 /// exclusions look at the text alone.
-fn clause_query(f: &Fields, langs: &[Lang], c: &Clause) -> Box<dyn TQuery> {
-    let fields = scored_fields(f);
+fn clause_query(f: &Fields, langs: &[Lang], c: &Clause, scale: f32) -> Box<dyn TQuery> {
+    let fields = scored_fields(f).map(|(field, boost)| (field, boost * scale));
     match (&c.node, c.occur) {
         (Node::Atom(a), QOccur::MustNot) => atom_query(a, &[(f.text, 1.0)], langs),
         (Node::Atom(a), _) => {
             let mut alternatives = vec![atom_query(a, &fields, langs)];
-            alternatives.extend(id_query(f, a));
+            alternatives.extend(id_query(f, a, scale));
             union(alternatives)
         }
         (Node::Filter(filter), _) => Box::new(ConstScoreQuery::new(filter_query(f, langs, filter), 0.0)),
-        (Node::Group(g), _) => group_query(f, langs, &g.iter().collect::<Vec<_>>()),
+        (Node::Group(g), _) => group_query(f, langs, &g.iter().collect::<Vec<_>>(), scale),
     }
 }
 
@@ -730,12 +734,12 @@ fn document_terms(q: &Query, langs: &[Lang]) -> Vec<String> {
 }
 
 /// An ISBN (any form) or an OCLC number, looked up among reference identifiers.
-fn id_query(f: &Fields, atom: &Atom) -> Option<Box<dyn TQuery>> {
+fn id_query(f: &Fields, atom: &Atom, scale: f32) -> Option<Box<dyn TQuery>> {
     let Atom::Word(w) = atom else { return None };
     use crate::cite::bibliography::{identifier_digits, normalize_isbn};
     let id = normalize_isbn(w).or_else(|| identifier_digits(w).filter(|d| d.len() >= 5))?;
     let q = TermQuery::new(Term::from_field_text(f.ids, &id), IndexRecordOption::Basic);
-    Some(Box::new(BoostQuery::new(Box::new(q), ID_BOOST)))
+    Some(Box::new(BoostQuery::new(Box::new(q), ID_BOOST * scale)))
 }
 
 fn union(qs: Vec<Box<dyn TQuery>>) -> Box<dyn TQuery> {
@@ -882,7 +886,16 @@ mod tests {
         // Beside an identifier's look-up too, and among other words.
         let isbn = Clause { occur: QOccur::Should, node: Node::Atom(Atom::Word("9780198".into())) };
         let word = Clause { occur: QOccur::Should, node: Node::Atom(Atom::Word("water".into())) };
-        let q = group_query(&f, &langs, &[&isbn, &word]);
+        let q = group_query(&f, &langs, &[&isbn, &word], 1.0);
         assert!(flat_union(&*q), "{q:?}");
+        // Scaled, as `--expand` weighs the query as typed: still flat (the weight is in each
+        // term's boost), and flat beside an expansion word's union.
+        let parsed = query::parse("water horse").unwrap();
+        let typed = to_tantivy(&f, &langs, &parsed, &scored_atoms(&parsed), 0.5);
+        assert!(flat_union(&*typed), "{typed:?}");
+        let fields = scored_fields(&f).map(|(field, boost)| (field, boost * 0.2));
+        let extra = atom_query(&Atom::Term("river".into()), &fields, &langs);
+        let expanded = flat(vec![(Occur::Should, typed), (Occur::Should, extra)]);
+        assert!(flat_union(&*expanded), "{expanded:?}");
     }
 }
