@@ -63,18 +63,19 @@ fn release(open: &[Arc<dyn FileHandle>]) {
             let mut parts = line.split_ascii_whitespace();
             let (range, perms) = (parts.next()?, parts.next()?);
             let inode = parts.nth(2)?;
-            let (start, end) = range.split_once('-')?;
-            (perms.starts_with("r-") && perms.ends_with('s') && inode != "0")
-                .then_some((usize::from_str_radix(start, 16).ok()?, usize::from_str_radix(end, 16).ok()?))
+            (perms.starts_with("r-") && perms.ends_with('s') && inode != "0").then(|| address_range(range))?
         })
         .collect();
     for handle in open {
         let len = handle.len();
+        if len == 0 {
+            continue;
+        }
         // Held across the call: the mapping cannot go away under it.
         let Ok(bytes) = handle.read_bytes(0..len) else { continue };
         let start = bytes.as_slice().as_ptr() as usize;
         let Some(end) = start.checked_add(len) else { continue };
-        if len == 0 || !shared.iter().any(|&(s, e)| s <= start && end <= e) {
+        if !shared.iter().any(|&(s, e)| s <= start && end <= e) {
             continue;
         }
         // SAFETY: `start..end` lies in a live, shared, read-only mapping of a file (checked
@@ -89,6 +90,13 @@ fn release(open: &[Arc<dyn FileHandle>]) {
 
 #[cfg(not(target_os = "linux"))]
 fn release(_open: &[Arc<dyn FileHandle>]) {}
+
+/// The addresses `start..end` of a line of `/proc/self/maps` or `smaps`: `7f2a58a00000-7f2a59200000`.
+#[cfg(target_os = "linux")]
+fn address_range(field: &str) -> Option<(usize, usize)> {
+    let (start, end) = field.split_once('-')?;
+    Some((usize::from_str_radix(start, 16).ok()?, usize::from_str_radix(end, 16).ok()?))
+}
 
 /// While it lives, a thread looks at the process's resident pages of mapped files every
 /// [`PageReleaser::PERIOD`] and calls [`ReadableDirectory::release_mapped_pages`] once they
@@ -212,9 +220,7 @@ mod tests {
         let mut inside = false;
         for line in smaps.lines() {
             let first = line.split_ascii_whitespace().next().unwrap_or("");
-            if let Some((s, e)) = first.split_once('-')
-                && let (Ok(s), Ok(e)) = (usize::from_str_radix(s, 16), usize::from_str_radix(e, 16))
-            {
+            if let Some((s, e)) = address_range(first) {
                 inside = s <= at && at < e;
             } else if inside && let Some(kb) = line.strip_prefix("Rss:") {
                 return kb.trim().trim_end_matches("kB").trim().parse().unwrap();

@@ -171,7 +171,7 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         )];
         let mut all: Vec<(String, f32)> = words.iter().map(|(t, _)| (t.clone(), share)).collect();
         for w in &expansion {
-            let fields = scored_fields(f).map(|(field, boost)| (field, boost * w.weight));
+            let fields = scored_fields(f, w.weight);
             let q = atom_query(&Atom::Term(w.term.clone()), &fields, &langs);
             clauses.push((Occur::Should, q));
             match all.iter_mut().find(|(t, _)| *t == w.term) {
@@ -686,15 +686,16 @@ fn occur(o: QOccur) -> Occur {
     }
 }
 
-/// The fields a word is scored in, with their weights (see [`rank`]).
-fn scored_fields(f: &Fields) -> [(Field, f32); 4] {
+/// The fields a word is scored in, with their weights (see [`rank`]) times `scale`.
+fn scored_fields(f: &Fields, scale: f32) -> [(Field, f32); 4] {
     [(f.text, 1.0), (f.title, TITLE_WEIGHT), (f.section, SECTION_WEIGHT), (f.citation, CITATION_WEIGHT)]
+        .map(|(field, weight)| (field, weight * scale))
 }
 
 /// One clause: atoms are scored in every field; filters only restrict (they score 0);
 /// exclusions look at the text alone.
 fn clause_query(f: &Fields, langs: &[Lang], c: &Clause, scale: f32) -> Box<dyn TQuery> {
-    let fields = scored_fields(f).map(|(field, boost)| (field, boost * scale));
+    let fields = scored_fields(f, scale);
     match (&c.node, c.occur) {
         (Node::Atom(a), QOccur::MustNot) => atom_query(a, &[(f.text, 1.0)], langs),
         (Node::Atom(a), _) => {
@@ -878,7 +879,7 @@ mod tests {
         let langs = [Lang::of("pt")];
         // The premise: Portuguese stems `water` otherwise than the default analyzer does.
         assert_eq!(variants("water", &langs).len(), 2);
-        let q = atom_query(&Atom::Word("water".into()), &scored_fields(&f), &langs);
+        let q = atom_query(&Atom::Word("water".into()), &scored_fields(&f, 1.0), &langs);
         let b = q.downcast_ref::<BooleanQuery>().expect("a union");
         assert!(flat_union(&*q), "{q:?}");
         // Two stemmings in each of the four fields.
@@ -893,7 +894,7 @@ mod tests {
         let parsed = query::parse("water horse").unwrap();
         let typed = to_tantivy(&f, &langs, &parsed, &scored_atoms(&parsed), 0.5);
         assert!(flat_union(&*typed), "{typed:?}");
-        let fields = scored_fields(&f).map(|(field, boost)| (field, boost * 0.2));
+        let fields = scored_fields(&f, 0.2);
         let extra = atom_query(&Atom::Term("river".into()), &fields, &langs);
         let expanded = flat(vec![(Occur::Should, typed), (Occur::Should, extra)]);
         assert!(flat_union(&*expanded), "{expanded:?}");
