@@ -156,7 +156,16 @@ pub fn search(
         let n = results.total_shown();
         writeln!(err, "citedex: no hits past {}: {} matches {n} passages", opts.offset, shown(query))?;
     }
+    left_to_exit(ci);
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
+}
+
+/// Leaves `value` (an open index) for the end of the process to reclaim: a command is one
+/// process, which ends right after it. Dropping an index unmaps its segments' files one by
+/// one, which the kernel does anyway, and at once, when the process exits (200 MB bench
+/// corpus, `search memory`: 2.5 -> 2.4 ms a process).
+fn left_to_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 /// The query as a message quotes it: escaped, and a long one (a pasted page) cut to its first
