@@ -120,7 +120,9 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
     Ok(ci)
 }
 
-/// `citedex search`.
+/// `citedex search`. Made for a process that runs one command and ends: the index it opens
+/// is not closed but left to the process's exit ([`left_to_exit`]); a long-lived caller
+/// searches through [`search::run`] on an index it keeps open, as `serve` does.
 pub fn search(
     paths: &Paths,
     query: &str,
@@ -160,8 +162,8 @@ pub fn search(
     Ok(if results.total_hits == 0 { Outcome::NoMatch } else { Outcome::Success })
 }
 
-/// Leaves `value` (an open index) for the end of the process to reclaim: a command is one
-/// process, which ends right after it. Dropping an index unmaps its segments' files one by
+/// Leaves `value` (an open index) for the end of the process to reclaim: the binary runs
+/// one command per process, which ends right after it. Dropping an index unmaps its segments' files one by
 /// one, which the kernel does anyway, and at once, when the process exits (200 MB bench
 /// corpus, `search memory`: 2.5 -> 2.4 ms a process).
 fn left_to_exit<T>(value: T) {

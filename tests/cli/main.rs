@@ -1,5 +1,6 @@
 //! Integration tests: the built `citedex` binary on the bundled corpus and small fixtures.
 
+mod binary;
 mod browser;
 mod cite;
 mod corpus;
