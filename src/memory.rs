@@ -31,7 +31,51 @@ static HIGH: AtomicUsize = AtomicUsize::new(0);
 /// From now on, allocate with mimalloc: for work that allocates much on several threads
 /// (indexing, serving). Has an effect only where [`Allocator`] is the global allocator.
 pub fn bulk_work() {
+    start_mimalloc();
     BULK.store(true, Ordering::Relaxed);
+}
+
+// mimalloc's own start-up (its internal.h), which upstream builds run as a C constructor.
+unsafe extern "C" {
+    fn _mi_auto_process_init();
+    fn _mi_preloading() -> bool;
+}
+
+/// Starts mimalloc, once, on the process's main thread. `.cargo/config.toml` builds mimalloc
+/// without its start-up constructor (`MI_PRIM_HAS_PROCESS_ATTACH`), so that a search, which
+/// never allocates with it, does not pay for it in every process (reading its options from
+/// the environment, four `cpuid`s, its main heap: 151K instructions; the kit's queries 0.96×
+/// the time). This runs what the constructor would (`_mi_auto_process_init`, which also
+/// takes mimalloc out of its "preloading" state, in which it neither uses its arenas nor
+/// reads its options). Only on the main thread: it makes the calling thread mimalloc's main
+/// one, whose end would free what other threads still use (a test thread did crash so). The
+/// binary's first bulk work is always on its main thread; elsewhere (a library caller on a
+/// thread of its own) mimalloc starts itself lazily, in its preloading state. Where mimalloc
+/// kept its constructor (a `CFLAGS` of your own replaces the config's), it has started and
+/// this does nothing.
+fn start_mimalloc() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    // SAFETY: both are mimalloc's functions; `_mi_auto_process_init` is what its constructor
+    // calls, here at most once, on the main thread, and only while mimalloc has not started.
+    STARTED.call_once(|| unsafe {
+        if _mi_preloading() && is_main_thread() {
+            _mi_auto_process_init();
+        }
+    });
+}
+
+/// Whether the calling thread is the process's first (Linux: its thread id is the process id).
+/// Elsewhere mimalloc is left to start itself.
+fn is_main_thread() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: two system calls without arguments.
+        unsafe { libc::gettid() == libc::getpid() }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
 }
 
 /// The global allocator of the `citedex` binary (see the module's documentation).
@@ -124,6 +168,7 @@ const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 /// next segment's buffers faulted in again (200 MB bench corpus: 1.7 s more system time,
 /// 0.9 s more wall time).
 pub fn purge_freed_memory_promptly() {
+    start_mimalloc();
     // SAFETY: sets an integer option, which mimalloc reads atomically; then returns what is
     // free in mimalloc's arenas to the system (process-wide in mimalloc v3).
     unsafe {

@@ -36,3 +36,24 @@ fn a_linux_binary_that_needs_shared_libraries_names_its_loader() {
     let run = crate::env::TestEnv::empty().run(&["--version"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+#[test]
+fn mimalloc_starts_for_indexing_and_not_for_a_search() {
+    // Only where mimalloc is built without its constructor (`.cargo/config.toml`; a CFLAGS of
+    // one's own replaces that).
+    if !option_env!("CFLAGS").is_some_and(|f| f.contains("MI_PRIM_HAS_PROCESS_ATTACH")) {
+        return;
+    }
+    let env = crate::env::TestEnv::seed();
+    let stderr = |args: &[&str]| {
+        let out = env.command(args).env("MIMALLOC_VERBOSE", "1").output().expect("run citedex");
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // Indexing starts it, on the main thread, out of its preloading state: it has read
+    // MIMALLOC_VERBOSE from the environment.
+    let indexing = stderr(&["index"]);
+    assert!(indexing.contains("mimalloc: process init"), "{indexing}");
+    let search = stderr(&["search", "--no-update", "treaty"]);
+    assert!(!search.contains("mimalloc:"), "{search}");
+}
