@@ -447,13 +447,12 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
             // Kept with the commit's payload; a run killed here leaves the commit unmerged.
             let sizes: Vec<(SegmentId, u32)> =
                 index.searchable_segment_metas()?.iter().map(|m| (m.id(), m.num_docs())).collect();
-            // Two merges at a time where there are two cores (a merge runs on one thread); as
-            // many more cores would each take a share of `MERGE_PASSAGES`, leaving more and
-            // smaller segments, they wait instead.
+            // Two merges at a time where there are two cores (a merge runs on one thread) and
+            // both fit in `MERGE_PASSAGES`; more cores wait.
             let at_once = indexing_threads().min(2);
-            let groups = merge_groups(&sizes, MERGE_PASSAGES / at_once as u64);
-            for batch in groups.chunks(at_once) {
-                let merges: Vec<_> = batch.iter().map(|group| writer.merge(group)).collect();
+            let groups = merge_groups(&sizes, SEGMENT_PASSAGES);
+            for batch in merge_batches(groups, at_once) {
+                let merges: Vec<_> = batch.iter().map(|(group, _)| writer.merge(group)).collect();
                 // Every merge ends before an error is returned: one left running would go on
                 // writing after the writer is dropped and its lock let go.
                 let ended: Vec<_> = merges.into_iter().map(|merge| merge.wait()).collect();
@@ -476,37 +475,70 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
 /// merge holds memory for each passage it writes (tantivy's doc-id mapping, norms and
 /// columns: some 20 bytes a passage), so this bounds the build's peak; the pages of the
 /// segments it reads are let go as it goes (`ReadableDirectory::release_mapped_pages`).
-/// Two merges at a time each make segments of at most half of it: a 200 MB corpus (1.4 M
-/// passages) ends as one segment, a 2 GB corpus (13.7 M) as four. Fewer segments answer
-/// faster: 2 GB queries took 7.5 ms at the median in ten segments of 1.4 M (the bound
-/// before), 5.4 in four, 5.0 in two, 4.4 in one (`benches/scale.sh`, one session). Merged
-/// into one at once, the 2 GB build peaked at 396 MB and its merge took 69 s of 284; two
-/// merges of 6.9 M at a time, 399 MB; four segments, two at a time: 377 MB (the indexing's
+/// 2 GB bench corpus (13.7 M passages): merged into one at once, the build peaked at 396
+/// MB and its merge took 69 s of 284; two merges of 6.9 M at a time, 399 MB; two of 4.5 M
+/// at a time, 363 and 435 MB in two builds; two of 3.4 M at a time, 377 MB (the indexing's
 /// peak) and 28 s of 251.
 const MERGE_PASSAGES: u64 = 7_000_000;
 
+/// The most passages a final merge makes one segment of. Fewer segments answer faster: 2 GB
+/// queries took 7.5 ms at the median in ten segments of 1.4 M, 5.4 in four, 5.0 in two, 4.4
+/// in one (`benches/scale.sh`, one session); against the 200 MB index (one segment), 4.5 +
+/// 4.5 + 4.5 + 0.1 M gave 1.67x where four of 3.4 M gave 2.03x (the same binary, minutes
+/// apart). A 200 MB corpus (1.4 M) ends as one segment, 2 GB as three or four, merged one at
+/// a time (two would pass [`MERGE_PASSAGES`]). Above a third of 13.7 M, so that the
+/// indexing's last, small segments find room in the groups (at 4.6 M they were left over).
+const SEGMENT_PASSAGES: u64 = 5_000_000;
+
+/// The merge groups in batches run at the same time: up to `at_once` consecutive groups
+/// whose passages together stay within [`MERGE_PASSAGES`] (a group larger than that runs
+/// alone).
+fn merge_batches(groups: Vec<(Vec<SegmentId>, u64)>, at_once: usize) -> Vec<Vec<(Vec<SegmentId>, u64)>> {
+    let mut batches: Vec<Vec<(Vec<SegmentId>, u64)>> = Vec::new();
+    for (group, n) in groups {
+        match batches.last_mut() {
+            Some(batch)
+                if batch.len() < at_once
+                    && batch.iter().map(|(_, m)| m).sum::<u64>() + n <= MERGE_PASSAGES =>
+            {
+                batch.push((group, n))
+            }
+            _ => batches.push(vec![(group, n)]),
+        }
+    }
+    batches
+}
+
 /// Groups of segments to merge, each of at most `limit` passages where segments allow (one
 /// larger than that stays alone), as few as that takes and of about equal sizes, in the
-/// order given; groups of one segment are left out.
-fn merge_groups(sizes: &[(SegmentId, u32)], limit: u64) -> Vec<Vec<SegmentId>> {
+/// order given, each with its passages; groups of one segment are left out.
+fn merge_groups(sizes: &[(SegmentId, u32)], limit: u64) -> Vec<(Vec<SegmentId>, u64)> {
     let total: u64 = sizes.iter().map(|&(_, n)| u64::from(n)).sum();
     let limit = limit.max(1);
     // As many groups as the limit asks for, filled to an equal share each.
     let share = total.div_ceil(total.div_ceil(limit).max(1));
-    let mut groups: Vec<Vec<SegmentId>> = Vec::new();
+    let mut groups: Vec<(Vec<SegmentId>, u64)> = Vec::new();
     let mut current: Vec<SegmentId> = Vec::new();
     let mut passages = 0u64;
     for &(id, n) in sizes {
         let n = u64::from(n);
         if !current.is_empty() && (passages + n > limit || passages >= share) {
-            groups.push(std::mem::take(&mut current));
+            groups.push((std::mem::take(&mut current), passages));
             passages = 0;
         }
         current.push(id);
         passages += n;
     }
-    groups.push(current);
-    groups.retain(|g| g.len() > 1);
+    // The segments left at the end join the group before them where the limit allows, rather
+    // than make a small segment of their own.
+    match groups.last_mut() {
+        Some((previous, sum)) if *sum + passages <= limit => {
+            previous.append(&mut current);
+            *sum += passages;
+        }
+        _ => groups.push((current, passages)),
+    }
+    groups.retain(|(g, _)| g.len() > 1);
     groups
 }
 
@@ -1026,18 +1058,48 @@ mod tests {
 
     #[test]
     fn final_merges_are_bounded_in_passages() {
+        let groups = |sizes: &[(SegmentId, u32)], limit| -> Vec<Vec<SegmentId>> {
+            merge_groups(sizes, limit).into_iter().map(|(g, _)| g).collect()
+        };
         let ids: Vec<SegmentId> = (0..7).map(|_| SegmentId::generate_random()).collect();
         let sizes: Vec<(SegmentId, u32)> =
             ids.iter().zip([40, 50, 30, 120, 10, 10, 5]).map(|(&i, n)| (i, n)).collect();
-        let groups = merge_groups(&sizes, 100);
         // 40+50 (30 would pass 100), 30 alone (120 is over on its own), 120 alone, 10+10+5.
-        assert_eq!(groups, vec![vec![ids[0], ids[1]], vec![ids[4], ids[5], ids[6]]]);
+        assert_eq!(groups(&sizes, 100), vec![vec![ids[0], ids[1]], vec![ids[4], ids[5], ids[6]]]);
+        assert_eq!(merge_groups(&sizes, 100).iter().map(|(_, n)| *n).collect::<Vec<_>>(), vec![90, 25]);
         // Everything fits: one merge of all.
-        assert_eq!(merge_groups(&sizes, 1_000), vec![ids.clone()]);
+        assert_eq!(groups(&sizes, 1_000), vec![ids.clone()]);
         assert!(merge_groups(&sizes[..1], 100).is_empty());
         // Twenty segments of 10 under a limit of 120: two groups of 100, not 120 and 80.
         let ids: Vec<SegmentId> = (0..20).map(|_| SegmentId::generate_random()).collect();
         let sizes: Vec<(SegmentId, u32)> = ids.iter().map(|&i| (i, 10)).collect();
-        assert_eq!(merge_groups(&sizes, 120), vec![ids[..10].to_vec(), ids[10..].to_vec()]);
+        assert_eq!(groups(&sizes, 120), vec![ids[..10].to_vec(), ids[10..].to_vec()]);
+        // Small last segments join the last group when they fit under the limit, else stay.
+        let ids: Vec<SegmentId> = (0..5).map(|_| SegmentId::generate_random()).collect();
+        let sizes: Vec<(SegmentId, u32)> =
+            ids.iter().zip([45, 45, 45, 45, 10]).map(|(&i, n)| (i, n)).collect();
+        assert_eq!(groups(&sizes, 100), vec![ids[..2].to_vec(), ids[2..].to_vec()]);
+        assert_eq!(groups(&sizes, 95), vec![ids[..2].to_vec(), ids[2..4].to_vec()]);
+        let ids: Vec<SegmentId> = (0..6).map(|_| SegmentId::generate_random()).collect();
+        let sizes: Vec<(SegmentId, u32)> =
+            ids.iter().zip([45, 45, 45, 45, 5, 5]).map(|(&i, n)| (i, n)).collect();
+        assert_eq!(groups(&sizes, 100), vec![ids[..2].to_vec(), ids[2..].to_vec()]);
+        assert_eq!(merge_groups(&sizes, 100).iter().map(|(_, n)| *n).collect::<Vec<_>>(), vec![90, 100]);
+    }
+
+    #[test]
+    fn merges_run_together_only_within_the_bound() {
+        let group = |n: u64| (vec![SegmentId::generate_random(), SegmentId::generate_random()], n);
+        let sizes = |batches: &[Vec<(Vec<SegmentId>, u64)>]| -> Vec<Vec<u64>> {
+            batches.iter().map(|b| b.iter().map(|(_, n)| *n).collect()).collect()
+        };
+        // 2 GB: three groups of 4.5 M, two would hold 9 M: one at a time.
+        let three = vec![group(4_500_000), group(4_500_000), group(4_500_000)];
+        assert_eq!(sizes(&merge_batches(three, 2)), vec![vec![4_500_000]; 3]);
+        // Two groups of 3.4 M fit together; one core runs them one at a time.
+        let two = || vec![group(3_400_000), group(3_400_000)];
+        assert_eq!(sizes(&merge_batches(two(), 2)), vec![vec![3_400_000, 3_400_000]]);
+        assert_eq!(sizes(&merge_batches(two(), 1)), vec![vec![3_400_000], vec![3_400_000]]);
+        assert!(merge_batches(Vec::new(), 2).is_empty());
     }
 }
