@@ -41,22 +41,31 @@ unsafe extern "C" {
     fn _mi_preloading() -> bool;
 }
 
-/// Starts mimalloc, once, on the process's main thread. `.cargo/config.toml` builds mimalloc
-/// without its start-up constructor (`MI_PRIM_HAS_PROCESS_ATTACH`), so that a search, which
-/// never allocates with it, does not pay for it in every process (reading its options from
-/// the environment, four `cpuid`s, its main heap: 151K instructions; the kit's queries 0.96×
-/// the time). This runs what the constructor would (`_mi_auto_process_init`, which also
-/// takes mimalloc out of its "preloading" state, in which it neither uses its arenas nor
-/// reads its options). Only on the main thread: it makes the calling thread mimalloc's main
-/// one, whose end would free what other threads still use (a test thread did crash so). The
-/// binary's first bulk work is always on its main thread; elsewhere (a library caller on a
-/// thread of its own) mimalloc starts itself lazily, in its preloading state. Where mimalloc
-/// kept its constructor (a `CFLAGS` of your own replaces the config's), it has started and
-/// this does nothing.
+/// Starts mimalloc, once, on the process's main thread. On Linux with glibc
+/// `.cargo/config.toml` builds mimalloc without its start-up constructor
+/// (`MI_PRIM_HAS_PROCESS_ATTACH`), so that a search, which never allocates with it, does not
+/// pay for it in every process (its options read from the environment, four `cpuid`s, its
+/// main heap: 151K instructions; the kit's queries 0.95× the time). This runs what the
+/// constructor would (`_mi_auto_process_init`: it takes mimalloc out of its "preloading"
+/// state, in which it makes no arenas, purges nothing and does not hand a thread's memory
+/// back when the thread ends, and it registers that thread-exit hook). What is lost is the
+/// constructor's counterpart at exit (statistics of `MIMALLOC_SHOW_STATS`), which a process
+/// of one command does not need.
+///
+/// Only on the main thread: the call makes the calling thread mimalloc's main one, and that
+/// thread's end would free what other threads still use (a test thread did crash so). The
+/// binary's first bulk work is on its main thread (index, serve, a search that re-indexes).
+/// A library caller on a thread of its own leaves mimalloc to start itself on first use, in
+/// the preloading state (correct, slower). Safe because nothing allocates with mimalloc
+/// before [`BULK`] is set, right after this: had mimalloc started itself lazily on another
+/// thread first, this call would hand that thread's main heap to the main thread. Where
+/// mimalloc kept its constructor (other platforms, or a `CFLAGS` of your own), it has left
+/// the preloading state and this does nothing.
 fn start_mimalloc() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     // SAFETY: both are mimalloc's functions; `_mi_auto_process_init` is what its constructor
-    // calls, here at most once, on the main thread, and only while mimalloc has not started.
+    // calls, here at most once, on the main thread, while mimalloc is still preloading and
+    // (see above) before anything allocated with it.
     STARTED.call_once(|| unsafe {
         if _mi_preloading() && is_main_thread() {
             _mi_auto_process_init();
@@ -65,7 +74,7 @@ fn start_mimalloc() {
 }
 
 /// Whether the calling thread is the process's first (Linux: its thread id is the process id).
-/// Elsewhere mimalloc is left to start itself.
+/// Elsewhere mimalloc keeps its constructor and is never preloading here.
 fn is_main_thread() -> bool {
     #[cfg(target_os = "linux")]
     {

@@ -198,7 +198,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     // A run that reads every file (a first build, --rebuild, a new parser) writes segments
     // without merging them as it goes, then merges them once: each passage is written twice,
     // not once per merge level, and the index is one segment after (a few for a corpus past
-    // [`MERGE_PASSAGES`]).
+    // [`SEGMENT_PASSAGES`]).
     // An update keeps tantivy's log merge policy, which merges small segments among themselves.
     let full = opts.rebuild || reparse || previous.files.is_empty();
     let mut writer = writer_for(&index, &opts.index)?;
@@ -510,8 +510,9 @@ fn merge_batches(groups: Vec<(Vec<SegmentId>, u64)>, at_once: usize) -> Vec<Vec<
 }
 
 /// Groups of segments to merge, each of at most `limit` passages where segments allow (one
-/// larger than that stays alone), as few as that takes and of about equal sizes, in the
-/// order given, each with its passages; groups of one segment are left out.
+/// larger than that stays alone), as few as that takes and of about equal sizes (but for the
+/// last, which takes in the segments left at the end when they fit), in the order given,
+/// each with its passages; groups of one segment are left out.
 fn merge_groups(sizes: &[(SegmentId, u32)], limit: u64) -> Vec<(Vec<SegmentId>, u64)> {
     let total: u64 = sizes.iter().map(|&(_, n)| u64::from(n)).sum();
     let limit = limit.max(1);
