@@ -61,7 +61,8 @@ fn main() {
     }
 }
 
-/// Each library rustc links a Linux binary with, and the static archives that stand for it.
+/// Each library rustc links a Linux binary with, in its order, and the static archives that
+/// stand for it.
 /// libgcc_s (the unwinder and compiler helpers) is libgcc_eh plus libgcc; libc is grouped
 /// with them because each needs the other.
 const LIBRARIES: &[(&str, &[&str])] = &[
@@ -118,17 +119,9 @@ fn links_and_runs(linker: &str, folder: &Path, out: &Path) -> bool {
         .args(["-static", "-no-pie"])
         .arg(&source)
         .arg(format!("-L{}", folder.display()))
-        .args([
-            "-Wl,-Bdynamic",
-            "-lgcc_s",
-            "-lutil",
-            "-lrt",
-            "-lpthread",
-            "-lm",
-            "-ldl",
-            "-lc",
-            "-nodefaultlibs",
-        ])
+        .arg("-Wl,-Bdynamic")
+        .args(LIBRARIES.iter().map(|(name, _)| format!("-l{name}")))
+        .arg("-nodefaultlibs")
         .arg("-o")
         .arg(&program)
         .output()
