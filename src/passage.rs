@@ -396,7 +396,10 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
             kept.iter().filter(|&&(a, b)| a >= s && b <= e).map(|&(a, b)| word_count(&para[a..b])).sum();
         word_count(&para[s..e]).saturating_sub(cited)
     };
-    if words_in(0, para.len()) <= max_words {
+    // A word has a byte at least, and an ASCII word but the last a separating byte after
+    // it: a paragraph this short holds no more words than allowed, uncounted.
+    let short = para.len() <= max_words || (para.len() < 2 * max_words && para.is_ascii());
+    if short || words_in(0, para.len()) <= max_words {
         return vec![(0, para.len())];
     }
     // `kept` is sorted by start, and its ranges do not overlap.

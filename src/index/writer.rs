@@ -973,28 +973,41 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
 pub fn dup_key(p: &Passage) -> u64 {
     // The kind, NUL, the words lowercased with one space between them (none at either end),
     // NUL: gathered first and hashed in one call (a call per character cost 4% of a build).
-    let mut key = String::with_capacity(p.kind.as_str().len() + p.text.len() + 2);
-    key.push_str(p.kind.as_str());
-    key.push('\0');
+    let mut key = Vec::with_capacity(p.kind.as_str().len() + p.text.len() + 2);
+    key.extend_from_slice(p.kind.as_str().as_bytes());
+    key.push(0);
+    // Before a letter or digit: the space that stands for the non-word characters before it.
+    let space = |key: &mut Vec<u8>, gap: &mut bool| {
+        if std::mem::take(gap) && key.last() != Some(&0) {
+            key.push(b' ');
+        }
+    };
     let mut gap = false;
-    let mut started = false;
-    for c in p.text.chars() {
-        if c.is_alphanumeric() {
-            if gap && started {
-                key.push(' ');
-            }
-            (gap, started) = (false, true);
-            if c.is_ascii() {
-                key.push(c.to_ascii_lowercase());
+    if p.text.is_ascii() {
+        // A byte at a time: most passages are ASCII, and decoding was half the cost.
+        for &b in p.text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                space(&mut key, &mut gap);
+                key.push(b.to_ascii_lowercase());
             } else {
-                key.extend(c.to_lowercase());
+                gap = true;
             }
-        } else {
-            gap = true;
+        }
+    } else {
+        let mut buf = [0u8; 4];
+        for c in p.text.chars() {
+            if c.is_alphanumeric() {
+                space(&mut key, &mut gap);
+                for l in c.to_lowercase() {
+                    key.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+            } else {
+                gap = true;
+            }
         }
     }
-    key.push('\0');
-    let bytes: [u8; 8] = blake3::hash(key.as_bytes()).as_bytes()[..8].try_into().expect("eight bytes");
+    key.push(0);
+    let bytes: [u8; 8] = blake3::hash(&key).as_bytes()[..8].try_into().expect("eight bytes");
     u64::from_le_bytes(bytes) & DUP_KEY_MASK
 }
 
