@@ -9,7 +9,9 @@
 //!            "text", "snippet", "highlights": [[0, 6]] (bytes), "highlights_chars": [[0, 6]]
 //!            (characters), "source": {"path", "line_start",
 //!            "line_end", "byte_start", "byte_end"}, "cite_as", "language", "citations": [...],
-//!            "duplicates": ["id"], "explanation": {...}}]}
+//!            "duplicates": ["id"] (those among the first candidates, at most `--duplicates`),
+//!            "duplicates_total": 0 (near-identical passages folded into the hit),
+//!            "explanation": {...}}]}
 //! ```
 
 use crate::passage::Passage;
@@ -69,6 +71,7 @@ fn hit(h: &Hit) -> Value {
     m.insert("highlights".into(), json!(h.snippet.highlights));
     m.insert("highlights_chars".into(), json!(char_ranges(&h.snippet.text, &h.snippet.highlights)));
     m.insert("duplicates".into(), json!(h.duplicates));
+    m.insert("duplicates_total".into(), json!(h.folded));
     if let Some(e) = &h.explanation {
         m.insert("explanation".into(), json!(e));
     }

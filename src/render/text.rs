@@ -59,6 +59,9 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
     }
     if !hit.duplicates.is_empty() {
         tail.push_str(&format!(" · same text also at {}", hit.duplicates.join(", ")));
+        if hit.folded > hit.duplicates.len() {
+            tail.push_str(&format!(" and {} more", hit.folded - hit.duplicates.len()));
+        }
     }
     writeln!(w, "    {}", style.paint("2", &tail))?;
     if let Some(e) = &hit.explanation {

@@ -50,6 +50,9 @@ pub struct Options {
     pub explain: bool,
     /// Expand the query with pseudo-relevance feedback ([`expand`]).
     pub expand: bool,
+    /// The most ids of folded near-identical passages a hit lists ([`Hit::duplicates`]; all
+    /// by default); it counts them all ([`Hit::folded`]).
+    pub duplicates: usize,
 }
 
 impl Default for Options {
@@ -61,9 +64,18 @@ impl Default for Options {
             exact: false,
             explain: false,
             expand: false,
+            duplicates: usize::MAX,
         }
     }
 }
+
+/// Ids of folded passages the text output lists for a hit by default (JSON lists them all).
+pub const DUPLICATES_LISTED: usize = 10;
+
+/// The most candidates a search orders to fill its page when near-identical passages fold
+/// away: it starts from twice the hits wanted (at least [`rank::RERANK_DEPTH`]) and looks
+/// four times deeper while the candidates fold into fewer hits than wanted.
+pub const FOLD_DEPTH: usize = 10_000;
 
 /// The parts of a hit's score (see [`rank`]).
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -85,8 +97,12 @@ pub struct Hit {
     pub score: f32,
     pub passage: Passage,
     pub snippet: Snippet,
-    /// Ids of near-identical passages folded into this hit.
+    /// Ids of near-identical passages folded into this hit, in rank order: those among the
+    /// first candidates (twice the hits wanted, at least [`rank::RERANK_DEPTH`]: each id is a
+    /// stored record to read), at most [`Options::duplicates`] of them.
     pub duplicates: Vec<String>,
+    /// How many near-identical passages were folded into this hit (listed or not).
+    pub folded: usize,
     pub explanation: Option<Explanation>,
 }
 
@@ -154,7 +170,7 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     clock.lap("spelling");
     let wanted = opts.offset.saturating_add(opts.limit);
     let words: Vec<(String, f32)> = document_terms(&parsed, &langs).into_iter().map(|t| (t, 1.0)).collect();
-    let (mut ordered, mut total) = ranked(ci, &searcher, &*tq, &words, wanted, &mut clock)?;
+    let (mut ordered, mut total) = ranked_to_fill(ci, &searcher, &*tq, &words, wanted, &mut clock)?;
     let mut expansion = Vec::new();
     if opts.expand && !words.is_empty() {
         expansion = expand::feedback(&searcher, f, &ordered)?;
@@ -180,10 +196,11 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
             }
         }
         let expanded = flat(clauses);
-        (ordered, total) = ranked(ci, &searcher, &*expanded, &all, wanted, &mut clock)?;
+        (ordered, total) = ranked_to_fill(ci, &searcher, &*expanded, &all, wanted, &mut clock)?;
     }
     let matcher = Matcher::new(&parsed, &langs);
-    let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, opts)?;
+    let listed = first_depth(wanted);
+    let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, listed, opts)?;
     clock.lap("reading the hits");
     for h in &mut hits {
         let lang = Lang::of(&h.passage.language);
@@ -201,11 +218,13 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     })
 }
 
-/// The candidates of a tantivy query in the model's order, and how many passages match. The
-/// first RERANK_DEPTH candidates are ordered by the full model, always that many, so the
-/// order never depends on the page; deeper pages follow in tantivy's order (with room for
-/// duplicates to fold). `words` are the terms of document-level evidence, with weights.
-fn ranked(
+/// [`ranked`] with candidates enough for `wanted` hits once near-identical passages fold
+/// (see [`FOLD_DEPTH`]): twice as many, then four times deeper while they fold into fewer.
+/// A search for a word of a line repeated in thousands of files (`gutenberg` on the 200 MB
+/// bench corpus: 2,785 matches, the first 200 one text) fills its page instead of giving
+/// one hit. The first [`rank::RERANK_DEPTH`] candidates, and so the first hits, are the same
+/// at any depth.
+fn ranked_to_fill(
     ci: &CitedexIndex,
     searcher: &Searcher,
     tq: &dyn TQuery,
@@ -213,8 +232,43 @@ fn ranked(
     wanted: usize,
     clock: &mut Clock,
 ) -> Result<(Vec<Candidate>, Total), SearchError> {
+    let mut depth = first_depth(wanted);
+    loop {
+        let (ordered, total) = ranked(ci, searcher, tq, words, depth, clock)?;
+        let more = total.n > ordered.len() as u64 && depth < FOLD_DEPTH;
+        if !more || distinct_texts(&ordered, wanted) >= wanted {
+            return Ok((ordered, total));
+        }
+        depth = depth.saturating_mul(4).min(FOLD_DEPTH);
+    }
+}
+
+/// The candidates a search for `wanted` hits reads first: twice as many, so that duplicates
+/// can fold, and at least those ordered by the full model.
+fn first_depth(wanted: usize) -> usize {
+    rank::RERANK_DEPTH.max(wanted.saturating_mul(2))
+}
+
+/// How many hits the candidates fold into, counted up to `up_to`.
+fn distinct_texts(ordered: &[Candidate], up_to: usize) -> usize {
+    let mut seen = foldhash::HashSet::default();
+    ordered.iter().filter(|c| seen.insert(c.dup_key)).take(up_to).count()
+}
+
+/// The first `depth` candidates of a tantivy query in the model's order, and how many
+/// passages match. The first RERANK_DEPTH candidates are ordered by the full model, always
+/// that many, so the order never depends on the page; deeper pages follow in tantivy's
+/// order. `words` are the terms of document-level evidence, with weights.
+fn ranked(
+    ci: &CitedexIndex,
+    searcher: &Searcher,
+    tq: &dyn TQuery,
+    words: &[(String, f32)],
+    depth: usize,
+    clock: &mut Clock,
+) -> Result<(Vec<Candidate>, Total), SearchError> {
     let f = &ci.fields;
-    let depth = rank::RERANK_DEPTH.max(wanted.saturating_mul(2)).min(searcher.num_docs() as usize).max(1);
+    let depth = depth.min(searcher.num_docs() as usize).max(1);
     let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
     let (top, total) = if scores_every_match(tq) {
         // A phrase or a required union: tantivy scores every match to find the best
@@ -429,28 +483,33 @@ impl Clock {
     }
 }
 
+/// A hit's first candidate, and the others folded into it with their places in the order.
+type Folded = (Candidate, Vec<(usize, DocAddress)>);
+
 /// Folds near-identical passages (same `dup_key`) into the first of them over all ordered
 /// candidates, so that a hit's duplicates never depend on the page, then loads the records of
-/// the hits of the page (`offset`, `limit`) only.
+/// the hits of the page (`offset`, `limit`) only, and the ids of their duplicates among the
+/// first `listed` candidates.
 fn collapse(
     searcher: &Searcher,
     f: &Fields,
     table: Option<&DocumentTable>,
     ordered: Vec<Candidate>,
+    listed: usize,
     opts: &Options,
 ) -> Result<Vec<Hit>, SearchError> {
-    let mut groups: Vec<(Candidate, Vec<DocAddress>)> = Vec::new();
+    let mut groups: Vec<Folded> = Vec::new();
     let mut seen: foldhash::HashMap<u64, usize> = foldhash::HashMap::default();
-    for c in ordered {
+    for (at, c) in ordered.into_iter().enumerate() {
         match seen.get(&c.dup_key) {
-            Some(&i) => groups[i].1.push(c.address),
+            Some(&i) => groups[i].1.push((at, c.address)),
             None => {
                 seen.insert(c.dup_key, groups.len());
                 groups.push((c, Vec::new()));
             }
         }
     }
-    let page: Vec<(usize, (Candidate, Vec<DocAddress>))> =
+    let page: Vec<(usize, Folded)> =
         groups.into_iter().enumerate().skip(opts.offset).take(opts.limit).collect();
     let keyed: Vec<(DocAddress, Option<u64>)> =
         page.iter().map(|(_, (c, _))| (c.address, Some(c.doc_key))).collect();
@@ -459,8 +518,8 @@ fn collapse(
     for ((i, (c, dups)), passage) in page.into_iter().zip(passages) {
         let explanation =
             Explanation { passage: c.passage, document: c.document, crowding: c.crowding, score: c.score };
-        let mut duplicates = Vec::with_capacity(dups.len());
-        for d in dups {
+        let mut duplicates = Vec::new();
+        for &(_, d) in dups.iter().take_while(|(at, _)| *at < listed).take(opts.duplicates) {
             duplicates.push(record(searcher, f, d)?.id);
         }
         hits.push(Hit {
@@ -469,6 +528,7 @@ fn collapse(
             snippet: Snippet::default(),
             passage,
             duplicates,
+            folded: dups.len(),
             explanation: opts.explain.then_some(explanation),
         });
     }

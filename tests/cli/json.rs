@@ -31,6 +31,8 @@ struct Hit {
     source: Source,
     cite_as: String,
     citations: Vec<serde_json::Value>,
+    duplicates: Vec<String>,
+    duplicates_total: usize,
 }
 
 #[derive(Deserialize)]

@@ -214,11 +214,44 @@ fn folding_keeps_distinct_passages_and_paging_within_bounds() {
     env.write("corpus/d.txt", text);
     let v = env.search_json("Sakhalin", &[]);
     assert_eq!(v["hits"].as_array().unwrap().len(), 2, "the copies fold, the distinct passage stays");
+    assert_eq!(v["hits"][0]["duplicates_total"], 39);
     assert_eq!(v["hits"][0]["duplicates"].as_array().unwrap().len(), 39);
+    let v = env.search_json("Sakhalin", &["--duplicates", "5"]);
+    assert_eq!(v["hits"][0]["duplicates"].as_array().unwrap().len(), 5);
+    assert_eq!(v["hits"][0]["duplicates_total"], 39);
+    let r = env.run(&["search", "Sakhalin"]).expect(0);
+    assert!(r.stdout.contains(" and 29 more"), "ten ids listed in text: {}", r.stdout);
     // Huge paging values are clamped, not a crash.
     env.run(&["search", "--limit", "1000000000", "Sakhalin"]).expect(0);
     env.run(&["search", "--offset", "9223372036854775793", "Sakhalin", "island"]).expect(0);
     env.run(&["search", "--limit", "0", "Sakhalin"]).expect(0);
+}
+
+#[test]
+fn a_page_is_filled_past_a_line_repeated_more_often_than_the_candidates_first_read() {
+    // A footer in 300 files outranks every other passage holding its word: the first
+    // candidates fold into one hit, and the search reads deeper for the rest of the page.
+    let env = TestEnv::empty();
+    for i in 0..300 {
+        env.write(
+            &format!("corpus/f{i:03}.txt"),
+            format!("Notes {i}\n\nScanned at the Gutenberg archive.\n"),
+        );
+    }
+    let long = |topic: &str| {
+        format!(
+            "{topic} was printed with movable type long after Gutenberg first set a page in Mainz, and the printers of the town kept his methods for a century or more.\n"
+        )
+    };
+    env.write("corpus/press.txt", format!("Press\n\n{}\n{}", long("The almanac"), long("The psalter")));
+    let v = env.search_json("gutenberg", &[]);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3, "{v}");
+    assert_eq!(hits[0]["duplicates_total"], 299);
+    // Ids are listed from the candidates first read (twice the page, at least 200).
+    assert_eq!(hits[0]["duplicates"].as_array().unwrap().len(), 199);
+    assert!(hits[1..].iter().all(|h| h["text"].as_str().unwrap().contains("movable type")), "{v}");
+    assert_eq!(v["total_hits"], 302);
 }
 
 #[test]
