@@ -28,7 +28,7 @@ pub struct Match {
 pub struct Matcher {
     pub units: Vec<Vec<Pattern>>,
     /// Units whose sequence starts with a term, by that term; and the units with a prefix.
-    by_first: std::collections::HashMap<String, Vec<usize>>,
+    by_first: foldhash::HashMap<String, Vec<usize>>,
     prefixed: Vec<usize>,
     /// The ASCII bytes some term of some pattern starts with, as bits (all when one is empty).
     starts: u128,
@@ -43,7 +43,7 @@ impl Matcher {
 
     pub fn of_atoms(atoms: &[&Atom], langs: &[Lang]) -> Matcher {
         let units: Vec<Vec<Pattern>> = atoms.iter().map(|a| patterns(a, langs)).collect();
-        let mut by_first: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut by_first: foldhash::HashMap<String, Vec<usize>> = Default::default();
         let mut prefixed = Vec::new();
         for (unit, patterns) in units.iter().enumerate() {
             for p in patterns {
@@ -80,7 +80,10 @@ impl Matcher {
         let mut here: Vec<usize> = Vec::new();
         for (i, t) in terms.iter().enumerate() {
             here.clear();
-            here.extend(self.by_first.get(&t.text).into_iter().flatten());
+            // An empty term stands for a word no pattern can start with (`analyze_for`).
+            if !t.text.is_empty() {
+                here.extend(self.by_first.get(&t.text).into_iter().flatten());
+            }
             here.extend(&self.prefixed);
             here.sort_unstable();
             here.dedup();

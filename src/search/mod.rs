@@ -20,13 +20,13 @@ use crate::analysis::{Lang, is_lone_cjk, terms, variants};
 use crate::index::documents::DocumentTable;
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::{DocumentPart, Passage, slug};
+use foldhash::{HashMap, HashMapExt};
 use matcher::Matcher;
 use query::{Atom, Clause, Filter, Node, Occur as QOccur, Query, QueryError};
 use rank::{CITATION_WEIGHT, Candidate, SECTION_WEIGHT, TITLE_WEIGHT};
 use serde::Serialize;
 use snippet::Snippet;
 pub use spell::Correction;
-use std::collections::HashMap;
 use std::ops::Bound;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery, RangeQuery,

@@ -136,7 +136,7 @@ fn best_window(
         starts.push(m.first);
     }
     // Each start once, in the order above (the first of equals wins).
-    let mut tried = std::collections::HashSet::with_capacity(starts.len());
+    let mut tried = foldhash::HashSet::with_capacity_and_hasher(starts.len(), Default::default());
     let units = matches.iter().map(|m| m.unit + 1).max().unwrap_or(0);
     let mut is_covered = vec![false; units];
     for &u in covered {
