@@ -57,11 +57,14 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
     if p.kind != crate::source::Kind::Body {
         tail.push_str(&format!(" · {}", p.kind));
     }
+    let unlisted = hit.folded.saturating_sub(hit.duplicates.len());
     if !hit.duplicates.is_empty() {
         tail.push_str(&format!(" · same text also at {}", hit.duplicates.join(", ")));
-        if hit.folded > hit.duplicates.len() {
-            tail.push_str(&format!(" and {} more", hit.folded - hit.duplicates.len()));
+        if unlisted > 0 {
+            tail.push_str(&format!(" and {unlisted} more"));
         }
+    } else if unlisted > 0 {
+        tail.push_str(&format!(" · same text at {unlisted} other passages"));
     }
     writeln!(w, "    {}", style.paint("2", &tail))?;
     if let Some(e) = &hit.explanation {

@@ -221,6 +221,8 @@ fn folding_keeps_distinct_passages_and_paging_within_bounds() {
     assert_eq!(v["hits"][0]["duplicates_total"], 39);
     let r = env.run(&["search", "Sakhalin"]).expect(0);
     assert!(r.stdout.contains(" and 29 more"), "ten ids listed in text: {}", r.stdout);
+    let r = env.run(&["search", "--duplicates", "0", "Sakhalin"]).expect(0);
+    assert!(r.stdout.contains(" · same text at 39 other passages"), "{}", r.stdout);
     // Huge paging values are clamped, not a crash.
     env.run(&["search", "--limit", "1000000000", "Sakhalin"]).expect(0);
     env.run(&["search", "--offset", "9223372036854775793", "Sakhalin", "island"]).expect(0);
