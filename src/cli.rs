@@ -282,8 +282,8 @@ pub struct SearchArgs {
     /// Snippet length in words.
     #[arg(long, default_value_t = crate::search::snippet::DEFAULT_WORDS, value_name = "N")]
     pub snippet_words: usize,
-    /// List the ids of at most N near-identical passages folded into a hit (all are counted;
-    /// default: 10 in text, all in JSON).
+    /// List the ids of at most N near-identical passages folded into a hit (the others are
+    /// counted; default: 10 in text, all in JSON).
     #[arg(long, value_name = "N")]
     pub duplicates: Option<usize>,
     /// Do not bring the index up to date with the corpus first.

@@ -10,7 +10,9 @@
 //!            (characters), "source": {"path", "line_start",
 //!            "line_end", "byte_start", "byte_end"}, "cite_as", "language", "citations": [...],
 //!            "duplicates": ["id"] (those among the first candidates, at most `--duplicates`),
-//!            "duplicates_total": 0 (near-identical passages folded into the hit),
+//!            "duplicates_total": 0 (near-identical passages folded into the hit, among the
+//!            candidates read), "duplicates_total_relation": "eq" (or "gte": at least that
+//!            many, when not every matching passage was read),
 //!            "explanation": {...}}]}
 //! ```
 
@@ -72,6 +74,7 @@ fn hit(h: &Hit) -> Value {
     m.insert("highlights_chars".into(), json!(char_ranges(&h.snippet.text, &h.snippet.highlights)));
     m.insert("duplicates".into(), json!(h.duplicates));
     m.insert("duplicates_total".into(), json!(h.folded));
+    m.insert("duplicates_total_relation".into(), json!(if h.folded_exact { "eq" } else { "gte" }));
     if let Some(e) = &h.explanation {
         m.insert("explanation".into(), json!(e));
     }

@@ -58,13 +58,15 @@ fn hit(w: &mut impl Write, hit: &Hit, style: Style) -> io::Result<()> {
         tail.push_str(&format!(" · {}", p.kind));
     }
     let unlisted = hit.folded.saturating_sub(hit.duplicates.len());
+    let at_least = if hit.folded_exact { "" } else { "at least " };
     if !hit.duplicates.is_empty() {
         tail.push_str(&format!(" · same text also at {}", hit.duplicates.join(", ")));
         if unlisted > 0 {
-            tail.push_str(&format!(" and {unlisted} more"));
+            tail.push_str(&format!(" and {at_least}{unlisted} more"));
         }
     } else if unlisted > 0 {
-        tail.push_str(&format!(" · same text at {unlisted} other passages"));
+        let passages = if unlisted == 1 && hit.folded_exact { "passage" } else { "passages" };
+        tail.push_str(&format!(" · same text at {at_least}{unlisted} other {passages}"));
     }
     writeln!(w, "    {}", style.paint("2", &tail))?;
     if let Some(e) = &hit.explanation {

@@ -101,8 +101,11 @@ pub struct Hit {
     /// first candidates (twice the hits wanted, at least [`rank::RERANK_DEPTH`]: each id is a
     /// stored record to read), at most [`Options::duplicates`] of them.
     pub duplicates: Vec<String>,
-    /// How many near-identical passages were folded into this hit (listed or not).
+    /// How many near-identical passages were folded into this hit (listed or not), among the
+    /// candidates the search read: all of them when `folded_exact`, else a lower bound (the
+    /// search reads more candidates for a deeper page, so the bound may grow with the page).
     pub folded: usize,
+    pub folded_exact: bool,
     pub explanation: Option<Explanation>,
 }
 
@@ -170,10 +173,17 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     clock.lap("spelling");
     let wanted = opts.offset.saturating_add(opts.limit);
     let words: Vec<(String, f32)> = document_terms(&parsed, &langs).into_iter().map(|t| (t, 1.0)).collect();
-    let (mut ordered, mut total) = ranked_to_fill(ci, &searcher, &*tq, &words, wanted, &mut clock)?;
+    let expanding = opts.expand && !words.is_empty();
+    let (mut ordered, mut total) = if expanding {
+        // Only the best candidates feed the expansion: the same at any page.
+        ranked(ci, &searcher, &*tq, &words, first_depth(wanted), &mut clock)?
+    } else {
+        ranked_to_fill(ci, &searcher, &*tq, &words, wanted, &mut clock)?
+    };
     let mut expansion = Vec::new();
-    if opts.expand && !words.is_empty() {
-        expansion = expand::feedback(&searcher, f, &ordered)?;
+    if expanding {
+        let best = &ordered[..ordered.len().min(rank::RERANK_DEPTH)];
+        expansion = expand::feedback(&searcher, f, best)?;
         clock.lap("expansion");
         // The query as typed keeps its share, spread over its words; its constraints hold.
         let share = expand::ORIGINAL_WEIGHT / words.len() as f32;
@@ -200,7 +210,9 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     }
     let matcher = Matcher::new(&parsed, &langs);
     let listed = first_depth(wanted);
-    let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, listed, opts)?;
+    // Every matching passage was read: the folded passages' counts are exact.
+    let every = total.exact && ordered.len() as u64 >= total.n;
+    let mut hits = collapse(&searcher, f, ci.documents.as_ref(), ordered, listed, every, opts)?;
     clock.lap("reading the hits");
     for h in &mut hits {
         let lang = Lang::of(&h.passage.language);
@@ -489,13 +501,14 @@ type Folded = (Candidate, Vec<(usize, DocAddress)>);
 /// Folds near-identical passages (same `dup_key`) into the first of them over all ordered
 /// candidates, so that a hit's duplicates never depend on the page, then loads the records of
 /// the hits of the page (`offset`, `limit`) only, and the ids of their duplicates among the
-/// first `listed` candidates.
+/// first `listed` candidates. `every`: the candidates are every matching passage.
 fn collapse(
     searcher: &Searcher,
     f: &Fields,
     table: Option<&DocumentTable>,
     ordered: Vec<Candidate>,
     listed: usize,
+    every: bool,
     opts: &Options,
 ) -> Result<Vec<Hit>, SearchError> {
     let mut groups: Vec<Folded> = Vec::new();
@@ -529,6 +542,7 @@ fn collapse(
             passage,
             duplicates,
             folded: dups.len(),
+            folded_exact: every,
             explanation: opts.explain.then_some(explanation),
         });
     }

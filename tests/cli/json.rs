@@ -33,6 +33,7 @@ struct Hit {
     citations: Vec<serde_json::Value>,
     duplicates: Vec<String>,
     duplicates_total: usize,
+    duplicates_total_relation: String,
 }
 
 #[derive(Deserialize)]

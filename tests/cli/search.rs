@@ -250,10 +250,33 @@ fn a_page_is_filled_past_a_line_repeated_more_often_than_the_candidates_first_re
     let hits = v["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 3, "{v}");
     assert_eq!(hits[0]["duplicates_total"], 299);
+    assert_eq!(hits[0]["duplicates_total_relation"], "eq", "every match was read");
     // Ids are listed from the candidates first read (twice the page, at least 200).
     assert_eq!(hits[0]["duplicates"].as_array().unwrap().len(), 199);
     assert!(hits[1..].iter().all(|h| h["text"].as_str().unwrap().contains("movable type")), "{v}");
     assert_eq!(v["total_hits"], 302);
+    // One hit wanted: the first 200 candidates fill it, and the count is a lower bound.
+    let v = env.search_json("gutenberg", &["--limit", "1"]);
+    assert_eq!(v["hits"][0]["duplicates_total"], 199);
+    assert_eq!(v["hits"][0]["duplicates_total_relation"], "gte");
+    let r = env.run(&["search", "--limit", "1", "gutenberg"]).expect(0);
+    assert!(r.stdout.contains(" and at least 189 more"), "{}", r.stdout);
+}
+
+#[test]
+fn the_expansion_does_not_depend_on_the_page() {
+    // The first 200 candidates are one document's copies of a line: the expansion reads the
+    // best candidates only, not as deep as a page needs to fill.
+    let env = TestEnv::empty();
+    env.write("corpus/log.txt", format!("Log\n\n{}", "Memory leak found.\n\n".repeat(300)));
+    env.write(
+        "corpus/press.txt",
+        "Press\n\nThe printers of Mainz kept the memory of the almanac and its type for a century.\n",
+    );
+    let run = |limit: &str| env.search_json("memory", &["--expand", "--limit", limit]);
+    let (one, two) = (run("1"), run("2"));
+    assert_eq!(one["expansion"], two["expansion"]);
+    assert_eq!(one["hits"][0]["score"], two["hits"][0]["score"]);
 }
 
 #[test]
