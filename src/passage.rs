@@ -398,7 +398,7 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     };
     // A word has a byte at least, and an ASCII word but the last a separating byte after
     // it: a paragraph this short holds no more words than allowed, uncounted.
-    let short = para.len() <= max_words || (para.len() < 2 * max_words && para.is_ascii());
+    let short = para.len() <= max_words || (para.len() < max_words.saturating_mul(2) && para.is_ascii());
     if short || words_in(0, para.len()) <= max_words {
         return vec![(0, para.len())];
     }
