@@ -671,37 +671,28 @@ pub fn detect_language<'a>(texts: impl Iterator<Item = &'a str>) -> &'static str
 }
 
 /// How much of a document the trigram model reads: enough to be sure, little enough to cost
-/// nothing next to indexing it. It reads a quarter of that first, and the rest only when it
-/// is not fully sure of the quarter (its confidence weighs the sample's length): most
-/// documents are decided there, and the model was 4% of a build's CPU (200 MB bench corpus)
-/// when it always read the whole sample.
+/// nothing next to indexing it.
 const SAMPLE_BYTES: usize = 2048;
 
 /// The language of Latin or Cyrillic text by letter trigrams (`whatlang`: 69 languages, so
 /// Polish is `pl` and Ukrainian `uk`), as an ISO 639-1 code where there is one, else ISO
 /// 639-3; None when the model is not sure.
 fn trigram_language(texts: &[&str]) -> Option<&'static str> {
-    let info = whatlang::detect(&sample(texts, SAMPLE_BYTES)).filter(whatlang::Info::is_reliable)?;
-    let code = info.lang().code();
-    Some(ISO_639_1.iter().find(|(three, _)| *three == code).map_or(code, |(_, two)| two))
-}
-
-/// The first `bytes` bytes of the texts, or a little more (to the end of a character), one
-/// text a line.
-fn sample(texts: &[&str], bytes: usize) -> String {
-    let mut sample = String::with_capacity(bytes + 64);
+    let mut sample = String::with_capacity(SAMPLE_BYTES + 64);
     for t in texts {
-        if sample.len() >= bytes {
+        if sample.len() >= SAMPLE_BYTES {
             break;
         }
-        let mut end = t.len().min(bytes - sample.len() + 1);
+        let mut end = t.len().min(SAMPLE_BYTES - sample.len() + 1);
         while !t.is_char_boundary(end) {
             end -= 1;
         }
         sample.push_str(&t[..end]);
         sample.push('\n');
     }
-    sample
+    let info = whatlang::detect(&sample).filter(|i| i.is_reliable())?;
+    let code = info.lang().code();
+    Some(ISO_639_1.iter().find(|(three, _)| *three == code).map_or(code, |(_, two)| two))
 }
 
 /// ISO 639-3 codes (whatlang's) with their ISO 639-1 codes.

@@ -51,7 +51,7 @@ pub struct Options {
     /// Expand the query with pseudo-relevance feedback ([`expand`]).
     pub expand: bool,
     /// The most ids of folded near-identical passages a hit lists ([`Hit::duplicates`]; all
-    /// by default); it counts them all ([`Hit::folded`]).
+    /// by default); the others are counted ([`Hit::folded`]).
     pub duplicates: usize,
 }
 
