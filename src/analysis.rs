@@ -199,6 +199,10 @@ fn is_cyrillic(c: char) -> bool {
 /// full-width `ＧＨＱ` and `１９４５` are `ghq` and `1945`, half-width `ｶﾀｶﾅ` is `カタカナ`,
 /// ligatures such as `ﬁ` are `fi`.
 pub fn fold(word: &str) -> String {
+    // What the loop below makes of ASCII, without reading it a char at a time.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let compatible: std::borrow::Cow<str> =
         if word.is_ascii() { word.into() } else { word.nfkc().collect::<String>().into() };
     let mut out = String::with_capacity(compatible.len());

@@ -75,6 +75,7 @@ fn link_document(doc: &mut [Passage]) {
     let refs: Vec<(String, Reference)> =
         doc.iter().filter_map(|p| p.reference.as_deref().map(|r| (p.id.clone(), r.clone()))).collect();
     let by_id: HashMap<&str, &(String, Reference)> = refs.iter().map(|r| (r.0.as_str(), r)).collect();
+    let entries: Vec<EntryWords> = refs.iter().map(|(_, r)| EntryWords::of(r)).collect();
     // The work the last linked citation points to, for `Ibid.`.
     let mut last: Option<&(String, Reference)> = None;
     for p in doc.iter_mut() {
@@ -83,7 +84,7 @@ fn link_document(doc: &mut [Passage]) {
                 // The markup said which entry (a named `<ref>`).
                 Some(id) => by_id.get(id.as_str()).copied(),
                 None if c.shape == Shape::Ibid => last,
-                None => best_match(c, &refs),
+                None => best_match(c, &refs, &entries),
             };
             if c.shape != Shape::Ibid {
                 last = found;
@@ -120,32 +121,52 @@ fn cited_family(author: &str) -> Option<HashSet<String>> {
     (!w.is_empty()).then_some(w)
 }
 
-fn best_match<'a>(c: &Citation, refs: &'a [(String, Reference)]) -> Option<&'a (String, Reference)> {
+/// The words of an entry that citations are matched on, read once for all the citations of
+/// its document (a document's citations times its entries made them a quarter of linking).
+struct EntryWords {
+    /// Of each author's family name.
+    families: Vec<HashSet<String>>,
+    title: HashSet<String>,
+}
+
+impl EntryWords {
+    fn of(r: &Reference) -> EntryWords {
+        EntryWords {
+            families: r.authors.iter().map(|a| words(&a.family)).collect(),
+            title: r.title.as_deref().map(words).unwrap_or_default(),
+        }
+    }
+}
+
+/// The entry of `refs` (whose words are `entries`, in the same order) that `c` cites.
+fn best_match<'a>(
+    c: &Citation,
+    refs: &'a [(String, Reference)],
+    entries: &[EntryWords],
+) -> Option<&'a (String, Reference)> {
     let title_words = c.title.as_deref().map(words).unwrap_or_default();
     // A near-identical title: how a newspaper article (no author) is linked, and the fallback
     // when the cited author is not the entry's (a ditto entry whose author was guessed wrong).
-    let same_title = |r: &Reference| {
-        let rt = r.title.as_deref().map(words).unwrap_or_default();
-        !rt.is_empty() && overlap(&title_words, &rt) * 5 >= rt.len().max(title_words.len()) * 4
+    let same_title = |e: &EntryWords| {
+        let rt = &e.title;
+        !rt.is_empty() && overlap(&title_words, rt) * 5 >= rt.len().max(title_words.len()) * 4
     };
-    let by_author: Vec<&(String, Reference)> = match c.author.as_deref().and_then(cited_family) {
-        Some(family) => refs
-            .iter()
-            .filter(|(_, r)| r.authors.iter().any(|a| family.is_subset(&words(&a.family))))
-            .collect(),
+    let indexed = || refs.iter().zip(entries);
+    let by_author: Vec<(&(String, Reference), &EntryWords)> = match c.author.as_deref().and_then(cited_family)
+    {
+        Some(family) => indexed().filter(|(_, e)| e.families.iter().any(|f| family.is_subset(f))).collect(),
         None => Vec::new(),
     };
-    let candidates: Vec<&(String, Reference)> =
-        if by_author.is_empty() { refs.iter().filter(|(_, r)| same_title(r)).collect() } else { by_author };
-    let score = |r: &Reference| {
-        let rt = r.title.as_deref().map(words).unwrap_or_default();
-        let suffix = c.year_suffix.is_some() && c.year_suffix == r.year_suffix;
-        (overlap(&title_words, &rt), u8::from(c.year.is_some() && c.year == r.year), u8::from(suffix))
+    let candidates =
+        if by_author.is_empty() { indexed().filter(|(_, e)| same_title(e)).collect() } else { by_author };
+    let score = |(r, e): &(&(String, Reference), &EntryWords)| {
+        let suffix = c.year_suffix.is_some() && c.year_suffix == r.1.year_suffix;
+        (overlap(&title_words, &e.title), u8::from(c.year.is_some() && c.year == r.1.year), u8::from(suffix))
     };
-    let best = candidates.iter().map(|(_, r)| score(r)).max()?;
-    let mut top = candidates.into_iter().filter(|(_, r)| score(r) == best);
+    let best = candidates.iter().map(score).max()?;
+    let mut top = candidates.iter().filter(|c| score(c) == best);
     let first = top.next()?;
-    top.next().is_none().then_some(first)
+    top.next().is_none().then_some(first.0)
 }
 
 fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> usize {
@@ -195,7 +216,8 @@ mod tests {
         let c = find(citation_text).into_iter().next().expect("a citation");
         let refs: Vec<(String, Reference)> =
             refs.iter().map(|(id, raw)| (id.to_string(), reference(raw))).collect();
-        best_match(&c, &refs).map(|(id, _)| id.clone())
+        let entries: Vec<EntryWords> = refs.iter().map(|(_, r)| EntryWords::of(r)).collect();
+        best_match(&c, &refs, &entries).map(|(id, _)| id.clone())
     }
 
     const REFS: &[(&str, &str)] = &[

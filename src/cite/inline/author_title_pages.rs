@@ -8,7 +8,14 @@ use super::{Citation, MAX_TITLE, Shape, TRIED_STARTS};
 impl Scan<'_> {
     /// `Author, Title, p. 12.`, anchored on the comma before the page marker.
     pub(super) fn author_title_pages(&self) -> Vec<Citation> {
-        self.text.match_indices(", ").filter_map(|(comma, _)| self.author_title_pages_at(comma)).collect()
+        // Every `, ` (they cannot overlap), found by its comma: a search for one byte is several
+        // times faster than one for two.
+        let b = self.text.as_bytes();
+        self.text
+            .match_indices(',')
+            .filter(|&(comma, _)| b.get(comma + 1) == Some(&b' '))
+            .filter_map(|(comma, _)| self.author_title_pages_at(comma))
+            .collect()
     }
 
     fn author_title_pages_at(&self, comma: usize) -> Option<Citation> {

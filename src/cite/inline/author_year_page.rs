@@ -11,6 +11,13 @@ impl Scan<'_> {
     /// `(Kowner 2006, p. 300)` and `（山田 2001, 12頁）`.
     pub(super) fn author_year_page(&self) -> Vec<Citation> {
         let t = self.text;
+        if !t.contains('（') {
+            // The same, found a byte at a time (most text has no full-width parenthesis).
+            return t
+                .match_indices('(')
+                .filter_map(|(open, _)| self.author_year_page_at(open, '(', ')'))
+                .collect();
+        }
         t.char_indices()
             .filter_map(|(open, c)| match c {
                 '(' => self.author_year_page_at(open, c, ')'),
@@ -23,7 +30,11 @@ impl Scan<'_> {
     /// `Esthus (1988), p. 213.` as a sentence of its own, anchored on `), p.`.
     pub(super) fn author_paren_year_pages(&self) -> Vec<Citation> {
         let t = self.text;
-        t.match_indices("), p").filter_map(|(close, _)| self.author_paren_year_pages_at(close)).collect()
+        // Every `), p` (they cannot overlap), found by its parenthesis (see `author_title_pages`).
+        t.match_indices(')')
+            .filter(|&(close, _)| t.as_bytes()[close..].starts_with(b"), p"))
+            .filter_map(|(close, _)| self.author_paren_year_pages_at(close))
+            .collect()
     }
 
     fn author_paren_year_pages_at(&self, close: usize) -> Option<Citation> {
