@@ -366,10 +366,14 @@ const FIRST_SLOTS: usize = 1024;
 impl TermCache {
     /// The term of `word`, computed once per thread while the cache holds it.
     fn term(&mut self, word: &str, lang: Lang) -> &str {
+        self.term_hashed(word, word_hash(word), lang)
+    }
+
+    /// [`Self::term`] of a word whose [`word_hash`] is `hash`.
+    fn term_hashed(&mut self, word: &str, hash: u64, lang: Lang) -> &str {
         if self.slots.is_empty() {
             self.slots = vec![Slot::default(); FIRST_SLOTS];
         }
-        let hash = word_hash(word);
         let mut i = match self.find(word, hash) {
             Ok(slot) => {
                 let end = slot.at as usize + usize::from(slot.word_len);
@@ -420,6 +424,19 @@ impl TermCache {
         }
     }
 
+    /// Asks the CPU to load the slot where a word of hash `hash` is looked up first, so that
+    /// the look-up a few words later finds it in cache.
+    fn prefetch(&self, hash: u64) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(slot) = self.slots.get(hash as usize & self.slots.len().wrapping_sub(1)) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // SAFETY: a prefetch is a hint that never faults; the address is a live slot.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>((slot as *const Slot).cast::<i8>()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = hash;
+    }
+
     /// Doubles the table, placing every entry again.
     fn grow(&mut self) {
         debug_assert!(2 * self.slots.len() <= TERM_CACHE_SLOTS);
@@ -449,15 +466,22 @@ fn tag(hash: u64) -> u32 {
 
 /// One [`TermCache`] per language met on the thread.
 #[derive(Default)]
-struct TermCaches(Vec<TermCache>);
+struct TermCaches {
+    caches: Vec<TermCache>,
+    /// The words of the value being analyzed: start, end, hash ([`Analyzed::of`]).
+    words: Vec<(usize, usize, u64)>,
+}
+
+/// How many words ahead [`Analyzed::of`] asks for a word's slot.
+const PREFETCH_AHEAD: usize = 4;
 
 impl TermCaches {
     fn of(&mut self, lang: Lang) -> &mut TermCache {
         let i = usize::from(lang.0);
-        if self.0.len() <= i {
-            self.0.resize_with(i + 1, TermCache::default);
+        if self.caches.len() <= i {
+            self.caches.resize_with(i + 1, TermCache::default);
         }
-        &mut self.0[i]
+        &mut self.caches[i]
     }
 }
 
@@ -834,11 +858,21 @@ impl Analyzed {
         let shift = value.len() - text.len();
         let mut a = Analyzed { terms: String::with_capacity(text.len()), spans: Vec::new() };
         TERMS.with_borrow_mut(|caches| {
+            // The words first, with their hashes, so that each word's slot is asked for a few
+            // words before it is read: a look-up otherwise waits on memory (the table does
+            // not stay in cache beside the indexer's own).
+            let mut words = std::mem::take(&mut caches.words);
+            words.clear();
+            each_word(text, |from, to, word| words.push((from, to, word_hash(word))));
             let cache = caches.of(lang);
-            each_word(text, |from, to, word| {
-                a.terms.push_str(cache.term(word, lang));
+            for (i, &(from, to, hash)) in words.iter().enumerate() {
+                if let Some(&(_, _, ahead)) = words.get(i + PREFETCH_AHEAD) {
+                    cache.prefetch(ahead);
+                }
+                a.terms.push_str(cache.term_hashed(&text[from..to], hash, lang));
                 a.spans.push((shift + from, shift + to, a.terms.len()));
-            });
+            }
+            caches.words = words;
         });
         a
     }
