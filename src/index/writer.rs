@@ -996,8 +996,12 @@ pub fn dup_key(p: &Passage) -> u64 {
     } else {
         let mut buf = [0u8; 4];
         for c in p.text.chars() {
-            if c.is_alphanumeric() {
+            if crate::analysis::is_alnum(c) {
                 space(&mut key, &mut gap);
+                if crate::analysis::is_caseless(c) {
+                    key.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    continue;
+                }
                 for l in c.to_lowercase() {
                     key.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
                 }
