@@ -374,11 +374,13 @@ struct Slot {
     term_len: u16,
 }
 
-/// Words cached at most, before the cache is emptied; the table has twice as many slots (1.5
-/// MB). 200 MB bench corpus, index wall / user CPU, two runs each: 65,536 words 23.01 s /
-/// 39.64 s and 23.18 / 39.87; 262,144 words 23.36 / 40.16 and 23.55 / 40.69; 16,384 words
-/// 23.95 / 41.25 and 23.42 / 40.16.
-const TERM_CACHE_SIZE: usize = 65_536;
+/// Words cached at most, before the cache is emptied; the table has twice as many slots (6
+/// MB). 200 MB bench corpus, index wall / CPU, means of 3 alternating runs, twice: 65,536
+/// words 21.55 s / 38.24 s and 22.41 / 39.59; 131,072 words 22.39 / 39.74; 262,144 words
+/// 21.24 / 37.65 and 21.67 / 38.33 (peak RSS +20 MB). Before look-ups were prefetched
+/// (`Analyzed::of`), a table past the CPU's cache cost more than the words it saved:
+/// 262,144 words took 23.36 s where 65,536 took 23.01.
+const TERM_CACHE_SIZE: usize = 262_144;
 const TERM_CACHE_SLOTS: usize = (2 * TERM_CACHE_SIZE).next_power_of_two();
 /// The table's size when first used; it doubles up to [`TERM_CACHE_SLOTS`] as it fills.
 const FIRST_SLOTS: usize = 1024;
