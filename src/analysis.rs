@@ -223,8 +223,7 @@ pub fn fold(word: &str) -> String {
     if word.is_ascii() {
         return word.to_ascii_lowercase();
     }
-    let compatible: std::borrow::Cow<str> =
-        if word.is_ascii() { word.into() } else { word.nfkc().collect::<String>().into() };
+    let compatible: String = word.nfkc().collect();
     let mut out = String::with_capacity(compatible.len());
     for c in compatible.chars().flat_map(char::to_lowercase) {
         match c {
@@ -374,13 +373,14 @@ struct Slot {
     term_len: u16,
 }
 
-/// Words cached at most, before the cache is emptied; the table has twice as many slots (6
-/// MB). 200 MB bench corpus, index wall / CPU, means of 3 alternating runs, twice: 65,536
-/// words 21.55 s / 38.24 s and 22.41 / 39.59; 131,072 words 22.39 / 39.74; 262,144 words
-/// 21.24 / 37.65 and 21.67 / 38.33 (peak RSS +20 MB). Before look-ups were prefetched
-/// (`Analyzed::of`), a table past the CPU's cache cost more than the words it saved:
-/// 262,144 words took 23.36 s where 65,536 took 23.01.
-const TERM_CACHE_SIZE: usize = 262_144;
+/// Words cached at most, before the cache is emptied; the table has twice as many slots (1.5
+/// MB), and each thread has one cache per language it meets. 200 MB bench corpus, index wall
+/// / CPU, means of 3 alternating runs: 65,536 words 23.01 s / 39.64 s (before look-ups were
+/// prefetched), 262,144 words 23.36 / 40.16; with prefetching (`Analyzed::of`), 65,536
+/// words 21.55 / 38.24 and 22.41 / 39.59, 262,144 words 21.24 / 37.65 and 21.67 / 38.33. The
+/// larger cache was not kept: three languages on two threads took peak RSS at 2 GB from 347
+/// MB to 394 MB, at the edge of the 400 MB bound, for 2% of the build.
+const TERM_CACHE_SIZE: usize = 65_536;
 const TERM_CACHE_SLOTS: usize = (2 * TERM_CACHE_SIZE).next_power_of_two();
 /// The table's size when first used; it doubles up to [`TERM_CACHE_SLOTS`] as it fills.
 const FIRST_SLOTS: usize = 1024;

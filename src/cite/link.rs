@@ -159,14 +159,14 @@ fn best_match<'a>(
     };
     let candidates =
         if by_author.is_empty() { indexed().filter(|(_, e)| same_title(e)).collect() } else { by_author };
-    let score = |(r, e): &(&(String, Reference), &EntryWords)| {
-        let suffix = c.year_suffix.is_some() && c.year_suffix == r.1.year_suffix;
-        (overlap(&title_words, &e.title), u8::from(c.year.is_some() && c.year == r.1.year), u8::from(suffix))
+    let score = |((_, r), e): &(&(String, Reference), &EntryWords)| {
+        let suffix = c.year_suffix.is_some() && c.year_suffix == r.year_suffix;
+        (overlap(&title_words, &e.title), u8::from(c.year.is_some() && c.year == r.year), u8::from(suffix))
     };
     let best = candidates.iter().map(score).max()?;
-    let mut top = candidates.iter().filter(|c| score(c) == best);
-    let first = top.next()?;
-    top.next().is_none().then_some(first.0)
+    let mut top = candidates.iter().filter(|candidate| score(candidate) == best);
+    let (first, _) = top.next()?;
+    top.next().is_none().then_some(*first)
 }
 
 fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> usize {
