@@ -5,7 +5,7 @@
 #
 # Usage: benches/paired.sh [SIZE_MB]   (compare.sh runs it last; it uses compare.sh's indexes)
 # Env:   BENCH (kit folder), BENCH_DATA (/tmp/bench-data), RUNS (7), B (citedex binary),
-#        OUT (compare.sh's output folder, default $BENCH_DATA/compare-<size>mb)
+#        OUT (compare.sh's output folder, default $BENCH_DATA/compare-<size>mb), REREAD (0)
 # Output: one line (benches/pairs.sh): medians over the queries, the median of the per-query
 #         ratios, the worst.
 set -euo pipefail
@@ -17,5 +17,23 @@ if [ -z "${B:-}" ]; then
   B=$target/release/citedex
 fi
 P=${CARGO_TARGET_DIR:-/tmp/bench-target}/release/tantivy-probe
+# REREAD=1: both indexes' pages are dropped from the page cache and read back first. Pages a
+# build has just written answer slower than pages read from disk (a search maps fewer at a
+# time from them), and more so for the program that touches more pages: at 4cd2512, 1.32 on
+# the indexes compare.sh had just built, 1.15 once both were read back (see the README).
+if [ "${REREAD:-0}" = 1 ]; then
+  sync
+  python3 - "$out/citedex-index" "$out/tantivy/index" <<'PY'
+import os, sys
+for folder in sys.argv[1:]:
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+                while f.read(1 << 20):
+                    pass
+PY
+fi
 bash "$HERE/benches/pairs.sh" citedex "$B search --no-update --index $out/citedex-index" \
   probe "$P search $out/tantivy/index" "$out/paired.tsv"
