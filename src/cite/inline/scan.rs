@@ -18,14 +18,11 @@ pub(super) struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     pub(super) fn new(text: &'a str) -> Scan<'a> {
-        let (mut sentences, mut clauses) = (Vec::new(), Vec::new());
-        // After punctuation: Some(true) for a sentence end, Some(false) for a comma.
-        let mut pending: Option<bool> = None;
-        let mut spaced = false;
+        let mut starts = Starts::default();
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            if pending.is_none() {
+            if starts.pending.is_none() {
                 // Nothing starts before the next punctuation mark (all ASCII, so never a byte
                 // inside another character): skipped to it a byte at a time, which is most
                 // of the text read several times faster. `spaced` is false here already.
@@ -35,31 +32,49 @@ impl<'a> Scan<'a> {
                 }
             }
             let c = text[i..].chars().next().expect("i is on a char boundary");
-            if c.is_whitespace() {
-                spaced |= pending.is_some();
-            } else {
-                if let Some(sentence) = pending.filter(|_| spaced) {
-                    clauses.push(i);
-                    if sentence {
-                        sentences.push(i);
-                    }
-                }
-                pending = match c {
-                    '.' | '!' | '?' | ';' | ':' => Some(true),
-                    ',' => Some(false),
-                    c if is_closing_quote(c) && !spaced => pending,
-                    _ => None,
-                };
-                spaced = false;
-            }
+            starts.read(i, c);
             i += c.len_utf8();
         }
         let prose = text.find(char::is_alphanumeric).unwrap_or(text.len());
-        Scan { text, sentences, clauses, prose }
+        Scan { text, sentences: starts.sentences, clauses: starts.clauses, prose }
     }
 
     pub(super) fn after_prose(&self, start: usize) -> bool {
         start > self.prose
+    }
+}
+
+/// The sentence and clause starts of a text, read a char at a time ([`Starts::read`]).
+#[derive(Default)]
+struct Starts {
+    sentences: Vec<usize>,
+    clauses: Vec<usize>,
+    /// After punctuation: Some(true) for a sentence end, Some(false) for a comma.
+    pending: Option<bool>,
+    /// Whether whitespace came after the pending punctuation.
+    spaced: bool,
+}
+
+impl Starts {
+    /// Reads the char `c` at `i`.
+    fn read(&mut self, i: usize, c: char) {
+        if c.is_whitespace() {
+            self.spaced |= self.pending.is_some();
+            return;
+        }
+        if let Some(sentence) = self.pending.filter(|_| self.spaced) {
+            self.clauses.push(i);
+            if sentence {
+                self.sentences.push(i);
+            }
+        }
+        self.pending = match c {
+            '.' | '!' | '?' | ';' | ':' => Some(true),
+            ',' => Some(false),
+            c if is_closing_quote(c) && !self.spaced => self.pending,
+            _ => None,
+        };
+        self.spaced = false;
     }
 }
 
@@ -180,32 +195,14 @@ pub(super) fn year_at(t: &str, i: usize) -> Option<(usize, u32)> {
 mod tests {
     use super::*;
 
-    /// The starts as `Scan::new` found them reading every char (before it skipped to the
-    /// punctuation).
+    /// The starts found reading every char, as `Scan::new` did before it skipped to the
+    /// punctuation.
     fn starts_read_char_by_char(text: &str) -> (Vec<usize>, Vec<usize>) {
-        let (mut sentences, mut clauses) = (Vec::new(), Vec::new());
-        let mut pending: Option<bool> = None;
-        let mut spaced = false;
+        let mut starts = Starts::default();
         for (i, c) in text.char_indices() {
-            if c.is_whitespace() {
-                spaced |= pending.is_some();
-                continue;
-            }
-            if let Some(sentence) = pending.filter(|_| spaced) {
-                clauses.push(i);
-                if sentence {
-                    sentences.push(i);
-                }
-            }
-            pending = match c {
-                '.' | '!' | '?' | ';' | ':' => Some(true),
-                ',' => Some(false),
-                c if is_closing_quote(c) && !spaced => pending,
-                _ => None,
-            };
-            spaced = false;
+            starts.read(i, c);
         }
-        (sentences, clauses)
+        (starts.sentences, starts.clauses)
     }
 
     const PIECES: &[&str] = &[
