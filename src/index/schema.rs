@@ -34,7 +34,7 @@ pub const FORMAT_VERSION: u32 = 7;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.
-pub const PARSER_VERSION: u32 = 14;
+pub const PARSER_VERSION: u32 = 15;
 
 /// Handles of every field.
 #[derive(Clone, Copy, Debug)]
