@@ -14,7 +14,6 @@ use crate::cite::inline::{self, Citation};
 pub use crate::source::Markup;
 use crate::source::{Document, Kind};
 use serde::{Deserialize, Serialize};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Default word limit of a passage.
 pub const DEFAULT_MAX_WORDS: usize = 100;
@@ -391,15 +390,15 @@ pub fn render(text: &str, start: usize, end: usize, citations: &[Citation], mark
 fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, usize)> {
     let max_words = max_words.max(1);
     // Citations and markup are removed from passages: their words do not count.
-    let words_in = |s: usize, e: usize| {
-        let cited: usize =
-            kept.iter().filter(|&&(a, b)| a >= s && b <= e).map(|&(a, b)| word_count(&para[a..b])).sum();
-        word_count(&para[s..e]).saturating_sub(cited)
+    let cited_in = |s: usize, e: usize| -> usize {
+        kept.iter().filter(|&&(a, b)| a >= s && b <= e).map(|&(a, b)| word_count(&para[a..b])).sum()
     };
+    let words_in = |s: usize, e: usize| word_count(&para[s..e]).saturating_sub(cited_in(s, e));
     // A word has a byte at least, and an ASCII word but the last a separating byte after
-    // it: a paragraph this short holds no more words than allowed, uncounted.
+    // it: a paragraph this short holds no more words than allowed, uncounted. A longer one is
+    // counted as far as it takes to tell.
     let short = para.len() <= max_words || (para.len() < max_words.saturating_mul(2) && para.is_ascii());
-    if short || words_in(0, para.len()) <= max_words {
+    if short || !crate::analysis::more_words_than(para, max_words.saturating_add(cited_in(0, para.len()))) {
         return vec![(0, para.len())];
     }
     // `kept` is sorted by start, and its ranges do not overlap.
@@ -409,12 +408,10 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     };
     // Sentence pieces, merged where a boundary falls inside a citation.
     let mut pieces: Vec<(usize, usize)> = Vec::new();
-    for (i, s) in para.split_sentence_bound_indices() {
-        match pieces.last_mut() {
-            Some(last) if inside_citation(i) => last.1 = i + s.len(),
-            _ => pieces.push((i, i + s.len())),
-        }
-    }
+    crate::analysis::sentences(para, |i, end| match pieces.last_mut() {
+        Some(last) if inside_citation(i) => last.1 = end,
+        _ => pieces.push((i, end)),
+    });
     // Over-long pieces are cut at word boundaries.
     let mut units: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, words)
     for (s, e) in pieces {
