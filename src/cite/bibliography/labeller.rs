@@ -233,75 +233,70 @@ fn ends(s: &str, n: usize) -> (&str, &str) {
 /// The hashed features of every token of a sequence; `hints` from [`author_hints`] (or the
 /// same from the rules' author zone), one per token.
 pub fn features(toks: &[&str], hints: &[u8]) -> Vec<Vec<u64>> {
-    let mut out = vec![Vec::with_capacity(36); toks.len()];
-    each_feature(toks, hints, |i, f| out[i].push(f));
-    out
-}
-
-/// Calls `emit(i, feature)` for each hashed feature of token `i`, token by token (what
-/// [`features`] collects; labelling reads them as they come, without a vector per token).
-fn each_feature(toks: &[&str], hints: &[u8], mut emit: impl FnMut(usize, u64)) {
     let n = toks.len();
     let cores: Vec<String> = toks.iter().map(|t| core(t)).collect();
     let shapes: Vec<String> = toks.iter().map(|t| shape(t)).collect();
     let st = states(toks);
+    let mut out = Vec::with_capacity(n);
     let mut buf = [0u8; 4];
     for i in 0..n {
-        let mut f = |feature: u64| emit(i, feature);
         let t = toks[i];
         let c = cores[i].as_str();
         let sh = shapes[i].as_bytes();
-        f(hash(0, b""));
-        f(hash(1, c.as_bytes()));
-        f(hash(2, sh));
+        let mut f = Vec::with_capacity(36);
+        f.push(hash(0, b""));
+        f.push(hash(1, c.as_bytes()));
+        f.push(hash(2, sh));
         let (pre, suf) = ends(c, 3);
-        f(hash(3, pre.as_bytes()));
-        f(hash(4, suf.as_bytes()));
+        f.push(hash(3, pre.as_bytes()));
+        f.push(hash(4, suf.as_bytes()));
         let last = t.chars().last().filter(|c| !c.is_alphanumeric()).unwrap_or(' ');
         let first = t.chars().next().filter(|c| !c.is_alphanumeric()).unwrap_or(' ');
-        f(hash(5, last.encode_utf8(&mut buf).as_bytes()));
-        f(hash(6, first.encode_utf8(&mut buf).as_bytes()));
+        f.push(hash(5, last.encode_utf8(&mut buf).as_bytes()));
+        f.push(hash(6, first.encode_utf8(&mut buf).as_bytes()));
         if is_year(c) {
-            f(hash(7, b"year"));
+            f.push(hash(7, b"year"));
         }
         let digits = c.chars().filter(char::is_ascii_digit).count();
         if digits > 0 && digits == c.chars().count() {
-            f(hash(7, &[b'n', digits.min(5) as u8]));
+            f.push(hash(7, &[b'n', digits.min(5) as u8]));
         }
         if t.contains(['–', '-', '—']) && digits > 0 {
-            f(hash(7, b"range"));
+            f.push(hash(7, b"range"));
         }
-        f(hash(8, &[(i * 8 / n.max(1)) as u8]));
+        f.push(hash(8, &[(i * 8 / n.max(1)) as u8]));
         if i == 0 {
-            f(hash(9, b"first"));
+            f.push(hash(9, b"first"));
         }
         if i + 1 == n {
-            f(hash(9, b"last"));
+            f.push(hash(9, b"last"));
         }
         let s = st[i];
         let hint = hints.get(i).copied().unwrap_or(0);
-        f(hash(10, &[s.in_quotes as u8, s.in_parens as u8, s.year_before as u8, s.colon_before as u8]));
-        f(hash(11, &[s.periods_before.min(5)]));
-        f(hash2(12, &[s.periods_before.min(5)], sh));
-        f(hash2(13, &[s.year_before as u8], c.as_bytes()));
-        f(hash(14, &[hint]));
-        f(hash2(15, &[hint], sh));
+        f.push(hash(10, &[s.in_quotes as u8, s.in_parens as u8, s.year_before as u8, s.colon_before as u8]));
+        f.push(hash(11, &[s.periods_before.min(5)]));
+        f.push(hash2(12, &[s.periods_before.min(5)], sh));
+        f.push(hash2(13, &[s.year_before as u8], c.as_bytes()));
+        f.push(hash(14, &[hint]));
+        f.push(hash2(15, &[hint], sh));
         for (kind, d) in [(20u8, -2isize), (21, -1), (22, 1), (23, 2)] {
             let j = i as isize + d;
             if j < 0 || j >= n as isize {
-                f(hash(kind, b"<edge>"));
+                f.push(hash(kind, b"<edge>"));
                 continue;
             }
             let j = j as usize;
-            f(hash(kind, cores[j].as_bytes()));
-            f(hash(kind + 10, shapes[j].as_bytes()));
+            f.push(hash(kind, cores[j].as_bytes()));
+            f.push(hash(kind + 10, shapes[j].as_bytes()));
         }
         if i > 0 {
             let pl = toks[i - 1].chars().last().unwrap_or(' ');
-            f(hash2(40, pl.encode_utf8(&mut buf).as_bytes(), sh));
-            f(hash2(41, cores[i - 1].as_bytes(), c.as_bytes()));
+            f.push(hash2(40, pl.encode_utf8(&mut buf).as_bytes(), sh));
+            f.push(hash2(41, cores[i - 1].as_bytes(), c.as_bytes()));
         }
+        out.push(f);
     }
+    out
 }
 
 /// A hasher for keys that are hashes already.
@@ -411,18 +406,27 @@ impl Model {
         out
     }
 
+    fn emissions(&self, feats: &[Vec<u64>]) -> Vec<[f32; L]> {
+        feats
+            .iter()
+            .map(|fs| {
+                let mut e = [0.0f32; L];
+                for f in fs {
+                    if let Some(&k) = self.index.get(f) {
+                        let w = &self.weights[k as usize * L..(k as usize + 1) * L];
+                        for (a, b) in e.iter_mut().zip(w) {
+                            *a += b;
+                        }
+                    }
+                }
+                e
+            })
+            .collect()
+    }
+
     /// The emission scores of each token, from its features.
     pub fn score(&self, toks: &[&str], hints: &[u8]) -> Vec<[f32; L]> {
-        let mut em = vec![[0.0f32; L]; toks.len()];
-        each_feature(toks, hints, |i, f| {
-            if let Some(&k) = self.index.get(&f) {
-                let w = &self.weights[k as usize * L..(k as usize + 1) * L];
-                for (a, b) in em[i].iter_mut().zip(w) {
-                    *a += b;
-                }
-            }
-        });
-        em
+        self.emissions(&features(toks, hints))
     }
 
     /// The best label sequence for the tokens (label indices into [`LABELS`]).
