@@ -650,9 +650,8 @@ fn plain_sentences(text: &str) -> Option<Vec<(usize, usize)>> {
         while j < n && is_sp(b[j]) {
             j += 1;
         }
-        if let Some(end) = line_break(j) {
-            out.push((start, end));
-            (start, i) = (end, end);
+        if line_break(j).is_some() {
+            i = j; // The sentence ends after the line break, as any line break ends one.
             continue;
         }
         let Some(&c) = b.get(j) else { break };

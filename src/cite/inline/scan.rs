@@ -24,8 +24,8 @@ impl<'a> Scan<'a> {
         while i < b.len() {
             if starts.pending.is_none() {
                 // Nothing starts before the next punctuation mark (all ASCII, so never a byte
-                // inside another character): skipped to it a byte at a time, which is most
-                // of the text read several times faster. `spaced` is false here already.
+                // inside another character): skipped to it ([`next_punctuation`]), which is
+                // most of the text read many times faster. `spaced` is false here already.
                 match next_punctuation(&b[i..]) {
                     Some(skip) => i += skip,
                     None => break,
