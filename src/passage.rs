@@ -393,12 +393,16 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     let cited_in = |s: usize, e: usize| -> usize {
         kept.iter().filter(|&&(a, b)| a >= s && b <= e).map(|&(a, b)| word_count(&para[a..b])).sum()
     };
-    let words_in = |s: usize, e: usize| word_count(&para[s..e]).saturating_sub(cited_in(s, e));
     // A word has a byte at least, and an ASCII word but the last a separating byte after
-    // it: a paragraph this short holds no more words than allowed, uncounted. A longer one is
-    // counted as far as it takes to tell.
+    // it: a paragraph this short holds no more words than allowed, uncounted.
     let short = para.len() <= max_words || (para.len() < max_words.saturating_mul(2) && para.is_ascii());
-    if short || !crate::analysis::more_words_than(para, max_words.saturating_add(cited_in(0, para.len()))) {
+    if short {
+        return vec![(0, para.len())];
+    }
+    // Where the paragraph's words start, read once.
+    let mut starts: Vec<usize> = Vec::new();
+    crate::analysis::word_segments(para, |i, _| starts.push(i));
+    if starts.len() <= max_words.saturating_add(cited_in(0, para.len())) {
         return vec![(0, para.len())];
     }
     // `kept` is sorted by start, and its ranges do not overlap.
@@ -414,8 +418,17 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     });
     // Over-long pieces are cut at word boundaries.
     let mut units: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, words)
+    // The pieces follow each other, so each starts at the word `next` (or after it).
+    let mut next = 0;
     for (s, e) in pieces {
-        let words = words_in(s, e);
+        let starting = starts[next..].iter().take_while(|&&w| w < e).count();
+        next += starting;
+        // The words of `para[s..e]` are those starting there where the words split at both
+        // ends (a sentence after a space, most); the others (after a `.` with no space) are
+        // counted.
+        let split = |i: usize| crate::analysis::words_split_at(para, i);
+        let words = if split(s) && split(e) { starting } else { word_count(&para[s..e]) };
+        let words = words.saturating_sub(cited_in(s, e));
         if words <= max_words {
             units.push((s, e, words));
             continue;
