@@ -181,7 +181,8 @@ pub fn split_with_slugs(
     slugs: &[String],
     max_words: usize,
 ) -> Vec<Passage> {
-    let mut out = Vec::new();
+    // A passage a block at least.
+    let mut out = Vec::with_capacity(docs.iter().map(|d| d.blocks.len()).sum());
     for (doc, document_slug) in docs.iter().zip(slugs) {
         let document_slug = document_slug.clone();
         // `lead` names the lead section: a section called Lead becomes `lead-2`.
@@ -399,8 +400,8 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     if short {
         return vec![(0, para.len())];
     }
-    // Where the paragraph's words start, read once.
-    let mut starts: Vec<usize> = Vec::new();
+    // Where the paragraph's words start, read once (room for a word every 5 bytes).
+    let mut starts: Vec<usize> = Vec::with_capacity(para.len() / 5);
     crate::analysis::word_segments(para, |i, _| starts.push(i));
     if starts.len() <= max_words.saturating_add(cited_in(0, para.len())) {
         return vec![(0, para.len())];

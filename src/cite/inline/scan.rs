@@ -18,7 +18,13 @@ pub(super) struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     pub(super) fn new(text: &'a str) -> Scan<'a> {
-        let mut starts = Starts::default();
+        // Room for a clause every 48 bytes and a sentence every 96 (English prose has about
+        // half as many): the vectors grown from empty were 0.5% of a build.
+        let mut starts = Starts {
+            sentences: Vec::with_capacity(text.len() / 96 + 1),
+            clauses: Vec::with_capacity(text.len() / 48 + 1),
+            ..Starts::default()
+        };
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
