@@ -8,7 +8,7 @@ use super::{Citation, Shape};
 impl Scan<'_> {
     /// `Title of a record (from the National Archives of Japan)`, anchored on `(from the`.
     pub(super) fn archival(&self) -> Vec<Citation> {
-        self.text.match_indices('(').filter_map(|(open, _)| self.archival_at(open)).collect()
+        memchr::memchr_iter(b'(', self.text.as_bytes()).filter_map(|open| self.archival_at(open)).collect()
     }
 
     fn archival_at(&self, open: usize) -> Option<Citation> {

@@ -11,11 +11,10 @@ impl Scan<'_> {
     /// `(Kowner 2006, p. 300)` and `（山田 2001, 12頁）`.
     pub(super) fn author_year_page(&self) -> Vec<Citation> {
         let t = self.text;
-        if !t.contains('（') {
+        if t.is_ascii() || !t.contains('（') {
             // The same, found a byte at a time (most text has no full-width parenthesis).
-            return t
-                .match_indices('(')
-                .filter_map(|(open, _)| self.author_year_page_at(open, '(', ')'))
+            return memchr::memchr_iter(b'(', t.as_bytes())
+                .filter_map(|open| self.author_year_page_at(open, '(', ')'))
                 .collect();
         }
         t.char_indices()
@@ -31,9 +30,9 @@ impl Scan<'_> {
     pub(super) fn author_paren_year_pages(&self) -> Vec<Citation> {
         let t = self.text;
         // Every `), p` (they cannot overlap), found by its parenthesis (see `author_title_pages`).
-        t.match_indices(')')
-            .filter(|&(close, _)| t.as_bytes()[close..].starts_with(b"), p"))
-            .filter_map(|(close, _)| self.author_paren_year_pages_at(close))
+        memchr::memchr_iter(b')', t.as_bytes())
+            .filter(|&close| t.as_bytes()[close..].starts_with(b"), p"))
+            .filter_map(|close| self.author_paren_year_pages_at(close))
             .collect()
     }
 
