@@ -400,10 +400,18 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     if short {
         return vec![(0, para.len())];
     }
-    // Where the paragraph's words start, read once (room for a word every 5 bytes).
-    let mut starts: Vec<usize> = Vec::with_capacity(para.len() / 5);
-    crate::analysis::word_segments(para, |i, _| starts.push(i));
-    if starts.len() <= max_words.saturating_add(cited_in(0, para.len())) {
+    // Where the paragraph's words start, read once: four bytes a word (room for one every 5
+    // bytes), less than the text; a paragraph past 4 GB counts its sentences one by one.
+    let fits = u32::try_from(para.len()).is_ok();
+    let mut starts: Vec<u32> = Vec::with_capacity(if fits { para.len() / 5 } else { 0 });
+    let mut total = 0usize;
+    crate::analysis::word_segments(para, |i, _| {
+        total += 1;
+        if fits {
+            starts.push(i as u32);
+        }
+    });
+    if total <= max_words.saturating_add(cited_in(0, para.len())) {
         return vec![(0, para.len())];
     }
     // `kept` is sorted by start, and its ranges do not overlap.
@@ -422,13 +430,13 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     // The pieces follow each other, so each starts at the word `next` (or after it).
     let mut next = 0;
     for (s, e) in pieces {
-        let starting = starts[next..].iter().take_while(|&&w| w < e).count();
+        let starting = starts[next..].iter().take_while(|&&w| (w as usize) < e).count();
         next += starting;
         // The words of `para[s..e]` are those starting there where the words split at both
         // ends (a sentence after a space, most); the others (after a `.` with no space) are
         // counted.
         let split = |i: usize| crate::analysis::words_split_at(para, i);
-        let words = if split(s) && split(e) { starting } else { word_count(&para[s..e]) };
+        let words = if fits && split(s) && split(e) { starting } else { word_count(&para[s..e]) };
         let words = words.saturating_sub(cited_in(s, e));
         if words <= max_words {
             units.push((s, e, words));
