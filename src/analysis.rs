@@ -361,7 +361,8 @@ pub fn variants(text: &str, langs: &[Lang]) -> Vec<Vec<String>> {
 }
 
 /// Cache of word → term: words repeat (Zipf), and folding and stemming cost more than a lookup.
-/// Per thread, so the indexing threads never wait on each other; emptied when full.
+/// Per thread, so the indexing threads never wait on each other; emptied when full but for
+/// the words looked up again ([`TermCache::flush`]).
 ///
 /// An open-addressing table of small slots over one byte arena holding each word followed by
 /// its term: a lookup reads one slot and one stretch of the arena (a `HashMap<Box<str>, _>`
