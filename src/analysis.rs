@@ -790,7 +790,9 @@ pub fn each_word(text: &str, mut f: impl FnMut(usize, usize, &str)) {
         run.clear();
     };
     word_segments(text, |start, segment| {
-        if !segment.chars().any(is_cjk) {
+        // Kana and the ideographs are from U+3040 on, written from lead byte 0xE3 on: a word
+        // without such a byte is read no further.
+        if segment.bytes().all(|b| b < 0xE3) || !segment.chars().any(is_cjk) {
             flush(&mut run, &mut f);
             if segment.len() <= MAX_WORD_BYTES {
                 f(start, start + segment.len(), segment);
