@@ -5,7 +5,6 @@ use citedex::Outcome;
 use citedex::cli::{Cli, Command};
 use citedex::commands::{self, Output};
 use citedex::render::Style;
-use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -23,7 +22,7 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("citedex: internal error: {msg}; please report this with the command that caused it");
     }));
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_args(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
