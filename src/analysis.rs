@@ -488,18 +488,24 @@ impl TermCache {
         let slots = std::mem::replace(&mut self.slots, empty);
         let arena = std::mem::take(&mut self.arena);
         self.entries = 0;
-        let mask = self.slots.len() - 1;
         for slot in slots.iter().filter(|s| s.tag != 0 && s.hit).take(TERM_CACHE_SIZE / 2) {
             let at = self.arena.len();
             let (from, word_end) = (slot.at as usize, slot.at as usize + usize::from(slot.word_len));
             self.arena.push_str(&arena[from..word_end + usize::from(slot.term_len)]);
-            let mut i = word_hash(&arena[from..word_end]) as usize & mask;
-            while self.slots[i].tag != 0 {
-                i = (i + 1) & mask;
-            }
+            let i = self.empty_slot(word_hash(&arena[from..word_end]));
             self.slots[i] = Slot { at: at as u32, hit: false, ..*slot };
             self.entries += 1;
         }
+    }
+
+    /// The empty slot a word of hash `hash`, not in the table, goes to.
+    fn empty_slot(&self, hash: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        while self.slots[i].tag != 0 {
+            i = (i + 1) & mask;
+        }
+        i
     }
 
     /// Doubles the table, placing every entry again.
@@ -507,13 +513,9 @@ impl TermCache {
         debug_assert!(2 * self.slots.len() <= TERM_CACHE_SLOTS);
         let doubled = vec![Slot::default(); 2 * self.slots.len()];
         let old = std::mem::replace(&mut self.slots, doubled);
-        let mask = self.slots.len() - 1;
         for slot in old.into_iter().filter(|s| s.tag != 0) {
             let word = &self.arena[slot.at as usize..slot.at as usize + usize::from(slot.word_len)];
-            let mut i = word_hash(word) as usize & mask;
-            while self.slots[i].tag != 0 {
-                i = (i + 1) & mask;
-            }
+            let i = self.empty_slot(word_hash(word));
             self.slots[i] = slot;
         }
     }
@@ -1366,7 +1368,7 @@ mod tests {
         assert_eq!((words, counts[0]), (3, 3));
         // Every listed word is found in its lists, and only there.
         let table = FunctionWordTable::new();
-        for (word, _) in FUNCTION_WORDS.iter().flat_map(|(_, l)| l.iter().map(|w| (w, ()))) {
+        for word in FUNCTION_WORDS.iter().flat_map(|(_, l)| l.iter()) {
             let lists = FUNCTION_WORDS.iter().enumerate().filter(|(_, (_, l))| l.contains(word));
             let bits = lists.fold(0u8, |bits, (i, _)| bits | 1 << i);
             assert_eq!(table.languages(word_key(word, &mut String::new()).unwrap()), bits, "{word}");

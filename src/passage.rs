@@ -427,15 +427,14 @@ fn chunks(para: &str, kept: &[(usize, usize)], max_words: usize) -> Vec<(usize, 
     });
     // Over-long pieces are cut at word boundaries.
     let mut units: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, words)
+    // The words of `para[s..e]` are those starting there where the words split at both ends
+    // (a sentence after a space, most); the others (after a `.` with no space) are counted.
+    let split = |i: usize| crate::analysis::words_split_at(para, i);
     // The pieces follow each other, so each starts at the word `next` (or after it).
     let mut next = 0;
     for (s, e) in pieces {
         let starting = starts[next..].iter().take_while(|&&w| (w as usize) < e).count();
         next += starting;
-        // The words of `para[s..e]` are those starting there where the words split at both
-        // ends (a sentence after a space, most); the others (after a `.` with no space) are
-        // counted.
-        let split = |i: usize| crate::analysis::words_split_at(para, i);
         let words = if fits && split(s) && split(e) { starting } else { word_count(&para[s..e]) };
         let words = words.saturating_sub(cited_in(s, e));
         if words <= max_words {
