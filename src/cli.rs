@@ -60,13 +60,20 @@ Examples:
 )]
 pub struct Cli {
     #[command(flatten)]
+    pub globals: Globals,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, Args)]
+pub struct Globals {
+    #[command(flatten)]
     pub paths: PathArgs,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR or CLICOLOR=0; or
     /// anywhere with CLICOLOR_FORCE), always, never.
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 /// A search's command line, parsed without building the other commands' arguments (clap
@@ -75,11 +82,7 @@ pub struct Cli {
 #[command(name = "citedex", version, about, long_about = None)]
 struct SearchCli {
     #[command(flatten)]
-    paths: PathArgs,
-    /// When to colour the output: auto (on a terminal, unless NO_COLOR or CLICOLOR=0; or
-    /// anywhere with CLICOLOR_FORCE), always, never.
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
-    color: ColorWhen,
+    globals: Globals,
     #[command(subcommand)]
     command: SearchCommand,
 }
@@ -99,9 +102,9 @@ impl Cli {
     /// errors.
     pub fn parse_args(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
         if args.get(1).is_some_and(|a| a == "search") {
-            let SearchCli { paths, color, command: SearchCommand::Search(search) } =
+            let SearchCli { globals, command: SearchCommand::Search(search) } =
                 SearchCli::try_parse_from(args)?;
-            return Ok(Cli { paths, color, command: Command::Search(search) });
+            return Ok(Cli { globals, command: Command::Search(search) });
         }
         Cli::try_parse_from(args)
     }

@@ -40,11 +40,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<Outcome> {
-    let paths = cli.paths.paths()?;
+    let paths = cli.globals.paths.paths()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut err = std::io::stderr();
-    let style = Style::detect(cli.color.into());
+    let style = Style::detect(cli.globals.color.into());
     let outcome = match &cli.command {
         Command::Index { rebuild, timings } => commands::index(&paths, *rebuild, *timings, &mut err)?,
         Command::Search(args) if args.count || args.files_with_matches => {
