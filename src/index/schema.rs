@@ -30,7 +30,10 @@ use tantivy::schema::{
 ///
 /// Version 7: the stored record is a compact binary encoding (`index::record`), not JSON,
 /// in store blocks of 8 KB; `doc_key` is set on a document's first passage only.
-pub const FORMAT_VERSION: u32 = 7;
+///
+/// Version 8: no `path` and `lang` fields (a file's passages are replaced by its documents'
+/// slugs; the language is in the catalog and the first passage's record).
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.
@@ -39,16 +42,12 @@ pub const PARSER_VERSION: u32 = 15;
 /// Handles of every field.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// Document slug, exact.
+    /// Document slug, exact (also how a file's passages are replaced: by its documents').
     pub doc: Field,
-    /// Source path, exact (to replace one file's passages).
-    pub path: Field,
     /// Position of the passage in its document.
     pub seq: Field,
     /// Passage kind, exact.
     pub kind: Field,
-    /// Document language code, exact.
-    pub lang: Field,
     /// Document title, analyzed.
     pub title: Field,
     /// Section headings, analyzed.
@@ -100,10 +99,8 @@ impl Fields {
         );
         let fields = Fields {
             doc: b.add_text_field("doc", exact.clone()),
-            path: b.add_text_field("path", exact.clone()),
             seq: b.add_u64_field("seq", FAST),
             kind: b.add_text_field("kind", exact.clone()),
-            lang: b.add_text_field("lang", exact.clone()),
             title: b.add_text_field("title", repeated.clone()),
             section: b.add_text_field("section", repeated),
             text: b.add_text_field("text", analyzed.clone()),
@@ -125,10 +122,8 @@ impl Fields {
         let f = |name| schema.get_field(name).ok();
         Some(Fields {
             doc: f("doc")?,
-            path: f("path")?,
             seq: f("seq")?,
             kind: f("kind")?,
-            lang: f("lang")?,
             title: f("title")?,
             section: f("section")?,
             text: f("text")?,

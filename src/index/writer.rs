@@ -267,14 +267,14 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
                         let slot = job.slot;
                         let had_previous = job.had_previous;
                         let t = Instant::now();
-                        let file = job.file.clone();
+                        let (file, slugs) = (job.file.clone(), job.slugs.clone());
                         // A bug on one file costs that file, not the run (nor a hang).
                         let entry = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             build(feed, fields, job, opts.max_words)
                         })) {
                             Ok(entry) => entry?,
                             Err(_) => {
-                                feed.writer.delete_term(Term::from_field_text(fields.path, &file.path));
+                                delete_documents(feed.writer, fields, slugs.iter().map(String::as_str));
                                 skipped_entry(&file, INTERNAL_ERROR)
                             }
                         };
@@ -302,7 +302,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
                         Ok(l) => l,
                         Err(skip) => {
                             if let Some(p) = &previous {
-                                writer.delete_term(Term::from_field_text(fields.path, &p.path));
+                                delete_file(&writer, &fields, p);
                                 summary.removed += p.documents.len() as u64;
                             }
                             summary.skipped.push((file.path.clone(), skip.to_string()));
@@ -323,7 +323,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
                         for d in &p.documents {
                             slugs.remove(&d.slug);
                         }
-                        writer.delete_term(Term::from_field_text(fields.path, &p.path));
+                        delete_file(&writer, &fields, p);
                     }
                     if let Some(encoding) = loaded.decoded_from {
                         summary
@@ -403,7 +403,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         entries[slot] = entry;
     }
     for r in &removed {
-        writer.delete_term(Term::from_field_text(fields.path, &r.path));
+        delete_file(&writer, &fields, r);
         summary.removed += r.documents.len() as u64;
     }
 
@@ -764,6 +764,22 @@ fn writer_for(index: &Index, dir: &Path) -> Result<IndexWriter<Queued>> {
     }
 }
 
+/// Deletes the passages of the documents of these slugs (slugs are unique in the index).
+fn delete_documents<'a>(
+    writer: &IndexWriter<Queued>,
+    fields: &Fields,
+    slugs: impl IntoIterator<Item = &'a str>,
+) {
+    for slug in slugs {
+        writer.delete_term(Term::from_field_text(fields.doc, slug));
+    }
+}
+
+/// Deletes the passages a file's entry lists, by its documents' slugs.
+fn delete_file(writer: &IndexWriter<Queued>, fields: &Fields, entry: &FileEntry) {
+    delete_documents(writer, fields, entry.documents.iter().map(|d| d.slug.as_str()));
+}
+
 /// Where passages go: the tantivy writer, through the bounded queue.
 struct Feed<'a> {
     writer: &'a IndexWriter<Queued>,
@@ -919,10 +935,8 @@ fn stemming_languages(entries: &[FileEntry]) -> Vec<String> {
 fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocument> {
     let mut d = TantivyDocument::new();
     d.add_text(f.doc, &p.document_slug);
-    d.add_text(f.path, &p.source.path);
     d.add_u64(f.seq, u64::from(p.seq));
     d.add_text(f.kind, p.kind.as_str());
-    d.add_text(f.lang, &p.language);
     // Analyzed in the document's language; authors are names, stemmed by script.
     let lang = Lang::of(&p.language);
     d.add_text(f.title, tagged(&p.document, lang));

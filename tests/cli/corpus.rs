@@ -100,6 +100,31 @@ fn add_copies_indexes_and_refuses_to_overwrite() {
 }
 
 #[test]
+fn a_revised_file_of_several_documents_leaves_none_of_its_old_passages() {
+    let env = TestEnv::seed();
+    env.write(
+        "corpus/many.txt",
+        "[[Alpha]]\n\nAlpha kestrel.\n\n[[Beta]]\n\nBeta kestrel.\n\n[[Gamma]]\n\nGamma kestrel.\n",
+    );
+    env.run(&["index"]).expect(0);
+    assert_eq!(env.search_json("kestrel", &["--no-update"])["total_hits"], 3);
+    // Beta gone, Gamma renamed, Alpha revised: a file's passages go by its documents' slugs.
+    env.write("corpus/many.txt", "[[Alpha]]\n\nAlpha kestrel again.\n\n[[Delta]]\n\nGamma kestrel.\n");
+    let r = env.run(&["index"]).expect(0);
+    assert!(summary(&r.stderr).contains("(0 added, 2 updated, 0 removed, 1 unchanged;"), "{}", r.stderr);
+    let v = env.search_json("kestrel", &["--no-update"]);
+    let mut docs: Vec<&str> =
+        v["hits"].as_array().unwrap().iter().map(|h| h["document"].as_str().unwrap()).collect();
+    docs.sort_unstable();
+    assert_eq!(docs, ["Alpha", "Delta"], "{v}");
+    // The other file's passages stay.
+    assert!(env.search_json("Witte", &["--no-update"])["total_hits"].as_u64().unwrap() > 0);
+    std::fs::remove_file(env.path("corpus/many.txt")).unwrap();
+    env.run(&["index"]).expect(0);
+    env.run(&["search", "--no-update", "kestrel"]).expect(1);
+}
+
+#[test]
 fn only_changed_files_are_reindexed() {
     let env = TestEnv::seed();
     env.write("corpus/a.txt", "[[Alpha]]\n\nAlpha text.\n");
