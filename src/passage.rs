@@ -266,16 +266,12 @@ pub fn split_with_slugs(
                 out.push(Passage {
                     // The paragraph's number, as ¶ shows it; the pieces of a cut paragraph
                     // add theirs (`…/4.1`, `…/4.2`).
-                    id: if cut {
-                        format!(
-                            "{document_slug}/{}/{}.{}",
-                            section_ids[block.section],
-                            block.paragraph,
-                            part + 1
-                        )
-                    } else {
-                        format!("{document_slug}/{}/{}", section_ids[block.section], block.paragraph)
-                    },
+                    id: passage_id(
+                        &document_slug,
+                        &section_ids[block.section],
+                        block.paragraph,
+                        cut.then_some(part + 1),
+                    ),
                     document: doc.title.clone(),
                     document_slug: document_slug.clone(),
                     section: doc.sections[block.section].path.clone(),
@@ -310,6 +306,38 @@ pub fn split_with_slugs(
         debug_assert!(out[first..].iter().all(|p| p.document_slug == document_slug));
     }
     out
+}
+
+/// A passage's id: `slug/section/paragraph`, and `.part` for a piece of a cut paragraph
+/// (`…/4.1`, `…/4.2`). Built by hand: `format!` here was 0.8% of a build.
+fn passage_id(slug: &str, section: &str, paragraph: u32, part: Option<usize>) -> String {
+    let mut id = String::with_capacity(slug.len() + section.len() + 12);
+    id.push_str(slug);
+    id.push('/');
+    id.push_str(section);
+    id.push('/');
+    push_number(&mut id, paragraph as usize);
+    if let Some(part) = part {
+        id.push('.');
+        push_number(&mut id, part);
+    }
+    id
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// A citation's removal range within a chunk ending at `end`: clamped to the chunk, and when
@@ -697,5 +725,24 @@ mod tests {
             let text = lines.join(if crlf { "\r\n" } else { "\n" });
             check_invariants(&text, words);
         }
+
+        #[test]
+        fn passage_ids_read_as_formatted(slug in "\\PC{0,12}", section in "\\PC{0,12}", paragraph: u32, part: Option<usize>) {
+            let expected = match part {
+                Some(p) => format!("{slug}/{section}/{paragraph}.{p}"),
+                None => format!("{slug}/{section}/{paragraph}"),
+            };
+            prop_assert_eq!(passage_id(&slug, &section, paragraph, part), expected);
+        }
+    }
+
+    #[test]
+    fn passage_ids_at_the_edges() {
+        assert_eq!(passage_id("a", "lead", 0, None), "a/lead/0");
+        assert_eq!(passage_id("a", "s", 10, Some(1)), "a/s/10.1");
+        assert_eq!(
+            passage_id("a", "s", u32::MAX, Some(usize::MAX)),
+            format!("a/s/{}.{}", u32::MAX, usize::MAX)
+        );
     }
 }
