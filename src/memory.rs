@@ -169,6 +169,25 @@ unsafe fn mimalloc_owns(ptr: *mut u8) -> bool {
 /// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc v3).
 const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
 
+/// How long memory mimalloc frees stays with the process while documents are added to an
+/// index ([`purge_freed_memory_lazily`]), in milliseconds: long enough that a segment's
+/// buffers, freed when it is written, are the next segment's without being faulted in again.
+/// 200 MB bench corpus, three alternating builds each, against mimalloc v3's default of
+/// 1000 ms: 277 K → 187 K page faults, system time 2.36 → 2.00 s, wall 20.96 → 20.82 s, peak
+/// RSS 299 → 314 MB; at 2 GB the peak stays the final merges' (375 MB). Longer delays keep
+/// more (10 s: 354 MB at 200 MB; never returning it: 116 K faults, 379 MB).
+const BUILD_PURGE_DELAY_MS: std::ffi::c_long = 3000;
+
+/// From now on, memory mimalloc frees is returned to the system after
+/// [`BUILD_PURGE_DELAY_MS`]. The indexer calls it before it adds documents; its commit calls
+/// [`purge_freed_memory_promptly`], which returns what is kept before the final merge maps
+/// the segments.
+pub fn purge_freed_memory_lazily() {
+    start_mimalloc();
+    // SAFETY: sets an integer option, which mimalloc reads atomically.
+    unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, BUILD_PURGE_DELAY_MS) }
+}
+
 /// From now on, memory mimalloc frees is returned to the system after 10 ms, not mimalloc
 /// v3's default of a second, and what is free now is returned at once. The indexer calls it
 /// when it commits: that frees the writer's buffers just before the final merge maps the
@@ -195,7 +214,9 @@ mod tests {
         // mimalloc v3's default purge delay is 1000 ms: reading it back names the right option.
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
             let before = unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) };
-            assert!(before == 1000 || before == 10, "{before}");
+            assert!(matches!(before, 1000 | 10 | BUILD_PURGE_DELAY_MS), "{before}");
+            purge_freed_memory_lazily();
+            assert_eq!(unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) }, BUILD_PURGE_DELAY_MS);
             purge_freed_memory_promptly();
             assert_eq!(unsafe { mi::mi_option_get(MI_OPTION_PURGE_DELAY) }, 10);
         }

@@ -172,6 +172,7 @@ pub fn update(opts: &Options, progress: impl FnMut(u64, u64)) -> Result<Summary>
 fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summary> {
     let started = Instant::now();
     crate::memory::bulk_work();
+    crate::memory::purge_freed_memory_lazily();
     let corpus_shown = opts.corpus.display().to_string();
     if !opts.corpus.is_dir() {
         bail!(WriteError::NoCorpus(corpus_shown));
