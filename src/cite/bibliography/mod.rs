@@ -374,11 +374,7 @@ fn apply_labelled(l: fields::Labelled, r: &mut Reference) {
         r.roles.extend(roles);
     }
     // A title the rules read between quotation marks is exact.
-    let quoted = r.title.as_deref().is_some_and(|t| {
-        [('"', '"'), ('“', '”'), ('«', '»'), ('„', '“')]
-            .iter()
-            .any(|(a, b)| r.raw.contains(&format!("{a}{t}{b}")) || r.raw.contains(&format!("{a}{t},{b}")))
-    });
+    let quoted = r.title.as_deref().is_some_and(|t| quoted_in(&r.raw, t));
     if !quoted {
         r.title = l.title;
     }
@@ -390,6 +386,31 @@ fn apply_labelled(l: fields::Labelled, r: &mut Reference) {
     r.pages = l.pages;
     r.edition = l.edition;
     r.series = l.series;
+}
+
+/// Whether `raw` holds `title` between quotation marks (`"…"`, `“…”`, `«…»`, `„…“`), the
+/// closing one maybe after a comma. Read at each place the title occurs, without building
+/// the eight quoted strings to look for (that was 3% of parsing a varied bibliography).
+fn quoted_in(raw: &str, title: &str) -> bool {
+    const QUOTES: [(char, char); 4] = [('"', '"'), ('“', '”'), ('«', '»'), ('„', '“')];
+    let mut from = 0;
+    while let Some(i) = raw[from..].find(title) {
+        let at = from + i;
+        let before = raw[..at].chars().next_back();
+        let rest = &raw[at + title.len()..];
+        if QUOTES.iter().any(|&(a, b)| {
+            before == Some(a)
+                && (rest.starts_with(b) || rest.strip_prefix(',').is_some_and(|r| r.starts_with(b)))
+        }) {
+            return true;
+        }
+        // Every place, overlapping ones too.
+        match raw[at..].chars().next() {
+            Some(c) => from = at + c.len_utf8(),
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Pages the description did not label (`…, 359-366, 1969.`, `17 (1958): 124-55`): the last
@@ -494,6 +515,38 @@ fn imprint_year(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What [`quoted_in`] replaces: the eight quoted strings, looked for.
+    fn quoted_by_format(raw: &str, t: &str) -> bool {
+        [('"', '"'), ('“', '”'), ('«', '»'), ('„', '“')]
+            .iter()
+            .any(|(a, b)| raw.contains(&format!("{a}{t}{b}")) || raw.contains(&format!("{a}{t},{b}")))
+    }
+
+    #[test]
+    fn titles_between_quotation_marks() {
+        let raw = "White, J. A. (1969). \"Peace or Truce?\", Journal of Peace Research.";
+        assert!(quoted_in(raw, "Peace or Truce?"));
+        assert!(quoted_in("«Mir,» 1905", "Mir"));
+        assert!(quoted_in("a „Frieden“ b", "Frieden"));
+        assert!(!quoted_in(raw, "Journal of Peace Research"));
+        assert!(!quoted_in("“The Peace” of 1905", "Peace"));
+        // The second place the title occurs is the quoted one.
+        assert!(quoted_in("Peace, and “Peace”", "Peace"));
+        assert!(quoted_in("\"\"", ""));
+        assert!(!quoted_in("", "x"));
+    }
+
+    proptest! {
+        #[test]
+        fn quoted_in_finds_what_the_quoted_strings_find(
+            raw in "[a\"“”«»„, ]{0,12}",
+            title in "[a\"“, ]{0,3}",
+        ) {
+            prop_assert_eq!(quoted_in(&raw, &title), quoted_by_format(&raw, &title));
+        }
+    }
 
     #[test]
     fn editions() {
