@@ -461,19 +461,25 @@ fn viterbi(em: &[[f32; L]], trans: &[f32]) -> Vec<usize> {
     for l in 0..L {
         score[0][l] = em[0][l] + trans[l];
     }
+    // For each label `l` the best previous label `p`, the first of equals: the previous
+    // labels taken in turn, each against all `l` at once (a loop the compiler vectorizes;
+    // `l` outermost, as written first, it did not).
     for i in 1..n {
-        for l in 0..L {
-            let (mut best, mut arg) = (f32::NEG_INFINITY, 0);
-            for p in 0..L {
-                let s = score[i - 1][p] + trans[(p + 1) * L + l];
-                if s > best {
-                    best = s;
-                    arg = p;
+        let (mut best, mut arg) = ([f32::NEG_INFINITY; L], [0u8; L]);
+        for (p, &from) in score[i - 1].iter().enumerate() {
+            let row: &[f32; L] = trans[(p + 1) * L..(p + 2) * L].try_into().expect("L transitions");
+            for l in 0..L {
+                let s = from + row[l];
+                if s > best[l] {
+                    best[l] = s;
+                    arg[l] = p as u8;
                 }
             }
-            score[i][l] = best + em[i][l];
-            back[i][l] = arg as u8;
         }
+        for l in 0..L {
+            score[i][l] = best[l] + em[i][l];
+        }
+        back[i] = arg;
     }
     let mut l = (0..L).max_by(|&a, &b| score[n - 1][a].total_cmp(&score[n - 1][b])).unwrap_or(0);
     let mut out = vec![0; n];
@@ -626,6 +632,57 @@ pub fn train(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// [`viterbi`] as first written: for each label, the previous labels in turn.
+    fn viterbi_label_by_label(em: &[[f32; L]], trans: &[f32]) -> Vec<usize> {
+        let n = em.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut score = vec![[0.0f32; L]; n];
+        let mut back = vec![[0u8; L]; n];
+        for l in 0..L {
+            score[0][l] = em[0][l] + trans[l];
+        }
+        for i in 1..n {
+            for l in 0..L {
+                let (mut best, mut arg) = (f32::NEG_INFINITY, 0);
+                for p in 0..L {
+                    let s = score[i - 1][p] + trans[(p + 1) * L + l];
+                    if s > best {
+                        best = s;
+                        arg = p;
+                    }
+                }
+                score[i][l] = best + em[i][l];
+                back[i][l] = arg as u8;
+            }
+        }
+        let mut l = (0..L).max_by(|&a, &b| score[n - 1][a].total_cmp(&score[n - 1][b])).unwrap_or(0);
+        let mut out = vec![0; n];
+        for i in (0..n).rev() {
+            out[i] = l;
+            l = back[i][l] as usize;
+        }
+        out
+    }
+
+    /// A score as the labeller meets them: small integers (so that ties happen), or a label
+    /// ruled out (`decode`'s negative infinity).
+    fn weight() -> impl Strategy<Value = f32> {
+        prop_oneof![4 => (-3i8..=3).prop_map(f32::from), 1 => Just(f32::NEG_INFINITY)]
+    }
+
+    proptest! {
+        #[test]
+        fn viterbi_picks_what_it_picked_label_by_label(
+            em in prop::collection::vec(prop::array::uniform16(weight()), 0..6),
+            trans in prop::collection::vec(weight(), (L + 1) * L),
+        ) {
+            prop_assert_eq!(viterbi(&em, &trans), viterbi_label_by_label(&em, &trans));
+        }
+    }
 
     #[test]
     fn tokens_are_whitespace_words() {
