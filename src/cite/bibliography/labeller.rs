@@ -97,14 +97,33 @@ fn hash(kind: u8, value: &[u8]) -> u64 {
 }
 
 /// The lower-cased letters and digits of a token (`“Portsmouth,` → `portsmouth`).
+#[cfg(test)]
 fn core(tok: &str) -> String {
-    tok.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    let mut out = String::new();
+    push_core(tok, &mut out);
+    out
+}
+
+/// Appends [`core`] of `tok` to `out`.
+fn push_core(tok: &str, out: &mut String) {
+    if tok.is_ascii() {
+        out.extend(tok.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(tok.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase));
+    }
 }
 
 /// The token's shape: `Xx` for a capitalized word, `d` runs for digits, punctuation kept
 /// (`(1988).` → `(d).`, `J.` → `X.`, `pp.` → `x.`).
+#[cfg(test)]
 fn shape(tok: &str) -> String {
     let mut out = String::new();
+    push_shape(tok, &mut out);
+    out
+}
+
+/// Appends [`shape`] of `tok` to `out`.
+fn push_shape(tok: &str, out: &mut String) {
     let mut last = '\0';
     for c in tok.chars().take(24) {
         let k = if c.is_uppercase() {
@@ -125,7 +144,41 @@ fn shape(tok: &str) -> String {
         }
         last = k;
     }
-    out
+}
+
+/// The [`core`] and [`shape`] of each token of a sequence, kept in two strings.
+struct Parts {
+    cores: String,
+    shapes: String,
+    /// Where each token's core and shape end in `cores` and `shapes`.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Parts {
+    fn of(toks: &[&str]) -> Parts {
+        let bytes: usize = toks.iter().map(|t| t.len()).sum();
+        let mut p = Parts {
+            cores: String::with_capacity(bytes),
+            shapes: String::with_capacity(bytes),
+            ends: Vec::with_capacity(toks.len()),
+        };
+        for t in toks {
+            push_core(t, &mut p.cores);
+            push_shape(t, &mut p.shapes);
+            p.ends.push((p.cores.len(), p.shapes.len()));
+        }
+        p
+    }
+
+    fn core(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1].0 };
+        &self.cores[start..self.ends[i].0]
+    }
+
+    fn shape(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1].1 };
+        &self.shapes[start..self.ends[i].1]
+    }
 }
 
 fn is_year(core: &str) -> bool {
@@ -152,10 +205,10 @@ struct State {
     colon_before: bool,
 }
 
-fn states(toks: &[&str]) -> Vec<State> {
+fn states(toks: &[&str], parts: &Parts) -> Vec<State> {
     let mut out = Vec::with_capacity(toks.len());
     let mut s = State::default();
-    for t in toks {
+    for (i, t) in toks.iter().enumerate() {
         out.push(s);
         for c in t.chars() {
             if opens_quote(c) {
@@ -170,8 +223,8 @@ fn states(toks: &[&str]) -> Vec<State> {
                 s.in_parens = false;
             }
         }
-        let c = core(t);
-        if is_year(&c) {
+        let c = parts.core(i);
+        if is_year(c) {
             s.year_before = true;
         }
         let initial = c.chars().count() == 1;
@@ -234,15 +287,14 @@ fn ends(s: &str, n: usize) -> (&str, &str) {
 /// same from the rules' author zone), one per token.
 pub fn features(toks: &[&str], hints: &[u8]) -> Vec<Vec<u64>> {
     let n = toks.len();
-    let cores: Vec<String> = toks.iter().map(|t| core(t)).collect();
-    let shapes: Vec<String> = toks.iter().map(|t| shape(t)).collect();
-    let st = states(toks);
+    let parts = Parts::of(toks);
+    let st = states(toks, &parts);
     let mut out = Vec::with_capacity(n);
     let mut buf = [0u8; 4];
     for i in 0..n {
         let t = toks[i];
-        let c = cores[i].as_str();
-        let sh = shapes[i].as_bytes();
+        let c = parts.core(i);
+        let sh = parts.shape(i).as_bytes();
         let mut f = Vec::with_capacity(36);
         f.push(hash(0, b""));
         f.push(hash(1, c.as_bytes()));
@@ -286,13 +338,13 @@ pub fn features(toks: &[&str], hints: &[u8]) -> Vec<Vec<u64>> {
                 continue;
             }
             let j = j as usize;
-            f.push(hash(kind, cores[j].as_bytes()));
-            f.push(hash(kind + 10, shapes[j].as_bytes()));
+            f.push(hash(kind, parts.core(j).as_bytes()));
+            f.push(hash(kind + 10, parts.shape(j).as_bytes()));
         }
         if i > 0 {
             let pl = toks[i - 1].chars().last().unwrap_or(' ');
             f.push(hash2(40, pl.encode_utf8(&mut buf).as_bytes(), sh));
-            f.push(hash2(41, cores[i - 1].as_bytes(), c.as_bytes()));
+            f.push(hash2(41, parts.core(i - 1).as_bytes(), c.as_bytes()));
         }
         out.push(f);
     }
@@ -715,6 +767,31 @@ mod tests {
         ];
         for (i, name) in named {
             assert_eq!(LABELS[i], name);
+        }
+    }
+
+    #[test]
+    fn cores() {
+        assert_eq!(core("“Portsmouth,"), "portsmouth");
+        assert_eq!(core("(1988)."), "1988");
+        assert_eq!(core("Ǆemal-Éire"), "ǆemaléire");
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_cores_are_the_cores_read_a_char_at_a_time(tok in "[ -~]{0,12}") {
+            let by_char: String = tok.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+            prop_assert_eq!(core(&tok), by_char);
+        }
+
+        #[test]
+        fn parts_hold_each_tokens_core_and_shape(toks in prop::collection::vec("[^ ]{0,6}", 0..6)) {
+            let toks: Vec<&str> = toks.iter().map(String::as_str).collect();
+            let parts = Parts::of(&toks);
+            for (i, t) in toks.iter().enumerate() {
+                prop_assert_eq!(parts.core(i), core(t));
+                prop_assert_eq!(parts.shape(i), shape(t));
+            }
         }
     }
 
