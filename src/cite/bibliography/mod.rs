@@ -389,28 +389,19 @@ fn apply_labelled(l: fields::Labelled, r: &mut Reference) {
 }
 
 /// Whether `raw` holds `title` between quotation marks (`"…"`, `“…”`, `«…»`, `„…“`), the
-/// closing one maybe after a comma. Read at each place the title occurs, without building
-/// the eight quoted strings to look for (that was 3% of parsing a varied bibliography).
+/// closing one maybe after a comma. Read after each opening mark, without building the
+/// eight quoted strings to look for, or a substring searcher for the title (they were 3%
+/// and 2% of parsing a varied bibliography).
 fn quoted_in(raw: &str, title: &str) -> bool {
     const QUOTES: [(char, char); 4] = [('"', '"'), ('“', '”'), ('«', '»'), ('„', '“')];
-    let mut from = 0;
-    while let Some(i) = raw[from..].find(title) {
-        let at = from + i;
-        let before = raw[..at].chars().next_back();
-        let rest = &raw[at + title.len()..];
-        if QUOTES.iter().any(|&(a, b)| {
-            before == Some(a)
-                && (rest.starts_with(b) || rest.strip_prefix(',').is_some_and(|r| r.starts_with(b)))
-        }) {
-            return true;
-        }
-        // Every place, overlapping ones too.
-        match raw[at..].chars().next() {
-            Some(c) => from = at + c.len_utf8(),
-            None => return false,
-        }
-    }
-    false
+    raw.char_indices().any(|(i, c)| {
+        QUOTES.iter().any(|&(open, close)| {
+            c == open
+                && raw[i + open.len_utf8()..].strip_prefix(title).is_some_and(|rest| {
+                    rest.starts_with(close) || rest.strip_prefix(',').is_some_and(|r| r.starts_with(close))
+                })
+        })
+    })
 }
 
 /// Pages the description did not label (`…, 359-366, 1969.`, `17 (1958): 124-55`): the last
