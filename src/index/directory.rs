@@ -3,25 +3,99 @@
 //!   without the lock file tantivy takes while it opens segments. That lock keeps a writer
 //!   from deleting files mid-open; where nothing can be written, nothing can be deleted either;
 //! - a long merge can let go of the pages of the files it has read, which stay resident
-//!   while mapped ([`ReadableDirectory::release_mapped_pages`]).
+//!   while mapped ([`ReadableDirectory::release_mapped_pages`]);
+//! - a full build's one final merge writes its files in chunks of half a megabyte
+//!   ([`WRITE_BUFFER`]), not tantivy's 8 KB, which searches then map in fewer page faults.
 
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tantivy::directory::error::{DeleteError, LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, META_LOCK, MmapDirectory, WatchCallback, WatchHandle,
-    WritePtr,
+    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, META_LOCK, MmapDirectory, TerminatingWrite,
+    WatchCallback, WatchHandle, WritePtr,
 };
+
+/// Bytes a final merge writes an index file in at a time ([`Chunked`]). The page cache keeps
+/// what a write brings in folios as large as the write (Linux 6.x, ext4 among others), and a
+/// search maps a large folio in fewer, cheaper page faults: on the 200 MB bench index,
+/// copied file by file in writes of 8 KB (as tantivy writes), 64 KB, 256 KB, 1 MB and 4 MB,
+/// a search of `memory` took 344, 348, 273, 237 and 229 page faults (`the` alike), 1.78 →
+/// 1.69 → 1.59 ms of task-clock from 8 KB to 1 MB to 4 MB. An index read back from disk
+/// after a reboot gets large folios from read-ahead anyway; this gives them to the index a
+/// build has just written. Half a megabyte: 258 page faults for `memory` on an index so
+/// built, against 356 from tantivy's writes.
+const WRITE_BUFFER: usize = 1 << 19;
+
+/// A file written in whole chunks of [`WRITE_BUFFER`] bytes, each at an offset that is a
+/// multiple of it (the last one shorter): `std::io::BufWriter` writes what it holds when the
+/// next piece does not fit, a little less than its capacity, and the chunks after the first
+/// would start anywhere.
+struct Chunked {
+    file: Box<dyn TerminatingWrite + Send + Sync>,
+    buf: Vec<u8>,
+}
+
+impl Chunked {
+    fn write_buffered(&mut self) -> std::io::Result<()> {
+        self.file.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl Write for Chunked {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = data.len().min(WRITE_BUFFER - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == WRITE_BUFFER {
+            self.write_buffered()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write_buffered()?;
+        self.file.flush()
+    }
+}
+
+impl Drop for Chunked {
+    /// What is still buffered is written, as `std::io::BufWriter` does when dropped.
+    fn drop(&mut self) {
+        let _ = self.write_buffered();
+    }
+}
+
+impl TerminatingWrite for Chunked {
+    fn terminate_ref(&mut self, token: AntiCallToken) -> std::io::Result<()> {
+        self.write_buffered()?;
+        self.file.terminate_ref(token)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ReadableDirectory {
     inner: MmapDirectory,
+    /// Whether files are written in [`Chunked`]s ([`ReadableDirectory::write_in_chunks`]);
+    /// shared by the clones tantivy keeps.
+    chunked: Arc<AtomicBool>,
 }
 
 impl ReadableDirectory {
     pub fn open(dir: &Path) -> Result<ReadableDirectory, OpenDirectoryError> {
-        Ok(ReadableDirectory { inner: MmapDirectory::open(dir)? })
+        Ok(ReadableDirectory { inner: MmapDirectory::open(dir)?, chunked: Arc::default() })
+    }
+
+    /// From now on, files are written in chunks of [`WRITE_BUFFER`] ([`Chunked`]). The
+    /// indexer calls it before a full build's final merge when there is one (the segment
+    /// searches read). Not for every file: segments written so are mapped in large folios by
+    /// the merges that read them (all files: the 2 GB build peaked at 412 MB), and where two
+    /// final merges run at once, opening what they have written maps large folios too (2 GB:
+    /// 390–425 MB against 375 MB).
+    pub fn write_in_chunks(&self) {
+        self.chunked.store(true, Ordering::Relaxed);
     }
 
     /// Takes the pages of the index files still open out of this process's memory map:
@@ -178,7 +252,18 @@ impl Directory for ReadableDirectory {
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.inner.open_write(path)
+        if !self.chunked.load(Ordering::Relaxed) {
+            return self.inner.open_write(path);
+        }
+        // tantivy's index takes the writer out of the buffer returned here and puts its own
+        // 8 KB buffer (and the footer's checksum) in front of it: the chunks are made inside,
+        // over the file.
+        let file = self
+            .inner
+            .open_write(path)?
+            .into_inner()
+            .map_err(|e| OpenWriteError::wrap_io_error(e.into_error(), path.to_path_buf()))?;
+        Ok(std::io::BufWriter::new(Box::new(Chunked { file, buf: Vec::with_capacity(WRITE_BUFFER) })))
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
@@ -227,6 +312,29 @@ mod tests {
             }
         }
         panic!("no mapping holds {at:#x}")
+    }
+
+    #[test]
+    fn files_are_written_in_whole_megabytes_inside_what_tantivy_unwraps() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = ReadableDirectory::open(tmp.path()).unwrap();
+        dir.clone().write_in_chunks();
+        let path = Path::new("segment.pos");
+        // As tantivy's managed directory does: the writer out of the buffer returned.
+        let mut w = dir.open_write(path).unwrap().into_inner().map_err(|_| ()).unwrap();
+        let data: Vec<u8> = (0..3 * WRITE_BUFFER + 123).map(|i| (i % 251) as u8).collect();
+        let on_disk = || std::fs::metadata(tmp.path().join(path)).unwrap().len() as usize;
+        for piece in data[..WRITE_BUFFER - 1].chunks(1000) {
+            w.write_all(piece).unwrap();
+        }
+        assert_eq!(on_disk(), 0, "less than a megabyte stays in the buffer");
+        for piece in data[WRITE_BUFFER - 1..].chunks(1000) {
+            w.write_all(piece).unwrap();
+        }
+        assert_eq!(on_disk(), 3 * WRITE_BUFFER, "whole megabytes written");
+        w.terminate().unwrap();
+        assert_eq!(std::fs::read(tmp.path().join(path)).unwrap(), data);
+        assert!(matches!(dir.open_write(path), Err(OpenWriteError::FileAlreadyExists(_))));
     }
 
     #[test]
