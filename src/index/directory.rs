@@ -315,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn files_are_written_in_whole_megabytes_inside_what_tantivy_unwraps() {
+    fn files_are_written_in_whole_chunks_inside_what_tantivy_unwraps() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = ReadableDirectory::open(tmp.path()).unwrap();
         dir.clone().write_in_chunks();
@@ -327,11 +327,11 @@ mod tests {
         for piece in data[..WRITE_BUFFER - 1].chunks(1000) {
             w.write_all(piece).unwrap();
         }
-        assert_eq!(on_disk(), 0, "less than a megabyte stays in the buffer");
+        assert_eq!(on_disk(), 0, "less than a chunk stays in the buffer");
         for piece in data[WRITE_BUFFER - 1..].chunks(1000) {
             w.write_all(piece).unwrap();
         }
-        assert_eq!(on_disk(), 3 * WRITE_BUFFER, "whole megabytes written");
+        assert_eq!(on_disk(), 3 * WRITE_BUFFER, "whole chunks written");
         w.terminate().unwrap();
         assert_eq!(std::fs::read(tmp.path().join(path)).unwrap(), data);
         assert!(matches!(dir.open_write(path), Err(OpenWriteError::FileAlreadyExists(_))));
