@@ -172,7 +172,6 @@ pub fn update(opts: &Options, progress: impl FnMut(u64, u64)) -> Result<Summary>
 fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<Summary> {
     let started = Instant::now();
     crate::memory::bulk_work();
-    crate::memory::purge_freed_memory_lazily();
     let corpus_shown = opts.corpus.display().to_string();
     if !opts.corpus.is_dir() {
         bail!(WriteError::NoCorpus(corpus_shown));
@@ -242,6 +241,11 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     let mut entries: Vec<FileEntry> = Vec::new();
     let mut changed = opts.rebuild || !removed.is_empty();
     let total = plans.iter().filter(|p| matches!(p, Plan::Index { .. })).count() as u64;
+    // Segments are about to be built (an update with nothing to read leaves the process's
+    // allocator as it was: a server checks for changes all day).
+    if total > 0 {
+        crate::memory::purge_freed_memory_lazily();
+    }
     let mut done = 0;
     // This thread reads the files and gives out slugs in order; the workers split, parse
     // and add them (each file's entry lands in its slot of `entries`).
