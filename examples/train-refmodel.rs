@@ -6,8 +6,9 @@
 //! ```
 //!
 //! Input: `LABEL<TAB>TOKEN` lines, a blank line between references. Options after the paths:
-//! `--epochs N` (default 10), `--min-count N` (features seen fewer times are dropped, default 3), `--held-out N` (the last N references are kept out of training
-//! and scored, default 0).
+//! `--epochs N` (default 10), `--min-count N` (features seen fewer times are dropped, default
+//! 3), `--held-out N` (the last N references are kept out of training and scored, default 0).
+//! `train-refmodel --label "REFERENCE" …` prints how the shipped model labels each token.
 
 use std::process::ExitCode;
 
@@ -56,7 +57,10 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let (Some(input), Some(output)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: train-refmodel IN.tsv OUT.bin [--epochs N] [--held-out N]");
+        eprintln!(
+            "usage: train-refmodel IN.tsv OUT.bin [--epochs N] [--min-count N] [--held-out N], \
+             or train-refmodel --label REFERENCE..."
+        );
         return ExitCode::from(2);
     };
     let mut examples = match read(input) {
