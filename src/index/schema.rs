@@ -33,7 +33,10 @@ use tantivy::schema::{
 ///
 /// Version 8: no `path` and `lang` fields (a file's passages are replaced by its documents'
 /// slugs; the language is in the catalog and the first passage's record).
-pub const FORMAT_VERSION: u32 = 8;
+///
+/// Version 9: the `title` field is indexed on a document's first passage only; a search
+/// scores it for the document's other passages (`search::rank::title_scores`).
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
 /// file: the next update reads every file again, though the index format is unchanged.
@@ -48,7 +51,10 @@ pub struct Fields {
     pub seq: Field,
     /// Passage kind, exact.
     pub kind: Field,
-    /// Document title, analyzed.
+    /// Document title, analyzed, on the document's first passage only (`seq` 0): repeated on
+    /// every passage it was a fifth of the index's postings, and of the build's work (200 MB
+    /// bench corpus: 9.6 M of 44 M postings; builds 8.7% faster without them). A search
+    /// scores it as the whole document's (`search::rank::title_scores`).
     pub title: Field,
     /// Section headings, analyzed.
     pub section: Field,

@@ -951,7 +951,9 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
     d.add_text(f.kind, p.kind.as_str());
     // Analyzed in the document's language; authors are names, stemmed by script.
     let lang = Lang::of(&p.language);
-    d.add_text(f.title, tagged(&p.document, lang));
+    if p.seq == 0 {
+        d.add_text(f.title, tagged(&p.document, lang));
+    }
     d.add_text(f.section, tagged(&p.section.join(" › "), lang));
     d.add_text(f.text, tagged(&p.text, lang));
     if let Some(r) = &p.reference {

@@ -8,6 +8,7 @@
 //!    over documents; near-identical passages collapse into one hit;
 //! 5. [`snippet`] cuts the fragment to show.
 
+pub mod documents;
 pub mod expand;
 pub mod matcher;
 pub mod query;
@@ -153,6 +154,8 @@ struct Prepared {
     searcher: Searcher,
     corrections: Vec<Correction>,
     tq: Box<dyn TQuery>,
+    /// The title's part of `tq` (see [`title_query`]).
+    title: Box<dyn TQuery>,
 }
 
 fn prepare(ci: &CitedexIndex, input: &str, exact: bool) -> Result<Prepared, SearchError> {
@@ -161,14 +164,16 @@ fn prepare(ci: &CitedexIndex, input: &str, exact: bool) -> Result<Prepared, Sear
     let langs = ci.meta.stemming_langs();
     let corrections =
         if exact { Vec::new() } else { spell::correct(&searcher, &ci.fields, &langs, &mut parsed)? };
-    let tq = to_tantivy(&ci.fields, &langs, &parsed, &scored_atoms(&parsed), 1.0);
-    Ok(Prepared { parsed, langs, searcher, corrections, tq })
+    let scored = scored_atoms(&parsed);
+    let tq = to_tantivy(&ci.fields, &langs, &parsed, &scored, 1.0);
+    let title = title_query(&ci.fields, &langs, &parsed, &scored, 1.0);
+    Ok(Prepared { parsed, langs, searcher, corrections, tq, title })
 }
 
 /// Runs a query.
 pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, SearchError> {
     let mut clock = Clock::default();
-    let Prepared { parsed, langs, searcher, corrections, tq } = prepare(ci, input, opts.exact)?;
+    let Prepared { parsed, langs, searcher, corrections, tq, title } = prepare(ci, input, opts.exact)?;
     let f = &ci.fields;
     clock.lap("spelling");
     let wanted = opts.offset.saturating_add(opts.limit);
@@ -176,9 +181,9 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
     let expanding = opts.expand && !words.is_empty();
     let (mut ordered, mut total) = if expanding {
         // Only the best candidates feed the expansion: the same at any page.
-        ranked(ci, &searcher, &*tq, &words, first_depth(wanted), &mut clock)?
+        ranked(ci, &searcher, (&*tq, &*title), &words, first_depth(wanted), &mut clock)?
     } else {
-        ranked_to_fill(ci, &searcher, &*tq, &words, wanted, &mut clock)?
+        ranked_to_fill(ci, &searcher, (&*tq, &*title), &words, wanted, &mut clock)?
     };
     let mut expansion = Vec::new();
     if expanding {
@@ -191,22 +196,25 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
         // Weights go into each term's boost, not around a union (see `atom_query`): an
         // unconstrained query and its expansion are then one flat union of terms, which
         // tantivy can prune (`water --expand` on the 200 MB bench: both searches 27.0 -> 8.0 ms).
+        let scored = scored_atoms(&parsed);
         let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(
             if constrained { Occur::Must } else { Occur::Should },
-            to_tantivy(f, &langs, &parsed, &scored_atoms(&parsed), share),
+            to_tantivy(f, &langs, &parsed, &scored, share),
         )];
+        let mut titles = vec![(Occur::Should, title_query(f, &langs, &parsed, &scored, share))];
         let mut all: Vec<(String, f32)> = words.iter().map(|(t, _)| (t.clone(), share)).collect();
         for w in &expansion {
             let fields = scored_fields(f, w.weight);
-            let q = atom_query(&Atom::Term(w.term.clone()), &fields, &langs);
-            clauses.push((Occur::Should, q));
+            let term = Atom::Term(w.term.clone());
+            clauses.push((Occur::Should, atom_query(&term, &fields, &langs)));
+            titles.push((Occur::Should, atom_query(&term, &[(f.title, TITLE_WEIGHT * w.weight)], &langs)));
             match all.iter_mut().find(|(t, _)| *t == w.term) {
                 Some(e) => e.1 += w.weight,
                 None => all.push((w.term.clone(), w.weight)),
             }
         }
-        let expanded = flat(clauses);
-        (ordered, total) = ranked_to_fill(ci, &searcher, &*expanded, &all, wanted, &mut clock)?;
+        let (expanded, titles) = (flat(clauses), flat(titles));
+        (ordered, total) = ranked_to_fill(ci, &searcher, (&*expanded, &*titles), &all, wanted, &mut clock)?;
     }
     let matcher = Matcher::new(&parsed, &langs);
     let listed = first_depth(wanted);
@@ -239,7 +247,7 @@ pub fn run(ci: &CitedexIndex, input: &str, opts: &Options) -> Result<Results, Se
 fn ranked_to_fill(
     ci: &CitedexIndex,
     searcher: &Searcher,
-    tq: &dyn TQuery,
+    tq: (&dyn TQuery, &dyn TQuery),
     words: &[(String, f32)],
     wanted: usize,
     clock: &mut Clock,
@@ -270,18 +278,21 @@ fn distinct_texts(ordered: &[Candidate], up_to: usize) -> usize {
 /// The first `depth` candidates of a tantivy query in the model's order, and how many
 /// passages match. The first RERANK_DEPTH candidates are ordered by the full model, always
 /// that many, so the order never depends on the page; deeper pages follow in tantivy's
-/// order. `words` are the terms of document-level evidence, with weights.
+/// order. `tq` is the query and its title part ([`title_query`]); `words` are the terms of
+/// document-level evidence, with weights.
 fn ranked(
     ci: &CitedexIndex,
     searcher: &Searcher,
-    tq: &dyn TQuery,
+    (tq, title): (&dyn TQuery, &dyn TQuery),
     words: &[(String, f32)],
     depth: usize,
     clock: &mut Clock,
 ) -> Result<(Vec<Candidate>, Total), SearchError> {
     let f = &ci.fields;
     let depth = depth.min(searcher.num_docs() as usize).max(1);
-    let weight = tq.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+    let statistics = rank::TitleStatistics::new(searcher, f.title, ci.meta.documents);
+    let scoring = || tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
+    let weight = tq.weight(scoring())?;
     let (top, total) = if scores_every_match(tq) {
         // A phrase or a required union: tantivy scores every match to find the best
         // (block-max WAND prunes unions and intersections of terms only), so the same pass
@@ -305,6 +316,7 @@ fn ranked(
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
     let documents = ci.meta.documents;
     rank::document_scores(searcher, f, &keys, words, documents, &mut candidates)?;
+    rank::title_scores(searcher, &keys, title.weight(scoring())?.as_ref(), &mut candidates)?;
     let mut ordered = rank::order(candidates);
     ordered.extend(tail);
     clock.lap("ranking");
@@ -782,6 +794,28 @@ fn clause_query(f: &Fields, langs: &[Lang], c: &Clause, scale: f32) -> Box<dyn T
     }
 }
 
+/// The title's part of [`to_tantivy`]'s query: every atom it scores, in the title field
+/// alone, weighted as there. The title is indexed on a document's first passage only; the
+/// ranking adds this query's score there to the document's other passages
+/// (`rank::title_scores`).
+fn title_query(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize], scale: f32) -> Box<dyn TQuery> {
+    fn walk<'a>(clauses: impl Iterator<Item = &'a Clause>, out: &mut Vec<&'a Atom>) {
+        for c in clauses.filter(|c| c.occur != QOccur::MustNot) {
+            match &c.node {
+                Node::Atom(a) => out.push(a),
+                Node::Group(g) => walk(g.iter(), out),
+                Node::Filter(_) => {}
+            }
+        }
+    }
+    let mut atoms = Vec::new();
+    let kept =
+        q.clauses.iter().enumerate().filter(|(i, c)| !matches!(c.node, Node::Atom(_)) || scored.contains(i));
+    walk(kept.map(|(_, c)| c), &mut atoms);
+    let fields = [(f.title, TITLE_WEIGHT * scale)];
+    union(atoms.into_iter().map(|a| atom_query(a, &fields, langs)).collect())
+}
+
 /// The terms whose BM25 over the whole document is document-level evidence: those of every
 /// atom a hit may be found by, function words left out when there are others, each term once
 /// (a phrase counts as its words, in each language's stemming; prefixes are left out).
@@ -909,7 +943,8 @@ fn filter_query(f: &Fields, langs: &[Lang], filter: &Filter) -> Box<dyn TQuery> 
                 Occur::Should,
                 Box::new(TermQuery::new(Term::from_field_text(f.doc, &slug(v)), IndexRecordOption::Basic)),
             ),
-            (Occur::Should, all_of(f.title, v)),
+            // The title is on a document's first passage only: the filter takes the rest.
+            (Occur::Should, Box::new(documents::Whole::of(all_of(f.title, v)))),
         ])),
         Filter::Section(v) => all_of(f.section, v),
         Filter::Kind(k) => {

@@ -7,6 +7,9 @@
 //!   passage text, its document title and section heading (weighted [`TITLE_WEIGHT`],
 //!   [`SECTION_WEIGHT`]) and its inline citations. Rare words weigh more through IDF; a word
 //!   repeated in the query counts once; function words leave the query when it has other words.
+//!   The title is indexed on a document's first passage only: tantivy scores it there, and
+//!   [`title_scores`] adds the same score to the document's other candidates, with statistics
+//!   ([`TitleStatistics`]) that make it what it was when every passage held the title.
 //! - BM25(document) scores the text of the passage's whole document (its passages' term
 //!   frequencies and lengths added up): a passage of a document that is about the query,
 //!   though the passage holds only some of its words, ranks above an isolated mention.
@@ -279,7 +282,7 @@ pub struct DocumentColumn {
 }
 
 impl DocumentColumn {
-    fn open(reader: &SegmentReader) -> tantivy::Result<DocumentColumn> {
+    pub fn open(reader: &SegmentReader) -> tantivy::Result<DocumentColumn> {
         let Column { index, values } = reader.fast_fields().u64("doc_key")?;
         Ok(DocumentColumn { index, values, max_doc: reader.max_doc() })
     }
@@ -367,6 +370,77 @@ pub fn keys(keys: &Keys, top: &[(f32, DocAddress)]) -> Vec<Candidate> {
             }
         })
         .collect()
+}
+
+/// BM25 statistics for a search: the searcher's, except that the title field (indexed on a
+/// document's first passage only) counts as if every passage held its document's title, as
+/// it did before: its token count and each title term's passage count are multiplied by the
+/// passages per document. IDF and the average length of a title are then what they were (the
+/// passages per document taken as the average); BM25 over passages for the other fields.
+pub struct TitleStatistics<'a> {
+    searcher: &'a Searcher,
+    title: tantivy::schema::Field,
+    passages_per_document: f64,
+}
+
+impl<'a> TitleStatistics<'a> {
+    /// `documents`: the index's live documents (`Meta::documents`).
+    pub fn new(searcher: &'a Searcher, title: tantivy::schema::Field, documents: u64) -> TitleStatistics<'a> {
+        let passages_per_document = (searcher.num_docs() as f64 / documents.max(1) as f64).max(1.0);
+        TitleStatistics { searcher, title, passages_per_document }
+    }
+
+    fn scaled(&self, field: tantivy::schema::Field, n: u64) -> u64 {
+        if field == self.title { (n as f64 * self.passages_per_document).round() as u64 } else { n }
+    }
+}
+
+impl Bm25StatisticsProvider for TitleStatistics<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        Ok(self.scaled(field, self.searcher.total_num_tokens(field)?))
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let n = self.scaled(term.field(), self.searcher.doc_freq(term)?);
+        Ok(n.min(self.total_num_docs()?))
+    }
+}
+
+/// Adds to each candidate that is not its document's first passage the score `title` (the
+/// query's words in the title field, weighted as in the passage's query, see
+/// `search::title_query`) gives that first passage: the title's share of the score the
+/// candidate had when every passage held the title. A first passage has it from tantivy.
+pub fn title_scores(
+    searcher: &Searcher,
+    keys: &Keys,
+    title: &dyn tantivy::query::Weight,
+    candidates: &mut [Candidate],
+) -> tantivy::Result<()> {
+    // (segment, first passage, candidate), sorted: one scorer a segment, seeking forward.
+    let mut firsts: Vec<(SegmentOrdinal, DocId, usize)> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let (first, _) = keys.doc[c.address.segment_ord as usize].range(c.address.doc_id);
+        if first != c.address.doc_id {
+            firsts.push((c.address.segment_ord, first, i));
+        }
+    }
+    firsts.sort_unstable();
+    let mut open: Option<(SegmentOrdinal, Box<dyn tantivy::query::Scorer>)> = None;
+    for (segment, first, i) in firsts {
+        let scorer = match &mut open {
+            Some((s, scorer)) if *s == segment => scorer,
+            _ => &mut open.insert((segment, title.scorer(searcher.segment_reader(segment), 1.0)?)).1,
+        };
+        let doc = if scorer.doc() < first { scorer.seek(first) } else { scorer.doc() };
+        if doc == first {
+            candidates[i].passage += scorer.score();
+        }
+    }
+    Ok(())
 }
 
 /// BM25's constants, tantivy's.
@@ -853,6 +927,65 @@ mod tests {
             };
             assert_eq!(rest(&fast), rest(&slow), "round {round}");
             assert_eq!(view(&fast), view(&slow), "round {round}");
+        }
+    }
+
+    #[test]
+    fn title_statistics_score_a_first_passage_as_every_passage_holding_the_title_was() {
+        use tantivy::schema::{FAST, IndexRecordOption, Schema, TEXT};
+        // Documents of three passages each; titles of one to three words.
+        let titles = ["treaty of portsmouth", "portsmouth harbour", "treaty", "naval treaty of london"];
+        let index_of = |every_passage: bool| {
+            let mut b = Schema::builder();
+            let key = b.add_u64_field("doc_key", FAST);
+            let title = b.add_text_field("title", TEXT);
+            let index = tantivy::Index::create_in_ram(b.build());
+            let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+            for (k, t) in titles.iter().enumerate() {
+                for seq in 0..3 {
+                    let mut d = tantivy::TantivyDocument::new();
+                    if seq == 0 {
+                        d.add_u64(key, k as u64);
+                    }
+                    if seq == 0 || every_passage {
+                        d.add_text(title, t);
+                    }
+                    w.add_document(d).unwrap();
+                }
+            }
+            w.commit().unwrap();
+            (index.reader().unwrap().searcher(), title)
+        };
+        let (before, title) = index_of(true);
+        let (after, _) = index_of(false);
+        let statistics = TitleStatistics::new(&after, title, titles.len() as u64);
+        for word in ["treaty", "portsmouth", "london"] {
+            let q = tantivy::query::TermQuery::new(
+                Term::from_field_text(title, word),
+                IndexRecordOption::WithFreqs,
+            );
+            let scores = |searcher: &Searcher, scoring| {
+                let weight = tantivy::query::Query::weight(&q, scoring).unwrap();
+                let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+                let mut out = Vec::new();
+                while scorer.doc() != tantivy::TERMINATED {
+                    out.push((scorer.doc(), scorer.score()));
+                    scorer.advance();
+                }
+                out
+            };
+            let old = scores(&before, tantivy::query::EnableScoring::enabled_from_searcher(&before));
+            let new = scores(
+                &after,
+                tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, &after),
+            );
+            // The first passage of each document scores as any of its passages did.
+            let firsts: Vec<(DocId, f32)> = old.iter().copied().filter(|(d, _)| d % 3 == 0).collect();
+            assert_eq!(new.len(), firsts.len(), "{word}");
+            for ((d, s), (d0, s0)) in new.iter().zip(&firsts) {
+                assert_eq!(d, d0);
+                assert!((s - s0).abs() < 1e-5, "{word}: {s} against {s0}");
+            }
         }
     }
 

@@ -731,3 +731,30 @@ fn ids_end_in_the_paragraph_number_and_cut_paragraphs_number_their_parts() {
     assert_eq!(env.run(&["show", "--no-update", "--json", "long/lead/2"]).expect(0).stdout, first);
     env.run(&["show", "--no-update", "long/lead/9"]).expect(2);
 }
+
+/// The title is indexed on a document's first passage only; a passage further on still
+/// scores its document's title (`rank::title_scores`) and is found by `doc:` with a word of
+/// the title (`search::documents::Whole`).
+#[test]
+fn a_passage_after_the_first_scores_and_filters_by_its_documents_title() {
+    let env = TestEnv::empty();
+    // The same words in the same places, but only the second document's title holds "river";
+    // the first document comes first in the corpus, so it wins a tie.
+    env.write(
+        "corpus/a.txt",
+        "[[Notes on travel]]\n\nWe left the inn early.\n\n==Trip==\nThe river crossing at dawn was cold.\n",
+    );
+    env.write(
+        "corpus/b.txt",
+        "[[River crossings]]\n\nWe left the inn early.\n\n==Trip==\nThe river crossing at dusk was cold.\n",
+    );
+    let v = env.search_json("river", &[]);
+    let hit = first(&v);
+    assert_eq!(hit["document"], "River crossings", "{v:#}");
+    assert_eq!(hit["section"], serde_json::json!(["Trip"]));
+    // Only the first passage holds the title's words; the filter takes the whole document.
+    let v = env.search_json("doc:river cold", &[]);
+    assert_eq!(v["total_hits"], 1, "{v:#}");
+    assert_eq!(first(&v)["document"], "River crossings");
+    assert!(first(&v)["text"].as_str().unwrap().contains("at dusk"));
+}
