@@ -6,8 +6,9 @@
 # Env:   BENCH (kit folder, default ../shared/bench), BENCH_DATA (/tmp/bench-data), RUNS (10),
 #        SOURCES (make_corpus.py --sources; default kjv,gcide,manja,manru, the texts Debian
 #        ships here), PER_FILE (articles per file, default 100; 1 shows per-file costs)
-# Output: $BENCH_DATA/compare-<size>mb[-perfile<N>]/*.json, a summary table on stdout, and
-#         the paired per-query times of citedex and tantivy-probe (benches/paired.sh).
+# Output: $BENCH_DATA/compare-<size>mb[-perfile<N>]/*.json, a summary table on stdout, the
+#         paired per-query times of citedex and tantivy-probe (benches/paired.sh), and the
+#         builds of citedex and tantivy-cli timed in turn (benches/paired-builds.sh).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=${BENCH:-$HERE/../shared/bench}
@@ -59,3 +60,6 @@ echo "== peers" >&2
 # The phases above run minutes apart; the same queries timed in pairs (see paired.sh).
 echo "== paired with tantivy-probe, per query" >&2
 B="$B" OUT="$out" RUNS="$RUNS" bash "$HERE/benches/paired.sh" "$SIZE"
+# The builds, too, run minutes apart above; timed in turn, round after round:
+echo "== builds in turn with tantivy-cli" >&2
+B="$B" OUT="$out" ROUNDS="${BUILD_ROUNDS:-3}" bash "$HERE/benches/paired-builds.sh" "$SIZE"
