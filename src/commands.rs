@@ -80,6 +80,14 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
     let opened = match CitedexIndex::open(&paths.index) {
         Ok(ci) => Some(ci),
         Err(IndexError::Missing(_) | IndexError::Incomplete(_)) => None,
+        // An older citedex's index is rebuilt by an update, as a damaged one is
+        // (`writer::update` says so in a warning); not when updates are off.
+        Err(IndexError::Incompatible { found, expected, .. })
+            if update && paths.corpus.is_dir() && writer::is_older(found, expected) =>
+        {
+            index(paths, false, false, err)?;
+            return Ok(CitedexIndex::open(&paths.index)?);
+        }
         Err(e) => return Err(e.into()),
     };
     let Some(ci) = opened else {

@@ -655,9 +655,10 @@ fn check_index_folder(corpus: &Path, index: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Opens the index for writing, or creates it; an index of another format is only replaced
-/// when rebuilding.
-/// A damaged index is rebuilt; what was wrong with it comes back, for a warning.
+/// Opens the index for writing, or creates it. A damaged index, or one an older citedex built
+/// (an older format: the index is derived from the corpus, so nothing is lost), is rebuilt;
+/// what was wrong with it comes back, for a warning. One of a newer or unknown format is only
+/// replaced when rebuilding: a newer citedex may still want it.
 /// With `verify`, the files it keeps are checked against their checksums first.
 ///
 /// It holds tantivy's writer lock while it looks and removes: without it, a second run could
@@ -677,6 +678,14 @@ fn open_for_writing(
             .and_then(|ci| if verify && !rebuild { ci.verify().map(|()| ci) } else { Ok(ci) });
         match opened {
             Ok(ci) => return Ok((ci.index, ci.directory, ci.fields, ci.meta, None)),
+            Err(IndexError::Incompatible { found, expected, .. }) if is_older(found, expected) => {
+                if !rebuild {
+                    repaired =
+                        Some(format!("the index was built by an older citedex (index format {found})"));
+                }
+                remove_index_files(dir)?;
+                remove_catalogs(dir, None);
+            }
             Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
                 bail!(e)
             }
@@ -700,6 +709,12 @@ fn open_for_writing(
     let index = Index::create(directory.clone(), schema, settings()).with_context(cannot_create)?;
     register(&index);
     Ok((index, directory, fields, Meta::default(), repaired))
+}
+
+/// Whether an index of format `found` is one an older citedex built, which the next update
+/// rebuilds (format 0: no format recorded, not known to be citedex's).
+pub fn is_older(found: u32, expected: u32) -> bool {
+    found > 0 && found < expected
 }
 
 /// The index's settings: the stored records are compressed with zstd (level 1) in blocks

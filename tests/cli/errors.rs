@@ -53,16 +53,45 @@ fn damaged_index() {
 fn incompatible_index_is_refused_until_rebuilt() {
     let env = TestEnv::seed();
     env.run(&["index"]).expect(0);
-    let meta = std::fs::read_to_string(env.path("index/meta.json")).unwrap();
-    let current = format!("\\\"format\\\":{},", citedex::index::FORMAT_VERSION);
-    let old = meta.replace(&current, "\\\"format\\\":999,");
-    assert_ne!(meta, old, "format field found in {meta}");
-    std::fs::write(env.path("index/meta.json"), old).unwrap();
+    // A newer citedex's index (or one of an unknown format) is not replaced by an update.
+    set_index_format(&env, 999);
     let r = env.run(&["search", "treaty"]).expect(2);
     let line = one_line(&r.stderr);
     assert!(line.contains("incompatible") && line.contains("run `citedex index --rebuild`"), "{line}");
     env.run(&["index", "--rebuild"]).expect(0);
     env.run(&["search", "treaty"]).expect(0);
+}
+
+/// Sets the index's recorded format to `format`.
+fn set_index_format(env: &TestEnv, format: u32) {
+    let meta = std::fs::read_to_string(env.path("index/meta.json")).unwrap();
+    let current = format!("\\\"format\\\":{},", citedex::index::FORMAT_VERSION);
+    let changed = meta.replace(&current, &format!("\\\"format\\\":{format},"));
+    assert_ne!(meta, changed, "format field found in {meta}");
+    std::fs::write(env.path("index/meta.json"), changed).unwrap();
+}
+
+#[test]
+fn an_older_citedex_s_index_is_rebuilt_by_the_next_update() {
+    let env = TestEnv::seed();
+    env.run(&["index"]).expect(0);
+    let older = citedex::index::FORMAT_VERSION - 1;
+    set_index_format(&env, older);
+    // Updates off: refused, with the way out.
+    let r = env.run(&["search", "--no-update", "treaty"]).expect(2);
+    assert!(one_line(&r.stderr).contains("run `citedex index --rebuild`"), "{}", r.stderr);
+    // A search that may update rebuilds it, and says so.
+    let r = env.run(&["search", "treaty"]).expect(0);
+    let warning =
+        format!("the index was built by an older citedex (index format {older}): rebuilt from the corpus");
+    assert!(r.stderr.contains(&warning), "{}", r.stderr);
+    assert!(r.stdout.contains("Treaty of Portsmouth"), "{}", r.stdout);
+    env.run(&["search", "--no-update", "treaty"]).expect(0);
+    // So does `citedex index`.
+    set_index_format(&env, older);
+    let r = env.run(&["index"]).expect(0);
+    assert!(r.stderr.contains(&warning), "{}", r.stderr);
+    env.run(&["search", "--no-update", "treaty"]).expect(0);
 }
 
 #[test]
