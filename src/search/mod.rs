@@ -799,19 +799,7 @@ fn clause_query(f: &Fields, langs: &[Lang], c: &Clause, scale: f32) -> Box<dyn T
 /// ranking adds this query's score there to the document's other passages
 /// (`rank::title_scores`).
 fn title_query(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize], scale: f32) -> Box<dyn TQuery> {
-    fn walk<'a>(clauses: impl Iterator<Item = &'a Clause>, out: &mut Vec<&'a Atom>) {
-        for c in clauses.filter(|c| c.occur != QOccur::MustNot) {
-            match &c.node {
-                Node::Atom(a) => out.push(a),
-                Node::Group(g) => walk(g.iter(), out),
-                Node::Filter(_) => {}
-            }
-        }
-    }
-    let mut atoms = Vec::new();
-    let kept =
-        q.clauses.iter().enumerate().filter(|(i, c)| !matches!(c.node, Node::Atom(_)) || scored.contains(i));
-    walk(kept.map(|(_, c)| c), &mut atoms);
+    let atoms = q.atoms_of(|i| !matches!(q.clauses[i].node, Node::Atom(_)) || scored.contains(&i));
     let fields = [(f.title, TITLE_WEIGHT * scale)];
     union(atoms.into_iter().map(|a| atom_query(a, &fields, langs)).collect())
 }
@@ -980,6 +968,31 @@ mod tests {
         q.downcast_ref::<BooleanQuery>().is_some_and(|b| {
             b.clauses().iter().all(|(o, c)| *o == Occur::Should && c.downcast_ref::<BooleanQuery>().is_none())
         })
+    }
+
+    /// The terms a query looks up, as (field, text), sorted.
+    fn looked_up(q: &dyn TQuery) -> Vec<(Field, String)> {
+        let mut out = Vec::new();
+        q.query_terms(&mut |t, _| out.push((t.field(), t.value().as_str().unwrap_or_default().to_string())));
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn the_title_query_holds_every_scored_word_in_the_title_and_nothing_else() {
+        let (_, f) = Fields::schema();
+        let parsed = query::parse("the treaty (portsmouth OR witte) -korea doc:sakhalin").unwrap();
+        let title = title_query(&f, &[], &parsed, &scored_atoms(&parsed), 1.0);
+        let words = |ws: &[&str]| ws.iter().map(|w| (f.title, w.to_string())).collect::<Vec<_>>();
+        // `the` leaves beside other words, as in the passage's query; the excluded word and
+        // the filter's are not scored.
+        assert_eq!(looked_up(&*title), words(&["portsmouth", "treati", "witt"]));
+        // The passage's query looks up the same words in the title, and the filter's, which
+        // scores nothing.
+        let all = to_tantivy(&f, &[], &parsed, &scored_atoms(&parsed), 1.0);
+        let in_title: Vec<_> = looked_up(&*all).into_iter().filter(|(field, _)| *field == f.title).collect();
+        assert_eq!(in_title, words(&["portsmouth", "sakhalin", "treati", "witt"]));
     }
 
     #[test]

@@ -81,17 +81,23 @@ pub struct Query {
 impl Query {
     /// The atoms a hit may be found by (not under an exclusion), in query order.
     pub fn atoms(&self) -> Vec<&Atom> {
-        fn walk<'a>(clauses: &'a [Clause], out: &mut Vec<&'a Atom>) {
-            for c in clauses.iter().filter(|c| c.occur != Occur::MustNot) {
+        self.atoms_of(|_| true)
+    }
+
+    /// The atoms of the top-level clauses `keep` takes (by index) and of the groups among
+    /// them, in order, exclusions left out.
+    pub fn atoms_of(&self, keep: impl Fn(usize) -> bool) -> Vec<&Atom> {
+        fn walk<'a>(clauses: impl Iterator<Item = &'a Clause>, out: &mut Vec<&'a Atom>) {
+            for c in clauses.filter(|c| c.occur != Occur::MustNot) {
                 match &c.node {
                     Node::Atom(a) => out.push(a),
-                    Node::Group(g) => walk(g, out),
+                    Node::Group(g) => walk(g.iter(), out),
                     Node::Filter(_) => {}
                 }
             }
         }
         let mut out = Vec::new();
-        walk(&self.clauses, &mut out);
+        walk(self.clauses.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, c)| c), &mut out);
         out
     }
 
