@@ -727,6 +727,10 @@ fn settings() -> tantivy::IndexSettings {
             compression_level: Some(1),
         }),
         docstore_blocksize: STORE_BLOCK,
+        // Each segment's store blocks are compressed on its indexing thread, not handed to a
+        // thread of their own: on two cores every thread more is context switches (200 MB,
+        // alternating builds: system time 1.79 -> 1.14 s, wall -1.4 to -5%).
+        docstore_compress_dedicated_thread: false,
         ..tantivy::IndexSettings::default()
     }
 }
