@@ -290,7 +290,8 @@ fn ranked(
 ) -> Result<(Vec<Candidate>, Total), SearchError> {
     let f = &ci.fields;
     let depth = depth.min(searcher.num_docs() as usize).max(1);
-    let statistics = rank::TitleStatistics::new(searcher, f.title, ci.meta.documents);
+    let keys = rank::Keys::open(searcher)?;
+    let statistics = rank::TitleStatistics::new(searcher, &keys, f.title, ci.meta.documents);
     let scoring = || tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
     let weight = tq.weight(scoring())?;
     let (top, total) = if scores_every_match(tq) {
@@ -311,7 +312,6 @@ fn ranked(
         (top, total)
     };
     clock.lap("count");
-    let keys = rank::Keys::open(searcher)?;
     let mut candidates = rank::keys(&keys, &top);
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
     let documents = ci.meta.documents;
