@@ -678,22 +678,15 @@ fn open_for_writing(
             .and_then(|ci| if verify && !rebuild { ci.verify().map(|()| ci) } else { Ok(ci) });
         match opened {
             Ok(ci) => return Ok((ci.index, ci.directory, ci.fields, ci.meta, None)),
-            Err(IndexError::Incompatible { found, expected, .. }) if is_older(found, expected) => {
-                if !rebuild {
-                    repaired =
-                        Some(format!("the index was built by an older citedex (index format {found})"));
-                }
-                remove_index_files(dir)?;
-                remove_catalogs(dir, None);
-            }
-            Err(e @ (IndexError::Incompatible { .. } | IndexError::Unreadable { .. })) if !rebuild => {
-                bail!(e)
-            }
             Err(e) => {
-                if let IndexError::Damaged { cause, .. } = &e
-                    && !rebuild
-                {
-                    repaired = Some(format!("the index was damaged ({cause})"));
+                let why = rebuilt_for(&e);
+                if !rebuild {
+                    if why.is_none()
+                        && matches!(e, IndexError::Incompatible { .. } | IndexError::Unreadable { .. })
+                    {
+                        bail!(e)
+                    }
+                    repaired = why;
                 }
                 remove_index_files(dir)?;
                 remove_catalogs(dir, None);
@@ -715,6 +708,19 @@ fn open_for_writing(
 /// rebuilds (format 0: no format recorded, not known to be citedex's).
 pub fn is_older(found: u32, expected: u32) -> bool {
     found > 0 && found < expected
+}
+
+/// Why an index that cannot be opened as it is gets rebuilt by an update, for its warning:
+/// it is damaged, or an older citedex built it. None for the others: refused unless
+/// rebuilding (another format, unreadable), or nothing to say (missing, never completed).
+fn rebuilt_for(e: &IndexError) -> Option<String> {
+    match e {
+        IndexError::Damaged { cause, .. } => Some(format!("the index was damaged ({cause})")),
+        IndexError::Incompatible { found, expected, .. } if is_older(*found, *expected) => {
+            Some(format!("the index was built by an older citedex (index format {found})"))
+        }
+        _ => None,
+    }
 }
 
 /// The index's settings: the stored records are compressed with zstd (level 1) in blocks
