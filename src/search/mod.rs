@@ -700,18 +700,20 @@ pub fn record(searcher: &Searcher, f: &Fields, address: DocAddress) -> Result<Pa
 /// The tantivy query of a parsed query; `scored` lists the top-level atom clauses to keep.
 /// `scale` multiplies every score (the boost of each term, not one boost around the query).
 fn to_tantivy(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize], scale: f32) -> Box<dyn TQuery> {
-    let kept: Vec<&Clause> = q
-        .clauses
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| !matches!(c.node, Node::Atom(_)) || c.occur == QOccur::MustNot || scored.contains(i))
-        .map(|(_, c)| c)
-        .collect();
+    let kept: Vec<&Clause> =
+        q.clauses.iter().enumerate().filter(|&(i, _)| kept(q, scored, i)).map(|(_, c)| c).collect();
     if !kept.iter().any(|c| c.occur != QOccur::MustNot) {
         // Only exclusions left (every word was a function word): nothing to find.
         return Box::new(EmptyQuery);
     }
     group_query(f, langs, &kept, scale)
+}
+
+/// Whether the top-level clause `i` is part of the tantivy query: every clause but the atoms
+/// [`scored_atoms`] leaves out (exclusions stay).
+fn kept(q: &Query, scored: &[usize], i: usize) -> bool {
+    let c = &q.clauses[i];
+    !matches!(c.node, Node::Atom(_)) || c.occur == QOccur::MustNot || scored.contains(&i)
 }
 
 /// A group of clauses. Filters restrict without making the words optional: in
@@ -799,7 +801,7 @@ fn clause_query(f: &Fields, langs: &[Lang], c: &Clause, scale: f32) -> Box<dyn T
 /// ranking adds this query's score there to the document's other passages
 /// (`rank::title_scores`).
 fn title_query(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize], scale: f32) -> Box<dyn TQuery> {
-    let atoms = q.atoms_of(|i| !matches!(q.clauses[i].node, Node::Atom(_)) || scored.contains(&i));
+    let atoms = q.atoms_of(|i| kept(q, scored, i));
     let fields = [(f.title, TITLE_WEIGHT * scale)];
     union(atoms.into_iter().map(|a| atom_query(a, &fields, langs)).collect())
 }
