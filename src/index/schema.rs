@@ -35,7 +35,7 @@ use tantivy::schema::{
 /// slugs; the language is in the catalog and the first passage's record).
 ///
 /// Version 9: the `title` field is indexed on a document's first passage only; a search
-/// scores it for the document's other passages (`search::rank::title_scores`).
+/// scores it for the document's other passages (`search::rank::with_titles`).
 pub const FORMAT_VERSION: u32 = 9;
 
 /// Bump when a source reader, the splitter or a citation parser changes what it makes of a
@@ -54,7 +54,7 @@ pub struct Fields {
     /// Document title, analyzed, on the document's first passage only (`seq` 0): repeated on
     /// every passage it was a fifth of the index's postings, and of the build's work (200 MB
     /// bench corpus: 9.6 M of 44 M postings; builds 8.7% faster without them). A search
-    /// scores it as the whole document's (`search::rank::title_scores`).
+    /// scores it as the whole document's (`search::rank::with_titles`).
     pub title: Field,
     /// Section headings, analyzed.
     pub section: Field,

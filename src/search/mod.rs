@@ -277,8 +277,8 @@ fn distinct_texts(ordered: &[Candidate], up_to: usize) -> usize {
 
 /// The first `depth` candidates of a tantivy query in the model's order, and how many
 /// passages match. The first RERANK_DEPTH candidates are ordered by the full model, always
-/// that many, so the order never depends on the page; deeper pages follow in tantivy's
-/// order. `tq` is the query and its title part ([`title_query`]); `words` are the terms of
+/// that many, so the order never depends on the page; deeper pages follow by BM25 with their
+/// title ([`rank::with_titles`]). `tq` is the query and its title part ([`title_query`]); `words` are the terms of
 /// document-level evidence, with weights.
 fn ranked(
     ci: &CitedexIndex,
@@ -312,11 +312,12 @@ fn ranked(
         (top, total)
     };
     clock.lap("count");
+    let top =
+        rank::with_titles(searcher, &keys, (weight.as_ref(), title.weight(scoring())?.as_ref()), top, depth)?;
     let mut candidates = rank::keys(&keys, &top);
     let tail = candidates.split_off(rank::RERANK_DEPTH.min(candidates.len()));
     let documents = ci.meta.documents;
     rank::document_scores(searcher, f, &keys, words, documents, &mut candidates)?;
-    rank::title_scores(searcher, &keys, title.weight(scoring())?.as_ref(), &mut candidates)?;
     let mut ordered = rank::order(candidates);
     ordered.extend(tail);
     clock.lap("ranking");
@@ -799,7 +800,7 @@ fn clause_query(f: &Fields, langs: &[Lang], c: &Clause, scale: f32) -> Box<dyn T
 /// The title's part of [`to_tantivy`]'s query: every atom it scores, in the title field
 /// alone, weighted as there. The title is indexed on a document's first passage only; the
 /// ranking adds this query's score there to the document's other passages
-/// (`rank::title_scores`).
+/// (`rank::with_titles`).
 fn title_query(f: &Fields, langs: &[Lang], q: &Query, scored: &[usize], scale: f32) -> Box<dyn TQuery> {
     let atoms = q.atoms_of(|i| kept(q, scored, i));
     let fields = [(f.title, TITLE_WEIGHT * scale)];

@@ -733,7 +733,7 @@ fn ids_end_in_the_paragraph_number_and_cut_paragraphs_number_their_parts() {
 }
 
 /// The title is indexed on a document's first passage only; a passage further on still
-/// scores its document's title (`rank::title_scores`) and is found by `doc:` with a word of
+/// scores its document's title (`rank::with_titles`) and is found by `doc:` with a word of
 /// the title (`search::documents::Whole`).
 #[test]
 fn a_passage_after_the_first_scores_and_filters_by_its_documents_title() {
