@@ -758,3 +758,33 @@ fn a_passage_after_the_first_scores_and_filters_by_its_documents_title() {
     assert_eq!(first(&v)["document"], "River crossings");
     assert!(first(&v)["text"].as_str().unwrap().contains("at dusk"));
 }
+
+/// A passage that owes its place among the re-ranked candidates to its document's title is
+/// found though the title is indexed on the document's first passage only: more passages
+/// match than the first stage keeps (`rank::RERANK_DEPTH`, 200), and the one in the document
+/// titled by the query's word mentions it once in a long paragraph, where 240 short ones
+/// elsewhere repeat it (`rank::with_titles` looks into the documents whose title can lift a
+/// passage into the 200).
+#[test]
+fn a_passage_lifted_by_its_title_is_found_among_more_matches_than_are_re_ranked() {
+    let env = TestEnv::empty();
+    let mut many = String::new();
+    for i in 0..240 {
+        many.push_str(&format!(
+            "[[Log {i}]]\n\nEntry {i}.\n\n==Day==\nBoat {i} in the harbour, the harbour: harbour work.\n\n\n"
+        ));
+    }
+    env.write("corpus/logs.txt", &many);
+    let long = "Ships, crews and cargo came and went all through that long summer, and the town \
+                grew around the quays, the warehouses and the old customs house by the harbour \
+                while the merchants argued over tolls, weights and the price of salt and grain.";
+    env.write("corpus/harbour.txt", &format!("[[Harbour]]\n\nA town history.\n\n==Summer==\n{long}\n"));
+    let v = env.search_json("harbour", &["--limit", "10"]);
+    assert!(v["total_hits"].as_u64().unwrap() > 200, "{v:#}");
+    let hits = v["hits"].as_array().unwrap();
+    let ours: Vec<&serde_json::Value> = hits.iter().filter(|h| h["document"] == "Harbour").collect();
+    assert!(
+        ours.iter().any(|h| h["section"] == serde_json::json!(["Summer"])),
+        "the Summer passage of the document titled Harbour is not among the first 10: {v:#}"
+    );
+}
