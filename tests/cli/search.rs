@@ -778,7 +778,7 @@ fn a_passage_lifted_by_its_title_is_found_among_more_matches_than_are_re_ranked(
     let long = "Ships, crews and cargo came and went all through that long summer, and the town \
                 grew around the quays, the warehouses and the old customs house by the harbour \
                 while the merchants argued over tolls, weights and the price of salt and grain.";
-    env.write("corpus/harbour.txt", &format!("[[Harbour]]\n\nA town history.\n\n==Summer==\n{long}\n"));
+    env.write("corpus/harbour.txt", format!("[[Harbour]]\n\nA town history.\n\n==Summer==\n{long}\n"));
     let v = env.search_json("harbour", &["--limit", "10"]);
     assert!(v["total_hits"].as_u64().unwrap() > 200, "{v:#}");
     let hits = v["hits"].as_array().unwrap();
