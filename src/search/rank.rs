@@ -487,8 +487,9 @@ impl Bm25StatisticsProvider for TitleStatistics<'_> {
 /// query's words in the title field, weighted as in the query, see `search::title_query`)
 /// gives that first passage, the title's share of the score it had when every passage held
 /// the title. Passages the first stage left out for want of their title are looked for in
-/// the [`TITLED_DOCUMENTS`] documents whose titles score best: their matches join where the
-/// title lifts them above the last of `depth`. Best first, as [`best`] orders them.
+/// the documents whose title can lift one above the last of `depth` (the
+/// [`TITLED_DOCUMENTS`] whose titles score best, if more can): their matches join where it
+/// does. Exact when no more qualify. Best first, as [`best`] orders them.
 pub fn with_titles(
     searcher: &Searcher,
     keys: &Keys,
