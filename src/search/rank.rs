@@ -817,6 +817,47 @@ mod tests {
         order(cs).iter().map(|c| c.address.doc_id).collect()
     }
 
+    /// A xorshift generator: each call a number below its argument.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+
+    /// An index of documents `(title, passages' texts)`, the title on each document's first
+    /// passage only or on every passage, and its `title` and `text` fields.
+    fn title_index(
+        docs: &[(String, Vec<String>)],
+        every_passage: bool,
+    ) -> (Searcher, tantivy::schema::Field, tantivy::schema::Field) {
+        use tantivy::schema::{FAST, Schema, TEXT};
+        let mut b = Schema::builder();
+        let key = b.add_u64_field("doc_key", FAST);
+        b.add_u64_field("dup_key", FAST);
+        let title = b.add_text_field("title", TEXT);
+        let text = b.add_text_field("text", TEXT);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        for (k, (t, passages)) in docs.iter().enumerate() {
+            for (seq, p) in passages.iter().enumerate() {
+                let mut d = tantivy::TantivyDocument::new();
+                if seq == 0 {
+                    d.add_u64(key, k as u64);
+                }
+                if seq == 0 || every_passage {
+                    d.add_text(title, t);
+                }
+                d.add_text(text, p);
+                w.add_document(d).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        (index.reader().unwrap().searcher(), title, text)
+    }
+
     #[test]
     fn document_evidence_lifts_a_passage_of_a_relevant_document() {
         // Passage 1 scores a little higher alone; passage 2's document is about the query.
@@ -1071,13 +1112,7 @@ mod tests {
     fn crowding_by_sorting_is_the_greedy_selection() {
         // Pseudo-random candidates: few documents, scores with ties, one document holding most
         // of them (as a long kernel document does for `memory`), deep enough to underflow.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..300 {
             let n = 1 + next(if round % 10 == 0 { 400 } else { 60 }) as u32;
             let docs = 1 + next(8);
@@ -1113,30 +1148,14 @@ mod tests {
 
     #[test]
     fn title_statistics_score_a_first_passage_as_every_passage_holding_the_title_was() {
-        use tantivy::schema::{FAST, IndexRecordOption, Schema, TEXT};
+        use tantivy::schema::IndexRecordOption;
         // Documents of three passages each; titles of one to three words.
         let titles = ["treaty of portsmouth", "portsmouth harbour", "treaty", "naval treaty of london"];
         let index_of = |every_passage: bool, lengths: &[usize]| {
-            let mut b = Schema::builder();
-            let key = b.add_u64_field("doc_key", FAST);
-            b.add_u64_field("dup_key", FAST);
-            let title = b.add_text_field("title", TEXT);
-            let index = tantivy::Index::create_in_ram(b.build());
-            let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
-            for (k, (t, &len)) in titles.iter().zip(lengths).enumerate() {
-                for seq in 0..len {
-                    let mut d = tantivy::TantivyDocument::new();
-                    if seq == 0 {
-                        d.add_u64(key, k as u64);
-                    }
-                    if seq == 0 || every_passage {
-                        d.add_text(title, t);
-                    }
-                    w.add_document(d).unwrap();
-                }
-            }
-            w.commit().unwrap();
-            (index.reader().unwrap().searcher(), title)
+            let docs: Vec<(String, Vec<String>)> =
+                titles.iter().zip(lengths).map(|(t, &n)| (t.to_string(), vec![String::new(); n])).collect();
+            let (searcher, title, _) = title_index(&docs, every_passage);
+            (searcher, title)
         };
         let (before, title) = index_of(true, &[3; 4]);
         let (after, _) = index_of(false, &[3; 4]);
@@ -1185,14 +1204,8 @@ mod tests {
     #[test]
     fn with_titles_finds_the_passages_the_title_on_every_passage_ranked_first() {
         use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
-        use tantivy::schema::{FAST, IndexRecordOption, Schema, TEXT};
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        use tantivy::schema::IndexRecordOption;
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         const WORDS: [&str; 6] = ["treaty", "peace", "war", "port", "envoy", "tsar"];
         const PASSAGES: usize = 4; // a document's: equal, so that the title's lengths are exact
         for round in 0..40 {
@@ -1204,32 +1217,8 @@ mod tests {
                     (words(3), (0..PASSAGES).map(|_| words(8)).collect())
                 })
                 .collect();
-            let index_of = |every_passage: bool| {
-                let mut b = Schema::builder();
-                let key = b.add_u64_field("doc_key", FAST);
-                b.add_u64_field("dup_key", FAST);
-                let title = b.add_text_field("title", TEXT);
-                let text = b.add_text_field("text", TEXT);
-                let index = tantivy::Index::create_in_ram(b.build());
-                let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
-                for (k, (t, passages)) in docs.iter().enumerate() {
-                    for (seq, p) in passages.iter().enumerate() {
-                        let mut d = tantivy::TantivyDocument::new();
-                        if seq == 0 {
-                            d.add_u64(key, k as u64);
-                        }
-                        if seq == 0 || every_passage {
-                            d.add_text(title, t);
-                        }
-                        d.add_text(text, p);
-                        w.add_document(d).unwrap();
-                    }
-                }
-                w.commit().unwrap();
-                (index.reader().unwrap().searcher(), title, text)
-            };
-            let (before, title, text) = index_of(true);
-            let (after, _, _) = index_of(false);
+            let (before, title, text) = title_index(&docs, true);
+            let (after, _, _) = title_index(&docs, false);
             let word = WORDS[next(6) as usize];
             let term = |f| -> Box<dyn Query> {
                 Box::new(TermQuery::new(Term::from_field_text(f, word), IndexRecordOption::WithFreqs))
