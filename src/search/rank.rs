@@ -498,11 +498,11 @@ pub fn with_titles(
     depth: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     // The last score of a full first stage; a first stage short of `depth` found every match.
-    let last = if depth > 0 && top.len() >= depth { top[depth - 1].0 } else { f32::NAN };
+    let last = (depth > 0 && top.len() >= depth).then(|| top[depth - 1].0);
     add_titles(searcher, keys, title, &mut top)?;
-    if last.is_nan() {
+    let Some(last) = last else {
         return Ok(top);
-    }
+    };
     let floor = top[depth - 1].0;
     // A passage left out scores `last` at most by the query: only a title score above the
     // difference can lift it past the floor.
