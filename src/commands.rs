@@ -73,6 +73,12 @@ pub fn index(paths: &Paths, rebuild: bool, timings: bool, err: &mut dyn Write) -
     Ok(Outcome::Success)
 }
 
+/// Builds the index from the corpus (`citedex index`, its summary on `err`), then opens it.
+fn built(paths: &Paths, err: &mut dyn Write) -> Result<CitedexIndex> {
+    index(paths, false, false, err)?;
+    Ok(CitedexIndex::open(&paths.index)?)
+}
+
 /// Opens the index, building it first when there is none, and (with `update`) bringing it up
 /// to date with the corpus.
 pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<CitedexIndex> {
@@ -85,8 +91,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
         Err(IndexError::Incompatible { found, expected, .. })
             if update && paths.corpus.is_dir() && writer::is_older(found, expected) =>
         {
-            index(paths, false, false, err)?;
-            return Ok(CitedexIndex::open(&paths.index)?);
+            return built(paths, err);
         }
         Err(e) => return Err(e.into()),
     };
@@ -100,8 +105,7 @@ pub fn ready(paths: &Paths, update: bool, err: &mut dyn Write) -> Result<Citedex
             paths.index.display(),
             paths.corpus.display()
         )?;
-        index(paths, false, false, err)?;
-        return Ok(CitedexIndex::open(&paths.index)?);
+        return built(paths, err);
     };
     let mut ci = ci;
     if update && paths.corpus.is_dir() && ci.meta.fingerprint.is_none() {
