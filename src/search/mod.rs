@@ -278,8 +278,8 @@ fn distinct_texts(ordered: &[Candidate], up_to: usize) -> usize {
 /// The first `depth` candidates of a tantivy query in the model's order, and how many
 /// passages match. The first RERANK_DEPTH candidates are ordered by the full model, always
 /// that many, so the order never depends on the page; deeper pages follow by BM25 with their
-/// title ([`rank::with_titles`]). `tq` is the query and its title part ([`title_query`]); `words` are the terms of
-/// document-level evidence, with weights.
+/// title ([`rank::with_titles`]). `tq` is the query and its title part ([`title_query`]);
+/// `words` are the terms of document-level evidence, with weights.
 fn ranked(
     ci: &CitedexIndex,
     searcher: &Searcher,

@@ -391,10 +391,11 @@ pub fn keys(keys: &Keys, top: &[(f32, DocAddress)]) -> Vec<Candidate> {
 /// and for the title's token count, the documents' count times the passages per document).
 /// IDF and the average length of a title are then what they were; BM25 over passages for the
 /// other fields. On Cranfield, against the title on every passage (0.3795 / 0.3084 / 0.7401
-/// / 0.5506; `--expand` 0.3946 / 0.3321 / 0.7744 / 0.5359): nDCG@10 / MAP@100 / R@100 /
-/// MRR@10 0.3798 / 0.3084 / 0.7378 / 0.5509 (`--expand` 0.3950 / 0.3322 / 0.7683 / 0.5380),
-/// where the passages per document for every term gave 0.3800 / 0.3083 / 0.7376 / 0.5533
-/// (`--expand` 0.3928 / 0.3311 / 0.7688 / 0.5335).
+/// / 0.5506; `--expand` 0.3946 / 0.3321 / 0.7744 / 0.5359), before [`with_titles`] looked
+/// for the passages the title lifts: nDCG@10 / MAP@100 / R@100 / MRR@10 0.3798 / 0.3084 /
+/// 0.7378 / 0.5509 (`--expand` 0.3950 / 0.3322 / 0.7683 / 0.5380), where the passages per
+/// document for every term gave 0.3800 / 0.3083 / 0.7376 / 0.5533 (`--expand` 0.3928 /
+/// 0.3311 / 0.7688 / 0.5335). With it: 0.3798 / 0.3087 / 0.7416 / 0.5509.
 pub struct TitleStatistics<'a> {
     searcher: &'a Searcher,
     keys: &'a Keys,
@@ -563,7 +564,8 @@ fn by_score(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> Ordering {
 /// gave 0.7385, 150 0.7401, 200 0.7416, 300 0.7409, and every document that can lift a
 /// passage 0.7409 (a median of 314 documents a query, at most 744 of 1,400). Each costs a
 /// seek of the query's scorer: at 2 GB, where ten times as many documents qualify as at 200
-/// MB, 1,000 made `king AND egypt` 5 ms slower a process.
+/// MB, 1,000 made `water` and `king AND egypt` 1–2 ms of user time slower a process (in
+/// process under 0.5 ms: the pages a fresh process touches).
 const TITLED_DOCUMENTS: usize = RERANK_DEPTH;
 
 /// A weight's scores at passages asked for in address order: one scorer a segment, seeking
