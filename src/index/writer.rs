@@ -495,12 +495,14 @@ const MERGE_PASSAGES: u64 = 7_000_000;
 
 /// The most passages a final merge makes one segment of. Fewer segments answer faster: 2 GB
 /// queries took 7.5 ms at the median in ten segments of 1.4 M, 5.4 in four, 5.0 in two, 4.4
-/// in one (`benches/scale.sh`, one session); against the 200 MB index (one segment), 4.5 +
-/// 4.5 + 4.5 + 0.1 M gave 1.67x where four of 3.4 M gave 2.03x (the same binary, minutes
-/// apart). A 200 MB corpus (1.4 M) ends as one segment, 2 GB as three or four, merged one at
-/// a time (two would pass [`MERGE_PASSAGES`]). Above a third of 13.7 M, so that the
-/// indexing's last, small segments find room in the groups (at 4.6 M they were left over).
-const SEGMENT_PASSAGES: u64 = 5_000_000;
+/// in one (`benches/scale.sh`, one session). A 200 MB corpus (1.4 M) ends as one segment, 2
+/// GB (13.7 M) as two of 6.9 and 6.7 M, merged one at a time (together they would pass
+/// [`MERGE_PASSAGES`]). Against three of 4.6 M (this bound at 5 M), built in the same hour:
+/// queries 0.78x and 0.88x per query (`benches/pairs.sh`, both indexes read back), the same
+/// build (282.3 s, final merges 78.4 s; three: 284.4 s, 75.8 s), a lower peak (357,564 KB;
+/// three: 376,968). One segment of 13.7 M answered no faster than two (1.03x), took 96.8 s
+/// to merge and peaked at 394 MB.
+const SEGMENT_PASSAGES: u64 = MERGE_PASSAGES;
 
 /// The merge groups in batches run at the same time: up to `at_once` consecutive groups
 /// whose passages together stay within [`MERGE_PASSAGES`] (a group larger than that runs
