@@ -15,6 +15,7 @@ pub mod query;
 pub mod rank;
 pub mod snippet;
 pub mod spell;
+pub mod union;
 pub mod works;
 
 use crate::analysis::{Lang, is_lone_cjk, terms, variants};
@@ -35,6 +36,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use union::FieldsUnion;
 
 /// Boost of an exact ISBN or OCLC number.
 const ID_BOOST: f32 = 3.0;
@@ -753,6 +755,18 @@ fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
         return clauses.pop().expect("one clause").1;
     }
     if !should_only(&clauses) {
+        // A union beside a required clause is sought from match to match: a union that
+        // seeks its parts (see `union`).
+        let clauses = clauses
+            .into_iter()
+            .map(|(occur, q)| match q.downcast_ref::<BooleanQuery>() {
+                Some(b) if should_only(b.clauses()) && b.get_minimum_number_should_match() <= 1 => {
+                    let parts = b.clauses().iter().map(|(_, q)| q.box_clone()).collect();
+                    (occur, Box::new(FieldsUnion::new(parts)) as Box<dyn TQuery>)
+                }
+                _ => (occur, q),
+            })
+            .collect();
         return Box::new(BooleanQuery::new(clauses));
     }
     let mut out = Vec::with_capacity(clauses.len());

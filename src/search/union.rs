@@ -1,0 +1,265 @@
+//! A word's union over the fields it is scored in, for where a query needs it (`king AND egypt`,
+//! an exclusion) rather than to rank by it alone.
+//!
+//! tantivy scores a union through a window of 4,096 doc ids (a bitset and a score for each):
+//! fast where it is read in order, but an intersection seeks it from match to match of its
+//! other side, and each seek past the window clears the window's 16 KB of scores and fills it
+//! again. [`FieldsUnion`] keeps no window: it seeks each of its few parts (a term in each
+//! field, in each stemming) and sums the scores of those on the passage, in the same order as
+//! tantivy's union, so it scores the same.
+
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// The union of `parts`, each match scored by the sum of the parts holding it.
+#[derive(Debug)]
+pub struct FieldsUnion {
+    parts: Vec<Box<dyn Query>>,
+}
+
+impl Clone for FieldsUnion {
+    fn clone(&self) -> FieldsUnion {
+        FieldsUnion { parts: self.parts.iter().map(|q| q.box_clone()).collect() }
+    }
+}
+
+impl FieldsUnion {
+    pub fn new(parts: Vec<Box<dyn Query>>) -> FieldsUnion {
+        FieldsUnion { parts }
+    }
+}
+
+impl Query for FieldsUnion {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let parts = self.parts.iter().map(|q| q.weight(scoring)).collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(UnionWeight { parts }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for q in &self.parts {
+            q.query_terms(visitor);
+        }
+    }
+}
+
+struct UnionWeight {
+    parts: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for UnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut parts = Vec::with_capacity(self.parts.len());
+        for w in &self.parts {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                parts.push(s);
+            }
+        }
+        Ok(match parts.len() {
+            0 => Box::new(EmptyScorer),
+            1 => parts.pop().expect("one part"),
+            _ => Box::new(SumUnion::new(parts)),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!("Document #({doc}) does not match")));
+        }
+        let mut explanation = Explanation::new("sum of", scorer.score());
+        for w in &self.parts {
+            if let Ok(part) = w.explain(reader, doc) {
+                explanation.add_detail(part);
+            }
+        }
+        Ok(explanation)
+    }
+}
+
+/// The scorers of a [`FieldsUnion`] on one segment, none terminated when made.
+struct SumUnion {
+    parts: Vec<Box<dyn Scorer>>,
+    doc: DocId,
+}
+
+impl SumUnion {
+    fn new(parts: Vec<Box<dyn Scorer>>) -> SumUnion {
+        let doc = parts.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        SumUnion { parts, doc }
+    }
+
+    fn settle(&mut self) -> DocId {
+        self.doc = self.parts.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for SumUnion {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        for s in &mut self.parts {
+            if s.doc() == self.doc {
+                s.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for s in &mut self.parts {
+            if s.doc() < target {
+                s.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.parts.iter().map(|s| s.size_hint()).fold(0u32, u32::saturating_add)
+    }
+
+    fn cost(&self) -> u64 {
+        self.parts.iter().map(|s| s.cost()).sum()
+    }
+}
+
+impl Scorer for SumUnion {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        let mut sum = 0.0;
+        for s in &mut self.parts {
+            if s.doc() == doc {
+                sum += s.score();
+            }
+        }
+        sum
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
+    use tantivy::{Searcher, doc};
+
+    /// Passages of random words (of six) in two fields, over more doc ids than tantivy's
+    /// union window, in two segments.
+    fn index() -> (Searcher, Field, Field) {
+        let mut b = Schema::builder();
+        let text = b.add_text_field("text", TEXT);
+        let section = b.add_text_field("section", TEXT);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        const WORDS: [&str; 6] = ["king", "egypt", "river", "horse", "lock", "tree"];
+        for segment in 0..2 {
+            for _ in 0..6_000 {
+                // Sparse words: most passages hold none of the words asked for.
+                let mut words = |n: usize| {
+                    let mut out = Vec::new();
+                    for _ in 0..n {
+                        if next(9) == 0 {
+                            out.push(WORDS[next(6) as usize]);
+                        }
+                    }
+                    out
+                };
+                let (t, s) = (words(12).join(" "), words(3).join(" "));
+                w.add_document(doc!(text => t, section => s)).unwrap();
+            }
+            if segment == 0 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        (index.reader().unwrap().searcher(), text, section)
+    }
+
+    /// A word in both fields, the section boosted, as tantivy's union or as [`FieldsUnion`].
+    fn word(text: Field, section: Field, w: &str, ours: bool) -> Box<dyn Query> {
+        let term = |f| Box::new(TermQuery::new(Term::from_field_text(f, w), IndexRecordOption::WithFreqs));
+        let parts: Vec<Box<dyn Query>> = vec![term(text), Box::new(BoostQuery::new(term(section), 0.7))];
+        if ours {
+            Box::new(FieldsUnion::new(parts))
+        } else {
+            Box::new(BooleanQuery::new(parts.into_iter().map(|q| (Occur::Should, q)).collect()))
+        }
+    }
+
+    fn matches(searcher: &Searcher, q: &dyn Query) -> Vec<(u32, DocId, Score)> {
+        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher)).unwrap();
+        let mut out = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            weight.for_each(reader, &mut |doc, score| out.push((ord as u32, doc, score))).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn an_intersection_of_fields_unions_matches_and_scores_as_tantivys_unions() {
+        let (searcher, text, section) = index();
+        for (a, b, c) in
+            [("king", "egypt", None), ("river", "horse", Some("lock")), ("tree", "king", Some("egypt"))]
+        {
+            let query = |ours: bool| {
+                let mut clauses = vec![
+                    (Occur::Must, word(text, section, a, ours)),
+                    (Occur::Must, word(text, section, b, ours)),
+                ];
+                clauses.extend(c.map(|c| (Occur::MustNot, word(text, section, c, ours))));
+                BooleanQuery::new(clauses)
+            };
+            let (theirs, ours) = (matches(&searcher, &query(false)), matches(&searcher, &query(true)));
+            assert!(ours.len() > 50, "{a} {b}: {} matches", ours.len());
+            // The same passages with bit-identical scores (summed in the same order).
+            assert_eq!(ours, theirs, "{a} AND {b}");
+        }
+    }
+
+    #[test]
+    fn a_fields_union_alone_counts_seeks_and_explains_like_a_union() {
+        let (searcher, text, section) = index();
+        let (theirs, ours) = (word(text, section, "horse", false), word(text, section, "horse", true));
+        assert_eq!(matches(&searcher, &*ours), matches(&searcher, &*theirs));
+        assert_eq!(ours.count(&searcher).unwrap(), theirs.count(&searcher).unwrap());
+        let weight = ours.weight(EnableScoring::enabled_from_searcher(&searcher)).unwrap();
+        let reader = searcher.segment_reader(1);
+        let mut scorer = weight.scorer(reader, 1.0).unwrap();
+        // Seeking in long strides lands on the first match at or after each target.
+        let all: Vec<DocId> = matches(&searcher, &*theirs).iter().filter(|m| m.0 == 1).map(|m| m.1).collect();
+        for target in (0..6_000).step_by(997) {
+            let expected = all.iter().copied().find(|&d| d >= target).unwrap_or(TERMINATED);
+            if scorer.doc() < target {
+                assert_eq!(scorer.seek(target), expected);
+            }
+        }
+        let first = all[0];
+        let mut fresh = weight.scorer(reader, 1.0).unwrap();
+        assert_eq!(fresh.doc(), first);
+        let explained = weight.explain(reader, first).unwrap();
+        assert_eq!(explained.value(), fresh.score());
+        let missing = (0..6_000).find(|d| !all.contains(d)).unwrap();
+        assert!(weight.explain(reader, missing).is_err());
+        // Its terms, for the checks that look at them.
+        let mut terms = Vec::new();
+        ours.query_terms(&mut |t, _| terms.push(t.clone()));
+        assert_eq!(terms.len(), 2);
+    }
+}
