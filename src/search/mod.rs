@@ -755,12 +755,24 @@ fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
         return clauses.pop().expect("one clause").1;
     }
     if !should_only(&clauses) {
-        // A union beside a required clause is sought from match to match: a union that
-        // seeks its parts (see `union`).
+        // A union that tantivy seeks from match to match (a required clause beside another,
+        // an optional one beside a required one) seeks its parts (see `union`); one it reads
+        // in order keeps tantivy's buffered union, and so does an exclusion, sought at every
+        // match of the rest (`king -egypt` at 2 GB: 1.33x the time as a FieldsUnion).
+        let required = clauses.iter().filter(|(o, _)| *o == Occur::Must).count();
+        let sought = |o: Occur| match o {
+            Occur::MustNot => false,
+            Occur::Must => required > 1,
+            Occur::Should => required > 0,
+        };
         let clauses = clauses
             .into_iter()
             .map(|(occur, q)| match q.downcast_ref::<BooleanQuery>() {
-                Some(b) if should_only(b.clauses()) && b.get_minimum_number_should_match() <= 1 => {
+                Some(b)
+                    if sought(occur)
+                        && should_only(b.clauses())
+                        && b.get_minimum_number_should_match() <= 1 =>
+                {
                     let parts = b.clauses().iter().map(|(_, q)| q.box_clone()).collect();
                     (occur, Box::new(FieldsUnion::new(parts)) as Box<dyn TQuery>)
                 }
