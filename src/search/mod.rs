@@ -748,7 +748,8 @@ fn group_query(f: &Fields, langs: &[Lang], clauses: &[&Clause], scale: f32) -> B
 /// The boolean query of `clauses`, flattened where that scores the same: a single required
 /// or optional clause is the query itself, and a union of unions is one union (the scores
 /// are sums either way). A flat union of terms is what lets tantivy skip blocks of postings
-/// that cannot reach the top (block-max WAND); nested, it scores every match.
+/// that cannot reach the top (block-max WAND); nested, it scores every match. Beside a
+/// required clause, a union that will be sought is a [`FieldsUnion`].
 fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
     let should_only = |cs: &[(Occur, Box<dyn TQuery>)]| cs.iter().all(|(o, _)| *o == Occur::Should);
     if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
@@ -767,13 +768,9 @@ fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
         };
         let clauses = clauses
             .into_iter()
-            .map(|(occur, q)| match q.downcast_ref::<BooleanQuery>() {
-                Some(b)
-                    if sought(occur)
-                        && should_only(b.clauses())
-                        && b.get_minimum_number_should_match() <= 1 =>
-                {
-                    let parts = b.clauses().iter().map(|(_, q)| q.box_clone()).collect();
+            .map(|(occur, q)| match union_clauses(&*q) {
+                Some(parts) if sought(occur) => {
+                    let parts = parts.iter().map(|(_, q)| q.box_clone()).collect();
                     (occur, Box::new(FieldsUnion::new(parts)) as Box<dyn TQuery>)
                 }
                 _ => (occur, q),
@@ -783,14 +780,21 @@ fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
     }
     let mut out = Vec::with_capacity(clauses.len());
     for (occur, q) in clauses {
-        match q.downcast_ref::<BooleanQuery>() {
-            Some(b) if should_only(b.clauses()) && b.get_minimum_number_should_match() <= 1 => {
-                out.extend(b.clauses().iter().map(|(o, q)| (*o, q.box_clone())));
-            }
-            _ => out.push((occur, q)),
+        match union_clauses(&*q) {
+            Some(parts) => out.extend(parts.iter().map(|(o, q)| (*o, q.box_clone()))),
+            None => out.push((occur, q)),
         }
     }
     Box::new(BooleanQuery::new(out))
+}
+
+/// The clauses of `q` when it is a plain union: optional clauses only, any one of which
+/// matches.
+fn union_clauses(q: &dyn TQuery) -> Option<&[(Occur, Box<dyn TQuery>)]> {
+    let b = q.downcast_ref::<BooleanQuery>()?;
+    let plain =
+        b.clauses().iter().all(|(o, _)| *o == Occur::Should) && b.get_minimum_number_should_match() <= 1;
+    plain.then(|| b.clauses())
 }
 
 fn occur(o: QOccur) -> Occur {

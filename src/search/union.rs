@@ -1,5 +1,5 @@
-//! A word's union over the fields it is scored in, for where a query needs it (`king AND egypt`,
-//! an exclusion) rather than to rank by it alone.
+//! A word's union over the fields it is scored in, where a query seeks it from match to match
+//! (`king AND egypt`, an optional word beside a required one) rather than reads it in order.
 //!
 //! tantivy scores a union through a window of 4,096 doc ids (a bitset and a score for each):
 //! fast where it is read in order, but an intersection seeks it from match to match of its
