@@ -22,18 +22,7 @@ P=${CARGO_TARGET_DIR:-/tmp/bench-target}/release/tantivy-probe
 # time from them), and more so for the program that touches more pages: at 4cd2512, 1.32 on
 # the indexes compare.sh had just built, 1.15 once both were read back (see the README).
 if [ "${REREAD:-0}" = 1 ]; then
-  sync
-  python3 - "$out/citedex-index" "$out/tantivy/index" <<'PY'
-import os, sys
-for folder in sys.argv[1:]:
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if os.path.isfile(path):
-            with open(path, "rb") as f:
-                os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
-                while f.read(1 << 20):
-                    pass
-PY
+  bash "$HERE/benches/reread.sh" "$out/citedex-index" "$out/tantivy/index"
 fi
 bash "$HERE/benches/pairs.sh" citedex "$B search --no-update --index $out/citedex-index" \
   probe "$P search $out/tantivy/index" "$out/paired.tsv"

@@ -6,7 +6,10 @@
 # Usage: benches/scale.sh SMALL_INDEX LARGE_INDEX
 #        e.g. after compare.sh 200 and a build of the 2 GB corpus:
 #        benches/scale.sh /tmp/bench-data/compare-200mb/citedex-index /tmp/bench-data/citedex-2000mb
-# Env:   BENCH (kit folder, default ../shared/bench), RUNS (7), B (citedex binary)
+# Env:   BENCH (kit folder, default ../shared/bench), RUNS (7), B (citedex binary),
+#        REREAD (1: both indexes are read back from disk first, see benches/reread.sh; on this
+#        kind of machine a 2 GB index left for an hour gave 2.25-2.40x where read back it gave
+#        1.74-1.93x; 0 leaves the page cache as it is)
 # Output: one line (benches/pairs.sh): the large index's medians over the small one's; the
 #         per-query times in ${TMPDIR:-/tmp}/scale.tsv.
 set -euo pipefail
@@ -16,6 +19,9 @@ large=${2:?usage: benches/scale.sh SMALL_INDEX LARGE_INDEX}
 if [ -z "${B:-}" ]; then
   target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$HERE/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
   B=$target/release/citedex
+fi
+if [ "${REREAD:-1}" = 1 ]; then
+  bash "$HERE/benches/reread.sh" "$small" "$large"
 fi
 bash "$HERE/benches/pairs.sh" large "$B search --no-update --index $large" \
   small "$B search --no-update --index $small" "${TMPDIR:-/tmp}/scale.tsv"
