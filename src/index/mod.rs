@@ -67,6 +67,10 @@ pub struct DocumentEntry {
     pub language: String,
     pub passages: u64,
     pub references: u64,
+    /// The tokens its title is indexed as (on its first passage); absent in catalogs written
+    /// before it was counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_tokens: Option<u64>,
 }
 
 /// citedex's metadata, stored as the payload of every commit.
@@ -101,6 +105,11 @@ pub struct Meta {
     /// ([`crate::analysis::Lang`]): a query looks for its words' stems in each.
     #[serde(default)]
     pub stemming: Vec<String>,
+    /// The title field's tokens as if every passage held its document's title (the sum over
+    /// documents of their title's tokens times their passages), for its BM25 average length
+    /// (`search::rank::TitleStatistics`); absent when a document's title was not counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_passage_tokens: Option<u64>,
 }
 
 impl Meta {

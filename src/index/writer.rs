@@ -435,6 +435,11 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
             catalog: Some(catalog.clone()),
             fingerprint: Some(fingerprint(entries.iter().map(|e| (e.path.as_str(), e.size, e.mtime)))),
             stemming: stemming_languages(&entries),
+            title_passage_tokens: entries
+                .iter()
+                .flat_map(|e| &e.documents)
+                .map(|d| d.title_tokens.map(|t| t * d.passages))
+                .sum(),
         };
         drop(entries);
         pause_for_tests();
@@ -933,6 +938,9 @@ fn build(feed: &Feed<'_>, fields: &Fields, job: Job, max_words: usize) -> Result
                 slug: p.document_slug.clone(),
                 title: p.document.clone(),
                 language: p.language.clone(),
+                title_tokens: Some(
+                    crate::analysis::analyze_in(&p.document, Lang::of(&p.language)).len() as u64
+                ),
                 ..DocumentEntry::default()
             });
         }

@@ -293,7 +293,8 @@ fn ranked(
     let f = &ci.fields;
     let depth = depth.min(searcher.num_docs() as usize).max(1);
     let keys = rank::Keys::open(searcher)?;
-    let statistics = rank::TitleStatistics::new(searcher, &keys, f.title, ci.meta.documents);
+    let statistics = rank::TitleStatistics::new(searcher, &keys, f.title, ci.meta.documents)
+        .with_title_tokens(ci.meta.title_passage_tokens);
     let scoring = || tantivy::query::EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
     let weight = tq.weight(scoring())?;
     let (top, total) = if scores_every_match(tq) {

@@ -401,6 +401,8 @@ pub struct TitleStatistics<'a> {
     keys: &'a Keys,
     title: tantivy::schema::Field,
     passages_per_document: f64,
+    /// The title field's tokens as if on every passage, when the index counted them.
+    title_tokens: Option<u64>,
     /// Title terms' passage counts: tantivy asks once for each weight made (the query's and
     /// its title part's).
     counted: std::sync::Mutex<HashMap<Term, u64>>,
@@ -421,7 +423,21 @@ impl<'a> TitleStatistics<'a> {
         documents: u64,
     ) -> TitleStatistics<'a> {
         let passages_per_document = (searcher.num_docs() as f64 / documents.max(1) as f64).max(1.0);
-        TitleStatistics { searcher, keys, title, passages_per_document, counted: Default::default() }
+        TitleStatistics {
+            searcher,
+            keys,
+            title,
+            passages_per_document,
+            title_tokens: None,
+            counted: Default::default(),
+        }
+    }
+
+    /// The title field's tokens as if every passage held its title (`Meta::title_passage_tokens`):
+    /// its average length, estimated from the passages per document otherwise.
+    pub fn with_title_tokens(mut self, tokens: Option<u64>) -> TitleStatistics<'a> {
+        self.title_tokens = tokens;
+        self
     }
 
     fn estimated(&self, n: u64) -> u64 {
@@ -452,8 +468,13 @@ impl<'a> TitleStatistics<'a> {
 
 impl Bm25StatisticsProvider for TitleStatistics<'_> {
     fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
-        let n = self.searcher.total_num_tokens(field)?;
-        Ok(if field == self.title { self.estimated(n) } else { n })
+        if field != self.title {
+            return self.searcher.total_num_tokens(field);
+        }
+        match self.title_tokens {
+            Some(n) => Ok(n),
+            None => Ok(self.estimated(self.searcher.total_num_tokens(field)?)),
+        }
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {

@@ -91,3 +91,28 @@ fn timings_name_every_stage() {
         assert!(lines[1].starts_with("timings: ") && lines[1].contains(stage), "{stage}: {}", lines[1]);
     }
 }
+
+/// The title's tokens as the catalog counts them are the tokens tantivy indexed, and the
+/// commit's count as if every passage held its title is their sum weighted by passages.
+#[test]
+fn the_title_tokens_counted_are_those_indexed() {
+    let env = TestEnv::seed();
+    env.write(
+        "corpus/two.md",
+        "# Café Crème, ou la Ville de Nagasaki\n\nAlpha paragraph.\n\nBeta paragraph.\n",
+    );
+    env.write("corpus/three.md", "# 日本語の題名\n\n日本語の本文です。\n");
+    env.run(&["index"]).expect(0);
+    let mut ci = citedex::index::CitedexIndex::open(&env.path("index")).unwrap();
+    ci.load_catalog().unwrap();
+    let documents: Vec<_> = ci.meta.files.iter().flat_map(|f| &f.documents).collect();
+    assert_eq!(documents.len(), 3, "{documents:?}");
+    let tokens: Vec<u64> = documents.iter().map(|d| d.title_tokens.expect("counted")).collect();
+    assert!(tokens.iter().all(|&t| t > 0), "{tokens:?}");
+    use tantivy::query::Bm25StatisticsProvider;
+    let indexed = ci.searcher().total_num_tokens(ci.fields.title).unwrap();
+    assert_eq!(tokens.iter().sum::<u64>(), indexed);
+    let weighted: u64 = documents.iter().map(|d| d.title_tokens.unwrap() * d.passages).sum();
+    assert_eq!(ci.meta.title_passage_tokens, Some(weighted));
+    assert!(weighted > indexed);
+}
