@@ -752,7 +752,6 @@ fn group_query(f: &Fields, langs: &[Lang], clauses: &[&Clause], scale: f32) -> B
 /// that cannot reach the top (block-max WAND); nested, it scores every match. Beside a
 /// required clause, a union that will be sought is a [`FieldsUnion`].
 fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
-    let should_only = |cs: &[(Occur, Box<dyn TQuery>)]| cs.iter().all(|(o, _)| *o == Occur::Should);
     if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
         return clauses.pop().expect("one clause").1;
     }
@@ -793,9 +792,12 @@ fn flat(mut clauses: Vec<(Occur, Box<dyn TQuery>)>) -> Box<dyn TQuery> {
 /// matches.
 fn union_clauses(q: &dyn TQuery) -> Option<&[(Occur, Box<dyn TQuery>)]> {
     let b = q.downcast_ref::<BooleanQuery>()?;
-    let plain =
-        b.clauses().iter().all(|(o, _)| *o == Occur::Should) && b.get_minimum_number_should_match() <= 1;
-    plain.then(|| b.clauses())
+    (should_only(b.clauses()) && b.get_minimum_number_should_match() <= 1).then(|| b.clauses())
+}
+
+/// Whether every clause is optional.
+fn should_only(clauses: &[(Occur, Box<dyn TQuery>)]) -> bool {
+    clauses.iter().all(|(o, _)| *o == Occur::Should)
 }
 
 fn occur(o: QOccur) -> Occur {

@@ -391,14 +391,14 @@ pub fn keys(keys: &Keys, top: &[(f32, DocAddress)]) -> Vec<Candidate> {
 /// the documents' count times the passages per document), and the title's token count is the
 /// one the build counted (`Meta::title_passage_tokens`; estimated the same way for an index
 /// built before). IDF and the average length of a title are then what they were; BM25 over
-/// passages for the other fields. On Cranfield, against the title on every passage (0.3795 / 0.3084 / 0.7401
-/// / 0.5506; `--expand` 0.3946 / 0.3321 / 0.7744 / 0.5359), before [`with_titles`] looked
-/// for the passages the title lifts: nDCG@10 / MAP@100 / R@100 / MRR@10 0.3798 / 0.3084 /
-/// 0.7378 / 0.5509 (`--expand` 0.3950 / 0.3322 / 0.7683 / 0.5380), where the passages per
-/// document for every term gave 0.3800 / 0.3083 / 0.7376 / 0.5533 (`--expand` 0.3928 /
-/// 0.3311 / 0.7688 / 0.5335). With it: 0.3798 / 0.3087 / 0.7416 / 0.5509 (`--expand` 0.3950
-/// / 0.3326 / 0.7735 / 0.5380); with the title's tokens counted as well: 0.3796 / 0.3084 /
-/// 0.7412 / 0.5506 (`--expand` 0.3946 / 0.3322 / 0.7747 / 0.5359).
+/// passages for the other fields. On Cranfield, against the title on every passage (0.3795 /
+/// 0.3084 / 0.7401 / 0.5506; `--expand` 0.3946 / 0.3321 / 0.7744 / 0.5359), before
+/// [`with_titles`] looked for the passages the title lifts: nDCG@10 / MAP@100 / R@100 /
+/// MRR@10 0.3798 / 0.3084 / 0.7378 / 0.5509 (`--expand` 0.3950 / 0.3322 / 0.7683 / 0.5380),
+/// where the passages per document for every term gave 0.3800 / 0.3083 / 0.7376 / 0.5533
+/// (`--expand` 0.3928 / 0.3311 / 0.7688 / 0.5335). With it: 0.3798 / 0.3087 / 0.7416 /
+/// 0.5509 (`--expand` 0.3950 / 0.3326 / 0.7735 / 0.5380); with the title's tokens counted as
+/// well: 0.3796 / 0.3084 / 0.7412 / 0.5506 (`--expand` 0.3946 / 0.3322 / 0.7747 / 0.5359).
 pub struct TitleStatistics<'a> {
     searcher: &'a Searcher,
     keys: &'a Keys,
@@ -824,7 +824,7 @@ fn segment_document_scores(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn candidate(doc: u32, passage: f32, document: f32, doc_key: u64) -> Candidate {
@@ -844,7 +844,7 @@ mod tests {
     }
 
     /// A xorshift generator: each call a number below its argument.
-    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    pub(in crate::search) fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
         move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;

@@ -186,13 +186,7 @@ mod tests {
         let section = b.add_text_field("section", TEXT);
         let index = tantivy::Index::create_in_ram(b.build());
         let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 50_000_000).unwrap();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = crate::search::rank::tests::xorshift(0x9e37_79b9_7f4a_7c15);
         const WORDS: [&str; 6] = ["king", "egypt", "river", "horse", "lock", "tree"];
         for segment in 0..2 {
             for _ in 0..PASSAGES {
