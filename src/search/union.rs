@@ -74,7 +74,7 @@ impl Weight for UnionWeight {
                 parts.push(s);
             }
         }
-        let matches = parts.iter().map(|s| s.size_hint()).fold(0u32, u32::saturating_add);
+        let matches = size_hints(&parts);
         Ok(match parts.len() {
             0 => Box::new(EmptyScorer),
             1 => parts.pop().expect("one part"),
@@ -86,6 +86,11 @@ impl Weight for UnionWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         self.buffered.explain(reader, doc)
     }
+}
+
+/// The matches the scorers expect together, at most (their size hints added, saturating).
+fn size_hints(scorers: &[Box<dyn Scorer>]) -> u32 {
+    scorers.iter().map(|s| s.size_hint()).fold(0u32, u32::saturating_add)
 }
 
 /// A weight shared by [`UnionWeight`]'s parts and its tantivy union.
@@ -109,10 +114,12 @@ struct SumUnion {
 
 impl SumUnion {
     fn new(parts: Vec<Box<dyn Scorer>>) -> SumUnion {
-        let doc = parts.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        SumUnion { parts, doc }
+        let mut union = SumUnion { parts, doc: TERMINATED };
+        union.settle();
+        union
     }
 
+    /// The union's doc: the first any part is on.
     fn settle(&mut self) -> DocId {
         self.doc = self.parts.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
         self.doc
@@ -149,7 +156,7 @@ impl DocSet for SumUnion {
     }
 
     fn size_hint(&self) -> u32 {
-        self.parts.iter().map(|s| s.size_hint()).fold(0u32, u32::saturating_add)
+        size_hints(&self.parts)
     }
 
     fn cost(&self) -> u64 {
