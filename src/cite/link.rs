@@ -185,6 +185,15 @@ pub fn work_key(r: &Reference) -> String {
     format!("work:{}:{}:{title}", families.join("+"), r.year.map_or("nd".into(), |y| y.to_string()))
 }
 
+/// A work key as a number, what the index keeps for it (`Fields::work`): the first eight
+/// bytes of its BLAKE3 hash, the same on every machine and in every release.
+pub fn work_hash(key: &str) -> u64 {
+    let digest = blake3::hash(key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest.as_bytes()[..8]);
+    u64::from_le_bytes(first)
+}
+
 /// The first eight words of a title, folded and joined by `-`: the title part of a work key.
 fn key_words(title: &str) -> String {
     let words: Vec<String> =
@@ -261,5 +270,15 @@ mod tests {
             "Trani, Eugene P. (1969). The Treaty of Portsmouth. Lexington: University of Kentucky Press.",
         );
         assert_eq!(work_key(&r), "work:trani:1969:the-treaty-of-portsmouth");
+    }
+
+    #[test]
+    fn a_work_hash_is_fixed_and_tells_keys_apart() {
+        // Indexes keep it: it may not change with the machine, the release or the run.
+        let trani = work_hash("work:trani:1969:the-treaty-of-portsmouth");
+        assert_eq!(trani, work_hash(&String::from("work:trani:1969:the-treaty-of-portsmouth")));
+        assert_eq!(format!("{trani:016x}"), "4e199566f1acdb59");
+        assert_ne!(trani, work_hash("work:trani:1969:the-treaty-of-portsmouth-2"));
+        assert_ne!(work_hash("isbn:9781841764467"), work_hash("isbn:9781841764468"));
     }
 }

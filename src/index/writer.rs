@@ -1011,7 +1011,7 @@ fn to_document(f: &Fields, p: &mut Passage, doc_key: u64) -> Result<TantivyDocum
         if let Some(oclc) = &r.oclc {
             d.add_text(f.ids, oclc);
         }
-        d.add_text(f.work, link::work_key(r));
+        d.add_u64(f.work, link::work_hash(&link::work_key(r)));
     }
     for c in &p.citations {
         d.add_text(f.citation, tagged(&c.raw, lang));

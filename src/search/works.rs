@@ -5,17 +5,20 @@
 use super::{SearchError, load_many};
 use crate::analysis::{analyze, terms};
 use crate::cite::bibliography::date::month_day;
+use crate::cite::bibliography::labeller::PassThrough;
 use crate::cite::bibliography::{Name, Reference};
 use crate::cite::bibliography::{identifier_digits, normalize_isbn};
-use crate::cite::link::citation_key;
+use crate::cite::link::{citation_key, work_hash, work_key};
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::Passage;
 use crate::source::Kind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use tantivy::collector::DocSetCollector;
+use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 /// Where a work is listed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,11 +64,57 @@ fn term(field: Field, s: &str) -> Box<dyn Query> {
 fn all(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Result<Vec<Passage>, SearchError> {
     let mut addresses: Vec<_> = searcher.search(q, &DocSetCollector)?.into_iter().collect();
     addresses.sort();
-    let mut passages = load_many(searcher, f, &addresses)?;
-    // In corpus order, not in the order of doc ids (which the indexing threads decide).
+    Ok(in_corpus_order(load_many(searcher, f, &addresses)?))
+}
+
+/// Passages in corpus order, not in the order of doc ids (which the indexing threads decide).
+fn in_corpus_order(mut passages: Vec<Passage>) -> Vec<Passage> {
     passages
         .sort_by(|a, b| (&a.source.path, a.source.byte_start).cmp(&(&b.source.path, b.source.byte_start)));
-    Ok(passages)
+    passages
+}
+
+/// The entries listing each work of `keys`, in their order, wherever they are listed: the
+/// passages whose `work` value is a key's hash, found in one pass over each segment's column
+/// for all the keys (a range query a key read the column once a key: 11.8 s for the 6,454
+/// works of `cite Dalrymple` at 2 GB, against 1.1 s by terms), then checked against the key
+/// itself, should two keys share a hash.
+fn listings_of(searcher: &Searcher, f: &Fields, keys: &[String]) -> Result<Vec<Vec<Passage>>, SearchError> {
+    let mut wanted: HashMap<u64, Vec<usize>, BuildHasherDefault<PassThrough>> = HashMap::default();
+    for (i, key) in keys.iter().enumerate() {
+        wanted.entry(work_hash(key)).or_default().push(i);
+    }
+    let mut addresses: Vec<Vec<DocAddress>> = vec![Vec::new(); keys.len()];
+    let name = searcher.schema().get_field_name(f.work);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let Column { index, values } = reader.fast_fields().u64(name)?;
+        let mut rows: Vec<u32> = Vec::new();
+        let mut of_key: Vec<&[usize]> = Vec::new();
+        for (row, hash) in values.iter().enumerate() {
+            if let Some(is) = wanted.get(&hash) {
+                rows.push(row as u32);
+                of_key.push(is);
+            }
+        }
+        // Value rows to doc ids (the column holds values for reference passages only).
+        index.select_batch_in_place(0, &mut rows);
+        let alive = reader.alive_bitset();
+        for (doc, is) in rows.into_iter().zip(of_key) {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                for &i in is {
+                    addresses[i].push(DocAddress::new(ord as u32, doc));
+                }
+            }
+        }
+    }
+    keys.iter()
+        .zip(addresses)
+        .map(|(key, at)| {
+            let mut listings = in_corpus_order(load_many(searcher, f, &at)?);
+            listings.retain(|p| p.reference.as_ref().is_some_and(|r| work_key(r) == *key));
+            Ok(listings)
+        })
+        .collect()
 }
 
 /// One word of a `cite` query: in the text or author of a reference, as an ISBN or OCLC
@@ -133,15 +182,14 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
     let mut keys: Vec<String> = Vec::new();
     for p in all(&searcher, f, &*matching(false, Some(Kind::Reference)))? {
         if let Some(r) = &p.reference {
-            let key = crate::cite::link::work_key(r);
+            let key = work_key(r);
             if !keys.contains(&key) {
                 keys.push(key);
             }
         }
     }
     let mut works = Vec::new();
-    for key in keys {
-        let listings = all(&searcher, f, &*term(f.work, &key))?;
+    for listings in listings_of(&searcher, f, &keys)? {
         let Some(first) = listings.first() else { continue };
         let reference = first.reference.clone().unwrap_or_default();
         let mut cited_by = Vec::new();

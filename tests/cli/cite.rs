@@ -179,6 +179,22 @@ fn the_same_work_in_two_documents_is_one_work() {
     let w = &v["references"][0];
     assert_eq!(w["documents"], serde_json::json!(["Sergei Witte", "Treaty of Portsmouth"]));
     assert_eq!(w["cited_by"].as_array().unwrap().len(), 2);
+
+    // Updated, the file lists another work of the author: the entry it no longer has is gone
+    // (its passage is deleted in the segment that still holds it), the new one is its own work.
+    env.write(
+        "corpus/witte.txt",
+        "[[Sergei Witte]]\n\nWitte went to Asia.\n\n==References==\n\
+         * Jukes, Geoffrey. (1973). The Soviet Union in Asia. Angus and Robertson.\n",
+    );
+    let v = cite(&env, &["jukes"]);
+    let works = v["references"].as_array().unwrap();
+    assert_eq!(works.len(), 2, "{v}");
+    let war = works.iter().find(|w| w["year"] == 2002).expect("the 2002 work");
+    assert_eq!(war["documents"], serde_json::json!(["Treaty of Portsmouth"]));
+    assert_eq!(war["listed"].as_array().unwrap().len(), 1, "{war}");
+    let asia = works.iter().find(|w| w["year"] == 1973).expect("the 1973 work");
+    assert_eq!(asia["documents"], serde_json::json!(["Sergei Witte"]));
 }
 
 #[test]
