@@ -87,7 +87,9 @@ fn listings_of(searcher: &Searcher, f: &Fields, keys: &[String]) -> Result<Vec<V
     let mut addresses: Vec<Vec<DocAddress>> = vec![Vec::new(); keys.len()];
     let name = searcher.schema().get_field_name(f.work);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let Column { index, values } = reader.fast_fields().u64(name)?;
+        // tantivy 0.27 writes the column, empty, for a segment without a bibliography entry;
+        // a segment without one (another writer's) has no work listed either.
+        let Some(Column { index, values }) = reader.fast_fields().column_opt::<u64>(name)? else { continue };
         let mut rows: Vec<u32> = Vec::new();
         let mut of_key: Vec<&[usize]> = Vec::new();
         for (row, hash) in values.iter().enumerate() {

@@ -198,6 +198,18 @@ fn the_same_work_in_two_documents_is_one_work() {
 }
 
 #[test]
+fn works_are_found_past_a_segment_without_entries() {
+    let env = TestEnv::seed();
+    assert_eq!(ids(&cite(&env, &["jukes"])).len(), 1);
+    // The update's new segment holds passages but no bibliography entry: its `work` column is
+    // empty (tantivy writes it all the same).
+    env.write("corpus/notes.txt", "[[Notes]]\n\nWitte and Komura met in Portsmouth in August 1905.\n");
+    let v = cite(&env, &["jukes"]);
+    assert_eq!(ids(&v).len(), 1, "{v}");
+    assert_eq!(v["references"][0]["listed"].as_array().unwrap().len(), 1, "{v}");
+}
+
+#[test]
 fn bibtex_and_csl_json_parse_with_real_parsers() {
     let env = TestEnv::seed();
     let r = env.run(&["cite", "--format", "bibtex"]).expect(0);
