@@ -15,7 +15,7 @@ use crate::source::Kind;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
 use tantivy::collector::DocSetCollector;
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, Term};
@@ -98,7 +98,11 @@ fn listings_of(searcher: &Searcher, f: &Fields, keys: &[String]) -> Result<Vec<V
                 of_key.push(is);
             }
         }
-        // Value rows to doc ids (the column holds values for reference passages only).
+        // Value rows to doc ids, one for one: a passage lists one work at most (several would
+        // fold rows of one passage into one doc id, which `of_key` does not follow).
+        if let ColumnIndex::Multivalued(_) = index {
+            return Err(SearchError::Record("a passage listing several works".into()));
+        }
         index.select_batch_in_place(0, &mut rows);
         let alive = reader.alive_bitset();
         for (doc, is) in rows.into_iter().zip(of_key) {

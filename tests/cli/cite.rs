@@ -207,6 +207,17 @@ fn works_are_found_past_a_segment_without_entries() {
     let v = cite(&env, &["jukes"]);
     assert_eq!(ids(&v).len(), 1, "{v}");
     assert_eq!(v["references"][0]["listed"].as_array().unwrap().len(), 1, "{v}");
+    // The next one holds nothing but entries (its column has a value for every passage): the
+    // seed's Trani and this one are one work across the two segments.
+    env.write(
+        "corpus/more.bib",
+        "@book{trani1969,\n  author = {Trani, Eugene P.},\n  \
+         title = {The Treaty of Portsmouth; An Adventure in American Diplomacy},\n  year = {1969},\n  \
+         publisher = {University of Kentucky Press},\n}\n",
+    );
+    let v = cite(&env, &["trani"]);
+    assert_eq!(ids(&v).len(), 1, "{v}");
+    assert_eq!(v["references"][0]["documents"].as_array().unwrap().len(), 2, "{v}");
 }
 
 #[test]
