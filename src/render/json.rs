@@ -158,8 +158,22 @@ pub fn works(
     query: Option<&str>,
     works: &[crate::search::works::Work],
 ) -> io::Result<()> {
-    let items: Vec<Value> = works.iter().map(work).collect();
-    value(w, &json!({"query": query, "references": items}))
+    /// The works as a JSON array, each made a value only when written: the whole answer as
+    /// one value took four times the memory of the works themselves (2 GB for the 112 K works
+    /// of the 200 MB bench corpus).
+    struct Each<'a>(&'a [crate::search::works::Work]);
+    impl serde::Serialize for Each<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(work))
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        query: Option<&'a str>,
+        references: Each<'a>,
+    }
+    serde_json::to_writer_pretty(&mut *w, &Answer { query, references: Each(works) })?;
+    writeln!(w)
 }
 
 /// One work of [`works`] (also `GET /api/works/{key}`).

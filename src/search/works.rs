@@ -12,7 +12,7 @@ use crate::cite::link::{citation_key, work_hash, work_key};
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::Passage;
 use crate::source::Kind;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::{Column, ColumnIndex};
@@ -74,12 +74,15 @@ fn in_corpus_order(mut passages: Vec<Passage>) -> Vec<Passage> {
     passages
 }
 
-/// The entries listing each work of `keys`, in their order, wherever they are listed: the
-/// passages whose `work` value is a key's hash, found in one pass over each segment's column
-/// for all the keys (a range query a key read the column once a key: 11.8 s for the 6,454
-/// works of `cite Dalrymple` at 2 GB, against 1.1 s by terms), then checked against the key
-/// itself, should two keys share a hash.
-fn listings_of(searcher: &Searcher, f: &Fields, keys: &[String]) -> Result<Vec<Vec<Passage>>, SearchError> {
+/// Where the entries listing each work of `keys` are, in their order: the passages whose
+/// `work` value is a key's hash, found in one pass over each segment's column for all the
+/// keys (a range query a key read the column once a key: 11.8 s for the 6,454 works of `cite
+/// Dalrymple` at 2 GB, against 1.1 s by terms). [`listings`] reads them.
+fn listing_addresses(
+    searcher: &Searcher,
+    f: &Fields,
+    keys: &[String],
+) -> Result<Vec<Vec<DocAddress>>, SearchError> {
     let mut wanted: HashMap<u64, Vec<usize>, BuildHasherDefault<PassThrough>> = HashMap::default();
     for (i, key) in keys.iter().enumerate() {
         wanted.entry(work_hash(key)).or_default().push(i);
@@ -113,14 +116,21 @@ fn listings_of(searcher: &Searcher, f: &Fields, keys: &[String]) -> Result<Vec<V
             }
         }
     }
-    keys.iter()
-        .zip(addresses)
-        .map(|(key, at)| {
-            let mut listings = in_corpus_order(load_many(searcher, f, &at)?);
-            listings.retain(|p| p.reference.as_ref().is_some_and(|r| work_key(r) == *key));
-            Ok(listings)
-        })
-        .collect()
+    Ok(addresses)
+}
+
+/// The entries of the work of `key` at `at` ([`listing_addresses`]), in corpus order, those
+/// whose own key is another (sharing its hash) left out. Read one work at a time, so that
+/// `cite` holds no more than one work's entries at once (all of them, at 2 GB: 5 GB).
+fn listings(
+    searcher: &Searcher,
+    f: &Fields,
+    key: &str,
+    at: &[DocAddress],
+) -> Result<Vec<Passage>, SearchError> {
+    let mut listings = in_corpus_order(load_many(searcher, f, at)?);
+    listings.retain(|p| p.reference.as_ref().is_some_and(|r| work_key(r) == key));
+    Ok(listings)
 }
 
 /// One word of a `cite` query: in the text or author of a reference, as an ISBN or OCLC
@@ -185,17 +195,28 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
     };
 
     // Listed works: matching entries, then every entry of the same work.
+    // In the order first met; a set to tell them apart (a search of the list was quadratic:
+    // 60% of `cite` listing the 112 K entries of the 200 MB bench corpus).
     let mut keys: Vec<String> = Vec::new();
-    for p in all(&searcher, f, &*matching(false, Some(Kind::Reference)))? {
-        if let Some(r) = &p.reference {
-            let key = work_key(r);
-            if !keys.contains(&key) {
-                keys.push(key);
+    let mut seen: HashSet<String> = HashSet::new();
+    // Read a few thousand at a time: all at once, the entries of 2 GB took gigabytes. The
+    // order of the keys is not the output's (works are sorted below).
+    let mut entries: Vec<_> =
+        searcher.search(&*matching(false, Some(Kind::Reference)), &DocSetCollector)?.into_iter().collect();
+    entries.sort();
+    for some in entries.chunks(4096) {
+        for p in load_many(&searcher, f, some)? {
+            if let Some(r) = &p.reference {
+                let key = work_key(r);
+                if seen.insert(key.clone()) {
+                    keys.push(key);
+                }
             }
         }
     }
     let mut works = Vec::new();
-    for listings in listings_of(&searcher, f, &keys)? {
+    for (key, at) in keys.iter().zip(listing_addresses(&searcher, f, &keys)?) {
+        let listings = listings(&searcher, f, key, &at)?;
         let Some(first) = listings.first() else { continue };
         let reference = first.reference.clone().unwrap_or_default();
         let mut cited_by = Vec::new();
