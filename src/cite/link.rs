@@ -185,10 +185,16 @@ pub fn work_key(r: &Reference) -> String {
     format!("work:{}:{}:{title}", families.join("+"), r.year.map_or("nd".into(), |y| y.to_string()))
 }
 
-/// A work key as a number, what the index keeps for it (`Fields::work`): the first eight
-/// bytes of its BLAKE3 hash, the same on every machine and in every release.
+/// A work key as a number, what the index keeps for it (`Fields::work`): its [`hash64`].
 pub fn work_hash(key: &str) -> u64 {
-    let digest = blake3::hash(key.as_bytes());
+    hash64(key.as_bytes())
+}
+
+/// The first eight bytes of the BLAKE3 hash of `bytes`, little-endian: the same on every
+/// machine and in every release, as the numbers an index keeps must be (a work's key here,
+/// a passage's words in `index::writer::dup_key`).
+pub fn hash64(bytes: &[u8]) -> u64 {
+    let digest = blake3::hash(bytes);
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest.as_bytes()[..8]);
     u64::from_le_bytes(first)

@@ -1052,8 +1052,7 @@ pub fn dup_key(p: &Passage) -> u64 {
         key_words(&p.text, &mut key);
     }
     key.push(0);
-    let bytes: [u8; 8] = blake3::hash(&key).as_bytes()[..8].try_into().expect("eight bytes");
-    u64::from_le_bytes(bytes) & DUP_KEY_MASK
+    link::hash64(&key) & DUP_KEY_MASK
 }
 
 /// Appends the words of `text` to `key`, lowercased, one space between them.

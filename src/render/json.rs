@@ -146,8 +146,8 @@ pub fn matching(w: &mut impl Write, m: &crate::search::Matching, documents: bool
     value(w, &v)
 }
 
-/// Any JSON value, pretty-printed, with a final newline.
-pub fn value(w: &mut impl Write, v: &Value) -> io::Result<()> {
+/// Any JSON value (or what serializes as one), pretty-printed, with a final newline.
+pub fn value(w: &mut impl Write, v: &impl serde::Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, v)?;
     writeln!(w)
 }
@@ -172,8 +172,7 @@ pub fn works(
         query: Option<&'a str>,
         references: Each<'a>,
     }
-    serde_json::to_writer_pretty(&mut *w, &Answer { query, references: Each(works) })?;
-    writeln!(w)
+    value(w, &Answer { query, references: Each(works) })
 }
 
 /// One work of [`works`] (also `GET /api/works/{key}`).

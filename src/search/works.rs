@@ -62,9 +62,14 @@ fn term(field: Field, s: &str) -> Box<dyn Query> {
 }
 
 fn all(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Result<Vec<Passage>, SearchError> {
+    Ok(in_corpus_order(load_many(searcher, f, &matches(searcher, q)?)?))
+}
+
+/// Where the passages matching `q` are, in the order of doc addresses.
+fn matches(searcher: &Searcher, q: &dyn Query) -> Result<Vec<DocAddress>, SearchError> {
     let mut addresses: Vec<_> = searcher.search(q, &DocSetCollector)?.into_iter().collect();
     addresses.sort();
-    Ok(in_corpus_order(load_many(searcher, f, &addresses)?))
+    Ok(addresses)
 }
 
 /// Passages in corpus order, not in the order of doc ids (which the indexing threads decide).
@@ -202,10 +207,7 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
     let mut seen: HashSet<String> = HashSet::new();
     // Read a few thousand at a time, not all at once (see `listings`). The order of the keys
     // is not the output's (works are sorted below).
-    let mut entries: Vec<_> =
-        searcher.search(&*matching(false, Some(Kind::Reference)), &DocSetCollector)?.into_iter().collect();
-    entries.sort();
-    for some in entries.chunks(4096) {
+    for some in matches(&searcher, &*matching(false, Some(Kind::Reference)))?.chunks(4096) {
         for p in load_many(&searcher, f, some)? {
             if let Some(r) = &p.reference {
                 let key = work_key(r);
