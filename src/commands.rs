@@ -325,16 +325,19 @@ pub fn cite(
 }
 
 /// Citation keys by work id. Keys are given over every work of the index, so that a work
-/// keeps its key whatever the query exports with it.
+/// keeps its key whatever the query exports with it: from `works` when they are every work,
+/// else from the works of the index sharing a key base with one of `works`
+/// ([`search::works::key_parts`]).
 fn export_keys(
     ci: &CitedexIndex,
     query: Option<&str>,
     works: &[search::works::Work],
 ) -> Result<std::collections::HashMap<String, String>> {
-    let all =
-        if query.is_some() { search::works::find(ci, None).map_err(|e| ci.explain(e))? } else { Vec::new() };
-    let every = if query.is_some() { &all } else { works };
-    Ok(render::bibtex::keys(every.iter().map(|w| (w.id.as_str(), &w.reference))))
+    if query.is_none() {
+        return Ok(render::bibtex::keys(works.iter().map(|w| (w.id.as_str(), &w.reference))));
+    }
+    let bases = works.iter().map(|w| render::bibtex::KeyParts::of(&w.reference).base().to_string()).collect();
+    Ok(render::bibtex::keys_of(search::works::key_parts(ci, &bases).map_err(|e| ci.explain(e))?))
 }
 
 /// `citedex cite --style STYLE [QUERY]`: the works as a bibliography in a CSL style, with

@@ -52,9 +52,34 @@ pub fn key(r: &Reference, used: &mut HashSet<String>) -> String {
 }
 
 /// `jukes2002`: the folded stem and the year (or `nd`).
-fn key_base(r: &Reference) -> String {
+pub fn key_base(r: &Reference) -> String {
     let year = r.year.map_or_else(|| "nd".to_string(), |y| y.to_string());
     format!("{}{year}", key_stem(r))
+}
+
+/// What a work's citation key is made of: its base (`jukes2002`), its title folded, and the
+/// letter its entry gives (`2010a`). [`keys_of`] needs only these, so a caller can gather
+/// them for every work without keeping the works.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KeyParts {
+    base: String,
+    title: String,
+    suffix: Option<String>,
+}
+
+impl KeyParts {
+    /// The key's base (`jukes2002`): works of one base take letters among themselves.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn of(r: &Reference) -> KeyParts {
+        KeyParts {
+            base: key_base(r),
+            title: r.title.as_deref().map(fold).unwrap_or_default(),
+            suffix: r.year_suffix.clone(),
+        }
+    }
 }
 
 /// One key per work, the same whatever is exported with it: works sharing a base
@@ -65,17 +90,24 @@ fn key_base(r: &Reference) -> String {
 pub fn keys<'a>(
     works: impl IntoIterator<Item = (&'a str, &'a Reference)>,
 ) -> std::collections::HashMap<String, String> {
-    type Group<'a> = Vec<(String, &'a str, Option<&'a str>)>;
-    let mut by_base: std::collections::BTreeMap<String, Group<'a>> = Default::default();
-    for (id, r) in works {
-        let title = r.title.as_deref().map(fold).unwrap_or_default();
-        by_base.entry(key_base(r)).or_default().push((title, id, r.year_suffix.as_deref()));
+    keys_of(works.into_iter().map(|(id, r)| (id.to_string(), KeyParts::of(r))))
+}
+
+/// [`keys`] from each work's id and [`KeyParts`].
+pub fn keys_of(
+    works: impl IntoIterator<Item = (String, KeyParts)>,
+) -> std::collections::HashMap<String, String> {
+    // By base: (title, id, suffix), sorted below.
+    type Group = Vec<(String, String, Option<String>)>;
+    let mut by_base: std::collections::BTreeMap<String, Group> = Default::default();
+    for (id, KeyParts { base, title, suffix }) in works {
+        by_base.entry(base).or_default().push((title, id, suffix));
     }
     let mut out = std::collections::HashMap::new();
     for (base, mut group) in by_base {
         group.sort();
         // The letters the entries give (`2010a`, `2010b`) when they tell them all apart.
-        let mut given: Vec<Option<&str>> = group.iter().map(|g| g.2).collect();
+        let mut given: Vec<Option<&str>> = group.iter().map(|g| g.2.as_deref()).collect();
         given.sort();
         given.dedup();
         let own = given.len() == group.len() && given.iter().all(Option::is_some);
@@ -86,7 +118,7 @@ pub fn keys<'a>(
                 _ if single => base.clone(),
                 _ => format!("{base}{}", letters(n + 1)),
             };
-            out.insert(id.to_string(), key);
+            out.insert(id, key);
         }
     }
     out
