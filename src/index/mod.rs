@@ -85,6 +85,10 @@ pub struct Meta {
     pub updated: u64,
     /// The corpus folder the index was built from, as given.
     pub corpus: String,
+    /// That folder's absolute path, without links (absent in indexes written before it was
+    /// kept): an update from another folder that shares no file with the index is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corpus_path: Option<String>,
     /// Every indexed source file, sorted by path, with its documents. Kept in the catalog
     /// file, not in the commit payload (which tantivy parses several times on every open),
     /// so that opening the index costs the same for 10 files or 100,000; filled by

@@ -118,6 +118,12 @@ pub enum WriteError {
     IndexInCorpus(String),
     #[error("folder {0} holds other files and no citedex index: pass a new or empty folder to --index")]
     NotAnIndex(String),
+    #[error(
+        "the index at {index} was built from {built_from}, which shares no file with {corpus} \
+         (updating it from there would remove its {files}): pass --corpus {built_from} to use \
+         it, or run `citedex index --rebuild --index {index}` to index {corpus} into it"
+    )]
+    OtherCorpus { index: String, files: String, built_from: String, corpus: String },
     #[error("cannot write the index at {path}: {cause}; {kept}: {advice}")]
     Storage { path: String, cause: String, kept: &'static str, advice: &'static str },
     #[error(
@@ -155,6 +161,11 @@ impl WriteError {
             None => e,
         }
     }
+}
+
+/// The corpus folder's absolute path without links, as [`Meta::corpus_path`] keeps it.
+fn corpus_path(corpus: &Path) -> Option<String> {
+    corpus.canonicalize().ok().map(|p| p.display().to_string())
 }
 
 /// A file of the corpus, after comparing it with the manifest.
@@ -214,6 +225,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     if opts.rebuild {
         writer.delete_all_documents()?;
     }
+    let (previous_corpus, previous_path) = (previous.corpus.clone(), previous.corpus_path.clone());
     let mut old: BTreeMap<String, FileEntry> =
         previous.files.into_iter().map(|f| (f.path.clone(), f)).collect();
 
@@ -227,6 +239,33 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         }
     }
     let removed: Vec<FileEntry> = old.into_values().collect();
+    // An index of another corpus folder, none of whose files is in this one: updating it would
+    // remove them all (an --index given from the wrong folder, where a `corpus` folder is
+    // found). The same folder with no file in common (another --glob) is updated, and so is a
+    // corpus folder moved or renamed that kept a file.
+    if !opts.rebuild
+        && !removed.is_empty()
+        && plans.iter().all(|p| matches!(p, Plan::Index { previous: None, .. }))
+    {
+        // Indexes written before the folder was kept tell it by name only (`corpus/…`).
+        let folder = |path: &str| path.split('/').next().unwrap_or_default().to_string();
+        let same_folder = match &previous_path {
+            Some(path) => corpus_path(&opts.corpus).as_ref() == Some(path),
+            None => plans.iter().any(|p| match p {
+                Plan::Index { file, .. } => removed.iter().any(|f| folder(&f.path) == folder(&file.path)),
+                Plan::Unchanged(_) => false,
+            }),
+        };
+        if !same_folder {
+            let n = removed.len();
+            bail!(WriteError::OtherCorpus {
+                index: opts.index.display().to_string(),
+                files: if n == 1 { "1 file".to_string() } else { format!("{n} files") },
+                built_from: previous_path.unwrap_or(previous_corpus),
+                corpus: corpus_path(&opts.corpus).unwrap_or(corpus_shown),
+            });
+        }
+    }
     // Slugs taken: every document of every file still in the corpus keeps its slug (a file
     // read again gives its own up just before); new documents get the others.
     let mut slugs: HashSet<String> = plans
@@ -430,6 +469,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
             citedex: env!("CARGO_PKG_VERSION").to_string(),
             updated: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
             corpus: corpus_shown,
+            corpus_path: corpus_path(&opts.corpus),
             files: Vec::new(),
             documents: entries.iter().map(|e| e.documents.len() as u64).sum(),
             catalog: Some(catalog.clone()),

@@ -116,3 +116,57 @@ fn the_title_tokens_counted_are_those_indexed() {
     assert_eq!(ci.meta.title_passage_tokens, Some(weighted));
     assert!(weighted > indexed);
 }
+
+/// An index built from one corpus folder is not emptied by an update from another that shares
+/// none of its files (an --index given from a folder where another `corpus` is found): one
+/// line saying so, exit 2, the index as it was; `--rebuild` replaces it. A new --glob in the
+/// same corpus folder, which shares no file with the last one either, still updates it.
+#[test]
+fn an_index_of_another_corpus_is_not_emptied_by_an_update() {
+    let env = TestEnv::seed();
+    // A folder whose name does not tell its corpus (`index` would give `corpus` beside it).
+    env.run(&["index", "--index", "store"]).expect(0);
+    env.write("elsewhere/corpus/owls.txt", "[[Owls]]\n\nBarn owls hunt voles at dusk.\n");
+    let index = env.path("store");
+    let index = index.to_str().unwrap();
+    for args in [vec!["index", "--index", index], vec!["search", "voles", "--index", index]] {
+        let r = env.run_in("elsewhere", &args).expect(2);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("shares no file with")
+                && r.stderr.contains("would remove its 1 file)")
+                && r.stderr.contains("index --rebuild --index"),
+            "{}",
+            r.stderr
+        );
+    }
+    // Untouched: the seed still answers, from its own folder and with --no-update.
+    assert!(
+        env.run(&["search", "Portsmouth", "--index", "store"])
+            .expect(0)
+            .stdout
+            .contains("Treaty of Portsmouth")
+    );
+    assert!(
+        env.run_in("elsewhere", &["search", "--no-update", "Portsmouth", "--index", index])
+            .expect(0)
+            .stdout
+            .contains("Portsmouth")
+    );
+    env.run_in("elsewhere", &["index", "--rebuild", "--index", index]).expect(0);
+    assert!(
+        env.run_in("elsewhere", &["search", "voles", "--index", index])
+            .expect(0)
+            .stdout
+            .contains("Barn owls")
+    );
+
+    // Another --glob of one corpus folder: updated.
+    let env = TestEnv::empty();
+    env.write("corpus/a.txt", "[[Alpha]]\n\nHerons wade in the shallows.\n");
+    env.write("corpus/b.md", "# Beta\n\nKestrels hover over the verge.\n");
+    env.run(&["index", "-g", "*.txt"]).expect(0);
+    env.run(&["index", "-g", "*.md"]).expect(0);
+    assert!(env.run(&["search", "--no-update", "kestrels"]).expect(0).stdout.contains("Kestrels"));
+    env.run(&["search", "--no-update", "herons"]).expect(1);
+}
