@@ -3,6 +3,7 @@
 
 use crate::Outcome;
 use crate::index::CitedexIndex;
+use crate::index::directory::PageReleaser;
 use crate::index::writer::{self, Options as WriteOptions, WriteError};
 use crate::render::{self, Style};
 use crate::search;
@@ -298,6 +299,10 @@ pub fn cite(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let ci = ready(paths, update, err)?;
+    // `cite` may read every entry's stored record (every work, an export's keys): the pages
+    // mapped are let go as they pile up, as a build's merges do (2 GB, every work: 1.6 GB of
+    // the store resident otherwise; `--format bibtex Dalrymple`: 448 against 85 MB).
+    let _releaser = PageReleaser::start(&ci.directory);
     let query = query.map(str::trim).filter(|q| !q.is_empty());
     let works = search::works::find(&ci, query).map_err(|e| ci.explain(e))?;
     let mut w = std::io::BufWriter::new(out);
@@ -336,8 +341,12 @@ fn export_keys(
     if query.is_none() {
         return Ok(render::bibtex::keys(works.iter().map(|w| (w.id.as_str(), &w.reference))));
     }
+    if works.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids = works.iter().map(|w| w.id.clone()).collect();
     let bases = works.iter().map(|w| render::bibtex::KeyParts::of(&w.reference).base().to_string()).collect();
-    Ok(render::bibtex::keys_of(search::works::key_parts(ci, &bases).map_err(|e| ci.explain(e))?))
+    Ok(render::bibtex::keys_of(search::works::key_parts(ci, &ids, &bases).map_err(|e| ci.explain(e))?))
 }
 
 /// `citedex cite --style STYLE [QUERY]`: the works as a bibliography in a CSL style, with
@@ -360,6 +369,7 @@ pub fn cite_styled(
     }
     let style = render::styled::style(style)?;
     let ci = ready(paths, update, err)?;
+    let _releaser = PageReleaser::start(&ci.directory); // as in `cite`
     let query = query.map(str::trim).filter(|q| !q.is_empty());
     let works = search::works::find(&ci, query).map_err(|e| ci.explain(e))?;
     let keys = export_keys(&ci, query, &works)?;

@@ -121,7 +121,7 @@ pub enum WriteError {
     #[error(
         "the index at {index} was built from {built_from}, which shares no file with {corpus} \
          (updating it from there would remove its {files}): pass --corpus {built_from} to use \
-         it, or run `citedex index --rebuild --index {index}` to index {corpus} into it"
+         it, or run `citedex index --rebuild --corpus {corpus} --index {index}` to replace it"
     )]
     OtherCorpus { index: String, files: String, built_from: String, corpus: String },
     #[error("cannot write the index at {path}: {cause}; {kept}: {advice}")]
@@ -242,7 +242,8 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
     // An index of another corpus folder, none of whose files is in this one: updating it would
     // remove them all (an --index given from the wrong folder, where a `corpus` folder is
     // found). The same folder with no file in common (another --glob) is updated, and so is a
-    // corpus folder moved or renamed that kept a file.
+    // corpus folder moved elsewhere with its files. A folder renamed keeps no file (paths
+    // start with its name): refused, as a rebuild is what it needs anyway.
     if !opts.rebuild
         && !removed.is_empty()
         && plans.iter().all(|p| matches!(p, Plan::Index { previous: None, .. }))

@@ -9,7 +9,6 @@ use crate::cite::bibliography::labeller::PassThrough;
 use crate::cite::bibliography::{Name, Reference};
 use crate::cite::bibliography::{identifier_digits, normalize_isbn};
 use crate::cite::link::{citation_key, hash64, work_hash, work_key};
-use crate::index::directory::PageReleaser;
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::Passage;
 use crate::render::bibtex::{KeyParts, key_base};
@@ -206,9 +205,6 @@ fn matching(f: &Fields, words: &[&str], citation: bool, kind: Option<Kind>) -> B
 pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchError> {
     let searcher = ci.searcher();
     let f = &ci.fields;
-    // The stored records of every entry may be read: their pages are let go as they pile up,
-    // as a build's merges do (every work at 2 GB: 1.6 GB of the store mapped otherwise).
-    let _releaser = PageReleaser::start(&ci.directory);
     // Words that analyze to nothing (`—`, `&`) and are no identifier constrain nothing.
     let words: Vec<&str> =
         query.map(|q| q.split_whitespace().filter(|w| !analyze(w).is_empty()).collect()).unwrap_or_default();
@@ -287,7 +283,8 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
     Ok(works)
 }
 
-/// The id and [`KeyParts`] of every work whose key base is one of `bases`, as
+/// The id and [`KeyParts`] of every work whose key base is one of `bases` or that of a work of
+/// `ids` (the works exported and their bases, as [`find`] gives them), as
 /// [`find`]`(ci, None)` gives them (each listed work's first entry in corpus order, each
 /// cited one's first citation): what the export keys of works of those bases are made of
 /// ([`crate::render::bibtex::keys_of`]; a key depends only on the works sharing its base).
@@ -297,11 +294,14 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
 /// the works of `bases` are read again. A BibTeX export of one query needed every work of the
 /// index before (`cite --format bibtex Dalrymple`: 200 MB bench corpus 5.4 s and 449 MB, 2 GB
 /// 76 s and 4.35 GB).
-pub fn key_parts(ci: &CitedexIndex, bases: &HashSet<String>) -> Result<Vec<(String, KeyParts)>, SearchError> {
+pub fn key_parts(
+    ci: &CitedexIndex,
+    ids: &HashSet<String>,
+    bases: &HashSet<String>,
+) -> Result<Vec<(String, KeyParts)>, SearchError> {
     let searcher = ci.searcher();
     let f = &ci.fields;
-    let _releaser = PageReleaser::start(&ci.directory);
-    let wanted: HashSet<u64> = bases.iter().map(|b| hash64(b.as_bytes())).collect();
+    let mut wanted: HashSet<u64> = bases.iter().map(|b| hash64(b.as_bytes())).collect();
     // Paths are kept once each: a work points at its first passage's.
     let mut paths: HashSet<Rc<str>> = HashSet::new();
     let mut path = |p: &str| -> Rc<str> {
@@ -334,7 +334,12 @@ pub fn key_parts(ci: &CitedexIndex, bases: &HashSet<String>) -> Result<Vec<(Stri
             }
         }
     }
-    // The first passages of the works of `bases`, read again.
+    // A work known only from citations takes its key's base from its first citation, while a
+    // query shows it with the first citation the query matches (`1922` finds a work first
+    // cited in 1921): the base of each work of `ids` joins those wanted.
+    let cited_ids: HashSet<u128> = ids.iter().map(|id| hash128(id)).collect();
+    wanted.extend(cited.iter().filter(|(key, _)| cited_ids.contains(key)).map(|(_, first)| first.base));
+    // The first passages of the works of those bases, read again.
     let of_bases = |firsts: HashMap<u128, First>| -> Vec<(DocAddress, usize)> {
         let mut at: Vec<(DocAddress, usize)> = firsts
             .into_values()
@@ -364,7 +369,10 @@ pub fn key_parts(ci: &CitedexIndex, bases: &HashSet<String>) -> Result<Vec<(Stri
         }
     }
     // A base sharing another's hash brought works of its own.
-    out.retain(|(_, parts)| bases.contains(parts.base()));
+    let mut exact: HashSet<&str> = bases.iter().map(String::as_str).collect();
+    exact.extend(out.iter().filter(|(id, _)| ids.contains(id)).map(|(_, parts)| parts.base()));
+    let exact: HashSet<String> = exact.into_iter().map(str::to_string).collect();
+    out.retain(|(_, parts)| exact.contains(parts.base()));
     Ok(out)
 }
 

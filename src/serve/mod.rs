@@ -72,6 +72,8 @@ impl Loaded {
 
     fn works(&self) -> Result<&Works, ApiError> {
         let made = self.works.get_or_init(|| {
+            // Every entry's stored record is read: its pages let go as `cite` does.
+            let _releaser = crate::index::directory::PageReleaser::start(&self.ci.directory);
             let works = search::works::find(&self.ci, None).map_err(|e| failed(&self.ci, e).message)?;
             let keys = render::bibtex::keys(works.iter().map(|w| (w.id.as_str(), &w.reference)));
             Ok((works, keys))

@@ -299,7 +299,7 @@ fn a_query_exports_the_keys_of_the_whole_list() {
     let env = TestEnv::empty();
     env.write(
         "corpus/a.txt",
-        "[[Alpha]]\n\nProse citing Wren, Dunlin Flats, p. 3. And more.\n\n==References==\n\
+        "[[Alpha]]\n\nProse citing Wren, Dunlin Flats, p. 3. And more.\n\nThe fleets were cut. \"Naval Holiday,\" The Times. 14 November 1921. Then more.\n\n==References==\n\
          * Quill, Anna. (1999a). Heron Notes. London: Q Press.\n\
          * Quill, Anna. (1999b). Osprey Notes. London: Q Press.\n\
          * Rook, Ben. (2001). Lapwing Fields. Leeds: R Press.\n\
@@ -307,7 +307,7 @@ fn a_query_exports_the_keys_of_the_whole_list() {
     );
     env.write(
         "corpus/b.txt",
-        "[[Beta]]\n\nProse on marsh birds (Quill 1999, p. 4). Then Tern, Gull Islands, p. 2.\n\n==References==\n\
+        "[[Beta]]\n\nProse on marsh birds (Quill 1999, p. 4). Then Tern, Gull Islands, p. 2.\n\nThe holiday went on. \"Naval Holiday,\" The Times. 2 December 1922. Then more.\n\n==References==\n\
          * Rook, Ben. (2001). Lapwing Fields. Leeds: R Press.\n\
          * Wren, Cara. (1950). Dunlin Flats. York: W Press.\n",
     );
@@ -344,6 +344,10 @@ fn a_query_exports_the_keys_of_the_whole_list() {
     // cited in a.txt, which has no entry for it: two works.
     assert_eq!(every.iter().filter(|(t, _)| t == "Lapwing Fields").count(), 1);
     assert_eq!(every.iter().filter(|(t, _)| t == "Dunlin Flats").count(), 2);
+    // A work known only from citations of two years (1921 first): its key is the first's,
+    // also where a query finds it by the other.
+    let holiday = key("Naval Holiday").expect("the cited article");
+    assert!(keyed(&["1922"]).iter().any(|(t, k)| t == "Naval Holiday" && k == holiday), "{every:?}");
     for (title, key) in &every {
         // A title word, or for a work without a title, its author (the key's stem).
         let stem = key.split(|c: char| c.is_ascii_digit()).next().unwrap_or_default();

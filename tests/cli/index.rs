@@ -135,7 +135,7 @@ fn an_index_of_another_corpus_is_not_emptied_by_an_update() {
         assert!(
             r.stderr.contains("shares no file with")
                 && r.stderr.contains("would remove its 1 file)")
-                && r.stderr.contains("index --rebuild --index"),
+                && r.stderr.contains("index --rebuild --corpus"),
             "{}",
             r.stderr
         );
