@@ -291,7 +291,7 @@ pub fn find(ci: &CitedexIndex, query: Option<&str>) -> Result<Vec<Work>, SearchE
 ///
 /// Every entry and citing passage is read once, a few thousand at a time, keeping for each
 /// work only where its first passage is and the hash of its base; then the first passages of
-/// the works of `bases` are read again. A BibTeX export of one query needed every work of the
+/// the works of those bases are read again. A BibTeX export of one query needed every work of the
 /// index before (`cite --format bibtex Dalrymple`: 200 MB bench corpus 5.4 s and 449 MB, 2 GB
 /// 76 s and 4.35 GB).
 pub fn key_parts(
