@@ -345,7 +345,7 @@ fn export_keys(
         return Ok(Default::default());
     }
     let ids = works.iter().map(|w| w.id.clone()).collect();
-    let bases = works.iter().map(|w| render::bibtex::KeyParts::of(&w.reference).base().to_string()).collect();
+    let bases = works.iter().map(|w| render::bibtex::key_base(&w.reference)).collect();
     Ok(render::bibtex::keys_of(search::works::key_parts(ci, &ids, &bases).map_err(|e| ci.explain(e))?))
 }
 

@@ -194,10 +194,20 @@ pub fn work_hash(key: &str) -> u64 {
 /// machine and in every release, as the numbers an index keeps must be (a work's key here,
 /// a passage's words in `index::writer::dup_key`).
 pub fn hash64(bytes: &[u8]) -> u64 {
-    let digest = blake3::hash(bytes);
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest.as_bytes()[..8]);
-    u64::from_le_bytes(first)
+    u64::from_le_bytes(digest_start(bytes))
+}
+
+/// [`hash64`] in sixteen bytes: a key kept as a number where two keys sharing one would be
+/// one (`search::works::key_parts`), not kept in an index.
+pub fn hash128(bytes: &[u8]) -> u128 {
+    u128::from_le_bytes(digest_start(bytes))
+}
+
+/// The first `N` bytes of the BLAKE3 hash of `bytes`.
+fn digest_start<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    let mut first = [0u8; N];
+    first.copy_from_slice(&blake3::hash(bytes).as_bytes()[..N]);
+    first
 }
 
 /// The first eight words of a title, folded and joined by `-`: the title part of a work key.

@@ -248,14 +248,17 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
         && !removed.is_empty()
         && plans.iter().all(|p| matches!(p, Plan::Index { previous: None, .. }))
     {
-        // Indexes written before the folder was kept tell it by name only (`corpus/…`).
-        let folder = |path: &str| path.split('/').next().unwrap_or_default().to_string();
+        let here = corpus_path(&opts.corpus);
         let same_folder = match &previous_path {
-            Some(path) => corpus_path(&opts.corpus).as_ref() == Some(path),
-            None => plans.iter().any(|p| match p {
-                Plan::Index { file, .. } => removed.iter().any(|f| folder(&f.path) == folder(&file.path)),
-                Plan::Unchanged(_) => false,
-            }),
+            Some(path) => here.as_ref() == Some(path),
+            // Indexes written before the folder was kept tell it by name only (`corpus/…`).
+            None => {
+                let folder = |path: &str| path.split('/').next().unwrap_or_default().to_string();
+                let before: HashSet<String> = removed.iter().map(|f| folder(&f.path)).collect();
+                plans
+                    .iter()
+                    .any(|p| matches!(p, Plan::Index { file, .. } if before.contains(&folder(&file.path))))
+            }
         };
         if !same_folder {
             let n = removed.len();
@@ -263,7 +266,7 @@ fn update_or_fail(opts: &Options, mut progress: impl FnMut(u64, u64)) -> Result<
                 index: opts.index.display().to_string(),
                 files: if n == 1 { "1 file".to_string() } else { format!("{n} files") },
                 built_from: previous_path.unwrap_or(previous_corpus),
-                corpus: corpus_path(&opts.corpus).unwrap_or(corpus_shown),
+                corpus: here.unwrap_or(corpus_shown),
             });
         }
     }

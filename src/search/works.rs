@@ -8,7 +8,7 @@ use crate::cite::bibliography::date::month_day;
 use crate::cite::bibliography::labeller::PassThrough;
 use crate::cite::bibliography::{Name, Reference};
 use crate::cite::bibliography::{identifier_digits, normalize_isbn};
-use crate::cite::link::{citation_key, hash64, work_hash, work_key};
+use crate::cite::link::{citation_key, hash64, hash128, work_hash, work_key};
 use crate::index::{CitedexIndex, Fields};
 use crate::passage::Passage;
 use crate::render::bibtex::{KeyParts, key_base};
@@ -318,7 +318,7 @@ pub fn key_parts(
         for (&address, p) in some.iter().zip(load_many(&searcher, f, some)?) {
             if let Some(r) = &p.reference {
                 let at = (path(&p.source.path), p.source.byte_start);
-                keep_first(&mut listed, hash128(&work_key(r)), at, || {
+                keep_first(&mut listed, hash128(work_key(r).as_bytes()), at, || {
                     (address, 0, hash64(key_base(r).as_bytes()))
                 });
             }
@@ -330,14 +330,14 @@ pub fn key_parts(
             let at = (path(&p.source.path), p.source.byte_start);
             for (i, c) in p.citations.iter().enumerate().filter(|(_, c)| c.reference.is_none()) {
                 let base = || (address, i, hash64(key_base(&reference_of(c)).as_bytes()));
-                keep_first(&mut cited, hash128(&citation_key(c)), at.clone(), base);
+                keep_first(&mut cited, hash128(citation_key(c).as_bytes()), at.clone(), base);
             }
         }
     }
     // A work known only from citations takes its key's base from its first citation, while a
     // query shows it with the first citation the query matches (`1922` finds a work first
     // cited in 1921): the base of each work of `ids` joins those wanted.
-    let cited_ids: HashSet<u128> = ids.iter().map(|id| hash128(id)).collect();
+    let cited_ids: HashSet<u128> = ids.iter().map(|id| hash128(id.as_bytes())).collect();
     wanted.extend(cited.iter().filter(|(key, _)| cited_ids.contains(key)).map(|(_, first)| first.base));
     // The first passages of the works of those bases, read again.
     let of_bases = |firsts: HashMap<u128, First>| -> Vec<(DocAddress, usize)> {
@@ -369,9 +369,11 @@ pub fn key_parts(
         }
     }
     // A base sharing another's hash brought works of its own.
-    let mut exact: HashSet<&str> = bases.iter().map(String::as_str).collect();
-    exact.extend(out.iter().filter(|(id, _)| ids.contains(id)).map(|(_, parts)| parts.base()));
-    let exact: HashSet<String> = exact.into_iter().map(str::to_string).collect();
+    let exact: HashSet<String> = bases
+        .iter()
+        .cloned()
+        .chain(out.iter().filter(|(id, _)| ids.contains(id)).map(|(_, parts)| parts.base().to_string()))
+        .collect();
     out.retain(|(_, parts)| exact.contains(parts.base()));
     Ok(out)
 }
@@ -410,13 +412,6 @@ fn keep_first(
             slot.insert(make(at));
         }
     }
-}
-
-/// The first sixteen bytes of the BLAKE3 hash of `s`: a key kept in sixteen bytes, not as text.
-fn hash128(s: &str) -> u128 {
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&blake3::hash(s.as_bytes()).as_bytes()[..16]);
-    u128::from_le_bytes(first)
 }
 
 fn sort_key(r: &Reference) -> (String, u32, String) {
